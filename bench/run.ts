@@ -1,0 +1,67 @@
+/**
+ * Detection throughput on realistic Windows events, next to bare JSON.parse of the same lines in the same run.
+ *   pnpm bench            (generates bench/data/windows-ecs.ndjson on first use)
+ * Prints a Markdown table for docs/benchmarks.md.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createEngine } from '@socle/core';
+import { readPipelineSources, readYamlSources } from '@socle/rules';
+
+const root = new URL('..', import.meta.url).pathname;
+const dataFile = join(root, 'bench/data/windows-ecs.ndjson');
+const sigmaRoot = join(root, '../shared/sigma');
+const count = Number(process.env.BENCH_EVENTS ?? 120_000);
+
+if (!existsSync(dataFile)) {
+  execFileSync('pnpm', ['exec', 'tsx', join(root, 'bench/data/make-windows-events.ts'), '--count', String(count), '--out', dataFile], { stdio: 'inherit' });
+}
+const lines = readFileSync(dataFile, 'utf8').split('\n').filter(Boolean);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function rate(fn: () => void): number {
+  fn(); // warm-up
+  let best = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    fn();
+    const s = (performance.now() - t0) / 1000;
+    best = Math.max(best, lines.length / s);
+  }
+  return best;
+}
+
+const parseRate = rate(() => {
+  for (const l of lines) JSON.parse(l);
+});
+
+const ruleDirs = readdirSync(sigmaRoot).filter((d) => d.startsWith('rules')).map((d) => join(sigmaRoot, d));
+const allRules = await readYamlSources(ruleDirs);
+const pipelines = await readPipelineSources(['windows-ecs']);
+const windowsRules = allRules.filter((r) => r.file.includes('/windows/'));
+const pick = (n: number) => windowsRules.filter((r) => r.file.includes('process_creation')).slice(0, n);
+
+const rows: string[] = [];
+const cases: [string, typeof allRules][] = [
+  ['1 rule', pick(1)],
+  ['100 rules', pick(100)],
+  ['all SigmaHQ rules', allRules],
+];
+for (const [name, rules] of cases) {
+  const engine = createEngine({ rules, pipelines, placeholders: {} });
+  let alerts = 0;
+  const r = rate(() => {
+    for (const l of lines) alerts += engine.process(JSON.parse(l)).length;
+  });
+  const s = engine.stats().rules;
+  rows.push(
+    `| ${name} | ${engine.loaded.length} | ${Math.round(r).toLocaleString('en')} | ${(r / parseRate).toFixed(2)} | ${s.anchored}/${s.unanchored} | ${alerts / (rounds + 1)} |`,
+  );
+}
+
+console.log(`Events: ${lines.length} (bench/data/windows-ecs.ndjson), pipeline windows-ecs, best of ${rounds} rounds after a warm-up, Node ${process.version}.\n`);
+console.log(`| case | rules loaded | events/s (parse + detect) | ratio to bare JSON.parse | indexed/unindexed rules | alerts per pass |`);
+console.log(`|---|---|---|---|---|---|`);
+console.log(`| bare JSON.parse | - | ${Math.round(parseRate).toLocaleString('en')} | 1.00 | - | - |`);
+for (const row of rows) console.log(row);

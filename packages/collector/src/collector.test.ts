@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { Collector } from './collector.ts';
+import { validateConfig } from './config/load-config.ts';
+import type { SyslogStreamInput } from './inputs/syslog-stream.ts';
+
+function collectText(stream: PassThrough): () => string {
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return () => text;
+}
+
+describe('Collector', () => {
+  it('runs stdin -> syslog parser -> stdout, dead letters on stderr, and ends at EOF', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out = collectText(stdout);
+    const err = collectText(stderr);
+    const config = validateConfig({ inputs: [{ type: 'stdin', organization: 'acme', format: 'syslog' }], output: { type: 'stdout' }, buffer: { capacity: 100, batchSize: 10, lingerMs: 1 } }, 'test');
+    const collector = new Collector(config, { stdin, stdout, stderr, log: () => {} });
+    await collector.start();
+    stdin.end('<38>Jan  5 10:00:00 web1 sshd[42]: Accepted password for alice from 10.0.0.5 port 51000 ssh2\n\n<not syslog at all\n');
+    await collector.ended;
+    await collector.stop();
+    const events = out().trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.organization).toEqual({ id: 'acme' });
+    expect(events[0]!.host).toMatchObject({ name: 'web1' });
+    const letters = err().trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.event.original).toBe('<not syslog at all');
+    expect(await collector.metrics.count(collector.metrics.eventsIn, 'stdin-1')).toBe(2);
+    expect(await collector.metrics.count(collector.metrics.eventsOut, 'stdin-1')).toBe(1);
+    expect(await collector.metrics.count(collector.metrics.deadLetters, 'stdin-1')).toBe(1);
+  });
+
+  it('pauses TCP senders while the output is blocked and loses nothing once it drains', async () => {
+    const stdout = new PassThrough({ highWaterMark: 16 });
+    const config = validateConfig(
+      { inputs: [{ type: 'syslog-tcp', name: 'tcp', organization: 'acme', format: 'syslog', listen: '127.0.0.1:0' }], output: { type: 'stdout' }, buffer: { capacity: 50, batchSize: 10, lingerMs: 1 } },
+      'test',
+    );
+    const collector = new Collector(config, { stdout, stderr: new PassThrough(), log: () => {} });
+    await collector.start();
+    const port = collector.input<SyslogStreamInput>('tcp').port;
+    const socket = connect(port, '127.0.0.1');
+    const total = 20_000;
+    let payload = '';
+    for (let i = 0; i < total; i++) payload += `<13>Jan  5 10:00:00 host${i % 7} app: message ${i}\n`;
+    socket.end(payload);
+    // Nobody reads stdout yet: the output blocks, the buffer fills, the socket must be paused.
+    while ((await collector.metrics.count(collector.metrics.eventsIn, 'tcp')) < 50) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const received = await collector.metrics.count(collector.metrics.eventsIn, 'tcp');
+    expect(received).toBeLessThan(total / 2);
+    const lines = collectText(stdout);
+    while ((await collector.metrics.count(collector.metrics.eventsOut, 'tcp')) < total) await new Promise((resolve) => setTimeout(resolve, 10));
+    await collector.stop();
+    const messages = lines().trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message);
+    expect(messages).toHaveLength(total);
+    expect(messages[total - 1]).toBe(`message ${total - 1}`);
+  });
+});

@@ -1,0 +1,165 @@
+import type { Server } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+import type { CollectorConfig, InputConfig } from './config/schema.ts';
+import { CollectorMetrics } from './metrics/collector-metrics.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
+import { RecordBuffer } from './pipeline/record-buffer.ts';
+import { Intake, type DeadLetterFn, type ParseRecordFn } from './pipeline/intake.ts';
+import { DeliveryLoop } from './pipeline/delivery-loop.ts';
+import type { OutboundRecord } from './pipeline/outbound.ts';
+import type { Input } from './inputs/input.ts';
+import { parseListenAddress, closeServer } from './inputs/listen-address.ts';
+import { SyslogStreamInput } from './inputs/syslog-stream.ts';
+import { SyslogUdpInput } from './inputs/syslog-udp.ts';
+import { FileTailInput } from './inputs/file-tail.ts';
+import { HttpIngestInput } from './inputs/http-ingest.ts';
+import { StdinInput } from './inputs/stdin-input.ts';
+import type { Output } from './outputs/output.ts';
+import { StdoutOutput } from './outputs/stdout-output.ts';
+import { KafkaOutput } from './outputs/kafka-output.ts';
+import { DiskSpool } from './outputs/disk-spool.ts';
+import { SpooledOutput } from './outputs/spooled-output.ts';
+import { defaultDeadLetter, defaultParse } from './default-parsing.ts';
+
+export interface CollectorDependencies {
+  /** Defaults to `parseRecord` from this package's parsers. */
+  parse?: ParseRecordFn;
+  /** Defaults to `deadLetter` from this package's parsers. */
+  deadLetter?: DeadLetterFn;
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Where dead letters go when the stdout output is configured with `deadLetters: stderr`. */
+  stderr?: Writable;
+  /** Operational messages (never events); defaults to stderr. */
+  log?: (message: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+/** Inputs -> intake (parse) -> bounded buffer -> delivery loop -> output (optionally spooled). */
+export class Collector {
+  readonly metrics = new CollectorMetrics();
+  readonly inputs: Input[];
+  private readonly buffer: RecordBuffer<OutboundRecord>;
+  private delivery: DeliveryLoop | undefined;
+  private output!: Output;
+  private spooled: SpooledOutput | undefined;
+  private metricsServer: Server | undefined;
+  private readonly log: (message: string) => void;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly config: CollectorConfig, private readonly deps: CollectorDependencies = {}) {
+    this.log = deps.log ?? ((message) => process.stderr.write(`socle collect: ${message}\n`));
+    this.buffer = new RecordBuffer(config.buffer.capacity);
+    this.metrics.bufferCapacity.set(config.buffer.capacity);
+    const intake = new Intake(this.buffer, deps.parse ?? defaultParse, deps.deadLetter ?? defaultDeadLetter, this.metrics);
+    this.inputs = config.inputs.map((input, index) => this.createInput(input, index, intake));
+    const names = new Set<string>();
+    for (const input of this.inputs) {
+      if (names.has(input.name)) throw new Error(`two inputs are named "${input.name}": give each a distinct name`);
+      names.add(input.name);
+    }
+    this.output = this.createOutput();
+  }
+
+  /** Resolves when every input has ended by itself (only stdin does); never for network inputs. */
+  get ended(): Promise<void> {
+    return Promise.all(this.inputs.map((input) => input.ended ?? new Promise<void>(() => {}))).then(() => undefined);
+  }
+
+  input<T extends Input>(name: string): T {
+    const found = this.inputs.find((i) => i.name === name);
+    if (!found) throw new Error(`no input named "${name}" (have: ${this.inputs.map((i) => i.name).join(', ')})`);
+    return found as T;
+  }
+
+  async start(): Promise<void> {
+    if (this.config.spool) {
+      const spool = await DiskSpool.open(this.config.spool.dir, { maxSegmentBytes: this.config.spool.maxSegmentBytes });
+      this.spooled = new SpooledOutput(this.output, spool, { directTimeoutMs: this.config.spool.directTimeoutMs, replayBatchSize: this.config.buffer.batchSize, retryDelayMs: 200, log: this.log }, this.metrics);
+      this.output = this.spooled;
+    }
+    await this.output.start();
+    this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, { batchSize: this.config.buffer.batchSize, lingerMs: this.config.buffer.lingerMs, log: this.log });
+    this.delivery.start();
+    if (this.config.metrics) this.metricsServer = await startMetricsServer(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
+    for (const input of this.inputs) await input.start();
+  }
+
+  /** Graceful stop: inputs stop, the buffer is flushed, the spool replayed if possible, file checkpoints committed. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const timeout = this.config.shutdownTimeoutMs;
+    await Promise.all(this.inputs.map((input) => input.stop()));
+    const { delivered } = this.delivery ? await this.delivery.drain(timeout) : { delivered: true };
+    if (!delivered) this.log(`shutdown: ${this.buffer.size} buffered records could not be delivered within ${timeout} ms`);
+    await Promise.all(this.inputs.map((input) => input.finish?.()));
+    await this.spooled?.flush(timeout);
+    await this.output.close();
+    if (this.metricsServer) await closeServer(this.metricsServer);
+  }
+
+  private createInput(input: InputConfig, index: number, intake: Intake): Input {
+    const name = input.name ?? defaultInputName(input, index);
+    switch (input.type) {
+      case 'syslog-udp':
+        return new SyslogUdpInput({ name, organization: input.organization, format: input.format, listen: parseListenAddress(input.listen), maxMessageBytes: input.maxMessageBytes }, intake);
+      case 'syslog-tcp':
+      case 'syslog-tls':
+        return new SyslogStreamInput(
+          {
+            name,
+            organization: input.organization,
+            format: input.format,
+            listen: parseListenAddress(input.listen),
+            maxMessageBytes: input.maxMessageBytes,
+            maxConnections: input.maxConnections,
+            tls: input.type === 'syslog-tls' ? input.tls : undefined,
+          },
+          intake,
+          this.metrics,
+        );
+      case 'file':
+        return new FileTailInput({ ...input, name }, intake, this.log);
+      case 'http':
+        return new HttpIngestInput(
+          {
+            name,
+            format: input.format,
+            listen: parseListenAddress(input.listen),
+            tokens: input.tokens.map((t, i) => ({ organization: t.organization, token: 'token' in t ? t.token : this.tokenFromEnv(t.tokenEnv, name, i) })),
+            maxBodyBytes: input.maxBodyBytes,
+            maxMessageBytes: input.maxMessageBytes,
+            retryAfterSeconds: input.retryAfterSeconds,
+          },
+          intake,
+          this.metrics,
+        );
+      case 'stdin':
+        return new StdinInput({ name, organization: input.organization, format: input.format, maxMessageBytes: input.maxMessageBytes }, intake, this.deps.stdin);
+    }
+  }
+
+  private tokenFromEnv(variable: string, input: string, index: number): string {
+    const value = (this.deps.env ?? process.env)[variable];
+    if (!value) throw new Error(`input ${input}: tokens.${index}.tokenEnv names ${variable}, which is not set`);
+    return value;
+  }
+
+  private createOutput(): Output {
+    const output = this.config.output;
+    if (output.type === 'stdout') {
+      const deadLetters = output.deadLetters === 'stderr' ? (this.deps.stderr ?? 'stderr') : output.deadLetters;
+      return new StdoutOutput({ events: this.deps.stdout, deadLetters });
+    }
+    return new KafkaOutput({ ...output, log: this.log }, this.metrics);
+  }
+}
+
+function defaultInputName(input: InputConfig, index: number): string {
+  if ('listen' in input) return `${input.type}:${input.listen}`;
+  return `${input.type}-${index + 1}`;
+}

@@ -1,0 +1,14 @@
+export { Collector, type CollectorDependencies } from './collector.ts';
+export { configSchema, type CollectorConfig, type InputConfig } from './config/schema.ts';
+export { ConfigError, loadConfigFile, parseConfigText, validateConfig } from './config/load-config.ts';
+export { CollectorMetrics } from './metrics/collector-metrics.ts';
+export type { Input } from './inputs/input.ts';
+export type { Output } from './outputs/output.ts';
+export type { RecordSink, ParseRecordFn, DeadLetterFn } from './pipeline/intake.ts';
+export type { OutboundRecord } from './pipeline/outbound.ts';
+export { SyslogStreamInput } from './inputs/syslog-stream.ts';
+export { SyslogUdpInput } from './inputs/syslog-udp.ts';
+export { FileTailInput } from './inputs/file-tail.ts';
+export { HttpIngestInput } from './inputs/http-ingest.ts';
+export { StdinInput } from './inputs/stdin-input.ts';
+export { parseRecord, deadLetter, formatNames, isFormatName, type FormatName, type ParseContext, type ParseResult, type Parser } from './parsers/index.ts';

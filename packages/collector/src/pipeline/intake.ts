@@ -1,0 +1,90 @@
+import type { Counter } from 'prom-client';
+import type { ParseContext, ParseResult } from '../parsers/types.ts';
+import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
+import type { Acknowledgement } from './acknowledgement.ts';
+import type { DeadLetterRecord, OutboundRecord } from './outbound.ts';
+import type { RecordBuffer } from './record-buffer.ts';
+
+export type ParseRecordFn = (format: string, raw: string, ctx: ParseContext) => ParseResult;
+export type DeadLetterFn = (raw: string, ctx: ParseContext, error: string, format?: string) => DeadLetterRecord;
+
+/** What inputs see of the pipeline: hand over raw records, and watch `full` to apply backpressure. */
+export interface RecordSink {
+  /** Parses and buffers one raw record; returns the parse error when it went to the dead-letter queue. */
+  push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined;
+  /** Sends a record that could not even be framed (oversize, bad encoding) straight to the dead-letter queue. */
+  reject(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement): void;
+  /** Counts a record thrown away under backpressure (UDP cannot be paused). */
+  drop(input: string): void;
+  readonly full: boolean;
+  whenWritable(): Promise<void>;
+}
+
+/** Raw record -> parseRecord -> event or dead letter -> buffer. */
+export class Intake implements RecordSink {
+  private readonly inCounters = new Map<string, ReturnType<Counter<'input'>['labels']>>();
+  private readonly dlqCounters = new Map<string, ReturnType<Counter<'input'>['labels']>>();
+
+  constructor(
+    private readonly buffer: RecordBuffer<OutboundRecord>,
+    private readonly parse: ParseRecordFn,
+    private readonly makeDeadLetter: DeadLetterFn,
+    private readonly metrics: CollectorMetrics,
+  ) {}
+
+  get full(): boolean {
+    return this.buffer.full;
+  }
+
+  whenWritable(): Promise<void> {
+    return this.buffer.whenWritable();
+  }
+
+  push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined {
+    counterFor(this.inCounters, this.metrics.eventsIn, ctx.input).inc();
+    let result: ParseResult;
+    try {
+      result = this.parse(format, raw, ctx);
+    } catch (error) {
+      // A parser bug must cost one record, not the collector.
+      result = { ok: false, error: `parser "${format}" threw: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (result.ok) {
+      ack?.add();
+      this.buffer.push({ kind: 'event', input: ctx.input, event: result.event, ack });
+      this.metrics.bufferFill.set(this.buffer.size);
+      return undefined;
+    }
+    this.enqueueDeadLetter(raw, ctx, result.error, ack, format);
+    return result.error;
+  }
+
+  reject(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement): void {
+    counterFor(this.inCounters, this.metrics.eventsIn, ctx.input).inc();
+    this.enqueueDeadLetter(raw, ctx, error, ack);
+  }
+
+  drop(input: string): void {
+    this.metrics.dropped.labels(input).inc();
+  }
+
+  private enqueueDeadLetter(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement, format?: string): void {
+    counterFor(this.dlqCounters, this.metrics.deadLetters, ctx.input).inc();
+    ack?.add();
+    this.buffer.push({ kind: 'dead', input: ctx.input, letter: this.makeDeadLetter(raw, ctx, error, format), ack });
+    this.metrics.bufferFill.set(this.buffer.size);
+  }
+}
+
+function counterFor(
+  cache: Map<string, ReturnType<Counter<'input'>['labels']>>,
+  counter: Counter<'input'>,
+  input: string,
+): ReturnType<Counter<'input'>['labels']> {
+  let child = cache.get(input);
+  if (!child) {
+    child = counter.labels(input);
+    cache.set(input, child);
+  }
+  return child;
+}

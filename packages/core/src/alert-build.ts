@@ -1,0 +1,61 @@
+import type { Alert } from './alert.ts';
+import { threatFromTags } from './attack.ts';
+import { compileFieldGetter, type SocleEvent } from './event.ts';
+import { fnv1a64Hex } from './correlation/hash.ts';
+import { DEFAULT_LEVEL, severityFromLevel } from './correlation/severity.ts';
+import type { RuleMeta } from './sigma/model.ts';
+
+const eventIdGetter = compileFieldGetter('event.id');
+
+/** The event's own `event.id`, or a hash of its content, so replays give the same id. */
+export function eventIdOf(event: SocleEvent): string {
+  const id = eventIdGetter(event);
+  if (typeof id === 'string' && id) return id;
+  if (typeof id === 'number') return String(id);
+  return fnv1a64Hex(JSON.stringify(event));
+}
+
+const timeGetters = new Map<string, ReturnType<typeof compileFieldGetter>>();
+
+/** Event time in epoch ms from an ISO 8601 string or epoch milliseconds; undefined when absent or invalid. */
+export function eventTimeOf(event: SocleEvent, field: string): number | undefined {
+  let g = timeGetters.get(field);
+  if (!g) timeGetters.set(field, (g = compileFieldGetter(field)));
+  const v = g(event);
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+export function ruleId(rule: RuleMeta): string {
+  return rule.id ?? rule.name ?? rule.title;
+}
+
+export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: SocleEvent, eventId: string, time: number, includeEvent: boolean): Alert {
+  const id = ruleId(rule);
+  const level = (rule.level ?? DEFAULT_LEVEL).toLowerCase();
+  const alert: Alert = {
+    '@timestamp': new Date(time).toISOString(),
+    event: { kind: 'alert', id: fnv1a64Hex(`${id}\u0000${eventId}`), severity: severityFromLevel(rule.level), reference: eventId },
+    rule: {
+      id,
+      name: rule.title,
+      description: rule.description,
+      reference: rule.references.length ? rule.references : undefined,
+      version: rule.modified ?? rule.date,
+      author: rule.author,
+      license: rule.license,
+      category: 'detection',
+    },
+    tags: rule.tags,
+    'kibana.alert.severity': level,
+    socle: { level, eventId },
+  };
+  const threat = threatFromTags(rule.tags);
+  if (threat) alert.threat = threat;
+  for (const k of ['host', 'user', 'source', 'destination', 'organization'] as const) {
+    const v = event[k];
+    if (v !== undefined) alert[k] = v;
+  }
+  if (includeEvent) alert['socle.event'] = event;
+  return alert;
+}

@@ -1,0 +1,16 @@
+export { compileCorrelationRule } from './compile.ts';
+export type { CompiledCorrelation, CorrelationKind, WindowMode } from './compile.ts';
+export { CorrelationEngine } from './engine.ts';
+export type {
+  CorrelationEngineOptions,
+  CorrelationMatch,
+  CorrelationRuleStats,
+  CorrelationStats,
+  LateMatch,
+} from './engine.ts';
+export { AlertSuppressor, parseSuppressionConfig } from './suppression.ts';
+export type { SuppressionConfig, SuppressionStats } from './suppression.ts';
+export { CorrelationRuleError, SuppressionConfigError } from './errors.ts';
+export { severityFromLevel, DEFAULT_LEVEL } from './severity.ts';
+export { fnv1a64Hex, deterministicId } from './hash.ts';
+export { parseTimespan } from './timespan.ts';

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RuleIndex, type IndexedRule } from './detection.ts';
+import type { SocleEvent } from './event.ts';
+import { necessaryLiterals } from './prefilter/literals.ts';
+import { compileDetectionRule } from './sigma/compile.ts';
+import { EventContext, FieldTable } from './sigma/context.ts';
+import type { SigmaDetectionRule } from './sigma/model.ts';
+import { parseSigmaYaml } from './sigma/parse.ts';
+
+/** Compiles rules as the engine does: predicate, index key and necessary literals. */
+function compileAll(texts: string[]): { rules: IndexedRule[]; fields: FieldTable } {
+  const fields = new FieldTable();
+  const env = { fields, placeholders: {} };
+  const rules = texts.map((text, i) => {
+    const parsed = parseSigmaYaml(text, `rule${i}.yml`);
+    expect(parsed.errors).toEqual([]);
+    const rule = parsed.rules[0] as SigmaDetectionRule;
+    return { compiled: compileDetectionRule(rule, env), literals: necessaryLiterals(rule, env) };
+  });
+  return { rules, fields };
+}
+
+const rule = (title: string, detection: string) =>
+  `title: ${title}\nlogsource: {product: test}\ndetection:\n${detection.replace(/^/gm, '  ')}\n`;
+
+describe('RuleIndex', () => {
+  const texts = [
+    rule('by event id', 'sel:\n  EventID: 4688\n  Image|endswith: \\whoami.exe\ncondition: sel'),
+    rule('keyword', 'kw:\n  - mimikatz\ncondition: kw'),
+    rule('either id', 'a:\n  EventID: 1\nb:\n  EventID: [4688, 4689]\ncondition: a or b'),
+    rule('negated', 'sel:\n  EventID: 4688\ncondition: not sel'),
+  ];
+  const { rules, fields } = compileAll(texts);
+  const index = new RuleIndex(rules, fields);
+  const titles = (event: SocleEvent) => index.match(event).map((r) => r.rule.title);
+
+  it('finds every matching rule, in load order', () => {
+    expect(titles({ EventID: 4688, Image: 'C:\\whoami.exe', Note: 'mimikatz' })).toEqual(['by event id', 'keyword', 'either id']);
+    expect(titles({ EventID: '1' })).toEqual(['either id', 'negated']);
+    expect(titles({ EventID: 4689 })).toEqual(['either id', 'negated']);
+    expect(titles({})).toEqual(['negated']);
+  });
+
+  it('reports each rule once even when several values of an array field hit its index key', () => {
+    expect(titles({ EventID: [4688, 4689, '4688'], Image: 'x\\whoami.exe' })).toEqual(['by event id', 'either id']);
+  });
+
+  it('indexes rules by a field they require and evaluates the others on every event', () => {
+    const stats = index.stats();
+    expect(stats.rules).toBe(4);
+    expect(stats.anchored).toBe(2);
+    expect(stats.unanchored).toBe(2);
+  });
+});
+
+/** Random small rules over three fields, to check the index never changes what matches. */
+const field = fc.constantFrom('A', 'B', 'c.d');
+const value = fc.constantFrom('x', 'y', 'Z', '1', 'abcd', 'BCD', 'c\\d');
+const item = fc.tuple(field, fc.constantFrom('', '|contains', '|neq', '|startswith', '|cased', '|all'), fc.array(value, { minLength: 1, maxLength: 2 }));
+const map = fc.array(item, { minLength: 1, maxLength: 2 }).map((items) => {
+  const seen = new Set<string>();
+  return items
+    .filter(([f, m]) => !seen.has(f + m) && seen.add(f + m))
+    .map(([f, m, vs]) => `${f}${m}: [${vs.map((v) => `'${v}'`).join(', ')}]`);
+});
+const body = fc.oneof(
+  map.map((lines) => lines.map((l) => `  ${l}`).join('\n')),
+  fc.array(map, { minLength: 2, maxLength: 2 }).map((maps) => maps.map((lines) => lines.map((l, i) => `  ${i ? ' ' : '-'} ${l}`).join('\n')).join('\n')),
+  fc.constantFrom("  - 'x'", "  - 'y'\n  - 'z'"),
+);
+const condition = fc.constantFrom('s1', 's2', 's1 and s2', 's1 or s2', 'not s1', 's1 and not s2', '1 of s*', 'all of s*', '(s1 or s2) and s3', 's3');
+const ruleText = fc.tuple(body, body, body, condition).map(
+  ([a, b, c, cond], i) => `title: r${i}\nlogsource: {product: test}\ndetection:\n  s1:\n${a.replace(/^/gm, '  ')}\n  s2:\n${b.replace(/^/gm, '  ')}\n  s3:\n${c.replace(/^/gm, '  ')}\n  condition: ${cond}\n`,
+);
+const eventValue = fc.oneof(value, fc.constantFrom('X', 'y x', 'zz', 'xABCDx', 'abcde', 'bcd abcd', 'C\\D'), fc.array(value, { maxLength: 2 }));
+const event = fc.record({ A: eventValue, B: eventValue, c: fc.record({ d: eventValue }, { requiredKeys: [] }) }, { requiredKeys: [] });
+
+describe('RuleIndex (index keys and literal prefilter) finds exactly the rules whose predicate holds (property)', () => {
+  it('on random rules and events', () => {
+    fc.assert(
+      fc.property(fc.array(ruleText, { minLength: 1, maxLength: 6 }), fc.array(event, { minLength: 1, maxLength: 8 }), (texts, events) => {
+        const { rules, fields } = compileAll(texts);
+        const index = new RuleIndex(rules, fields);
+        const ctx = new EventContext(fields);
+        for (const e of events) {
+          const expected = rules.map((r) => r.compiled).filter((r) => r.match(ctx.reset(e)));
+          expect(index.match(e)).toEqual(expected);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  }, 60_000);
+});

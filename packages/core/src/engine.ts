@@ -1,0 +1,336 @@
+/**
+ * The engine facade: loads rule and pipeline texts once, then turns events into alerts.
+ * Loading never throws for a bad rule: the rule is rejected with a reason and the others still load.
+ */
+import type { Alert } from './alert.ts';
+import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
+import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
+import { necessaryLiterals } from './prefilter/literals.ts';
+import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
+import {
+  AlertSuppressor,
+  compileCorrelationRule,
+  CorrelationEngine,
+  parseSuppressionConfig,
+  type CompiledCorrelation,
+  type CorrelationEngineOptions,
+  type CorrelationStats,
+  type SuppressionConfig,
+  type SuppressionStats,
+} from './correlation/index.ts';
+import { applyPipelines, mapFieldName, mergePlaceholders, parsePipeline, type Pipeline } from './pipeline/index.ts';
+import { compileDetectionRule } from './sigma/compile.ts';
+import { FieldTable } from './sigma/context.ts';
+import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
+import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRule, SigmaRule } from './sigma/model.ts';
+import { parseSigmaYaml } from './sigma/parse.ts';
+
+export interface TextSource {
+  text: string;
+  file?: string;
+}
+
+export interface EngineOptions {
+  rules: TextSource[];
+  pipelines?: TextSource[];
+  /** Values for `|expand` placeholders; they override pipeline placeholders of the same name. */
+  placeholders?: Record<string, string[]>;
+  /** Event-time field (default `@timestamp`). */
+  timestampField?: string;
+  /** Copy the matched event into detection alerts (`socle.event`). */
+  includeEvent?: boolean;
+  /** Clock for alerts of events that carry no timestamp (default `Date.now`). */
+  now?: () => number;
+  /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
+  correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
+}
+
+export interface LoadedRule {
+  id: string;
+  title: string;
+  type: 'detection' | 'correlation';
+  level?: string;
+  logsource?: LogSource;
+  file?: string;
+}
+
+export interface EventRef {
+  /** A stable id for the event (input offset, Kafka partition/offset, ...); defaults to `event.id` or a content hash. */
+  id?: string;
+}
+
+export interface EngineStats {
+  events: number;
+  /** Events without a valid event time (they are detected on, but not correlated). */
+  eventsWithoutTime: number;
+  alerts: number;
+  rules: IndexStats;
+  correlation: CorrelationStats;
+  suppression: SuppressionStats;
+}
+
+export interface Engine {
+  readonly loaded: LoadedRule[];
+  readonly rejected: RuleLoadError[];
+  /** One event in; the alerts it completes out (detections, correlations, suppression updates). */
+  process(event: SocleEvent, ref?: EventRef): Alert[];
+  /** Moves event time forward without an event (e.g. wall clock on an idle stream): closes due windows. */
+  advanceWatermark(timeMs: number): Alert[];
+  /** End of stream: closes every window, absences included. */
+  flush(): Alert[];
+  /** The correlation and suppression state, as bytes; `restore` on an engine with the same rules continues it. */
+  snapshot(): Uint8Array;
+  restore(bytes: Uint8Array): void;
+  stats(): EngineStats;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  return new SocleEngine(options);
+}
+
+class SocleEngine implements Engine {
+  readonly loaded: LoadedRule[] = [];
+  readonly rejected: RuleLoadError[] = [];
+  private readonly index: RuleIndex;
+  private readonly timestampField: string;
+  private readonly correlation: CorrelationEngine;
+  private readonly suppressor: AlertSuppressor;
+  /** Rules whose own alerts are not emitted because a correlation consumes them (Sigma v2 default). */
+  private readonly silenced: Set<string>;
+  private readonly referenced: Set<string>;
+  /** Per detection rule id, how a correlation group-by name reads its events (after pipelines). */
+  private readonly groupFields = new Map<string, Map<string, FieldGetter[]>>();
+  private readonly logsourceOf = new Map<string, SigmaDetectionRule>();
+  private readonly pipelines: Pipeline[];
+  private events = 0;
+  private eventsWithoutTime = 0;
+  private alerts = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.timestampField = options.timestampField ?? '@timestamp';
+    const pipelines = this.loadPipelines(options.pipelines ?? []);
+    this.pipelines = pipelines;
+    const rules: SigmaRule[] = [];
+    for (const source of options.rules) {
+      const parsed = parseSigmaYaml(source.text, source.file);
+      rules.push(...parsed.rules);
+      this.rejected.push(...parsed.errors);
+    }
+    const fields = new FieldTable();
+    const suppressions = new Map<string, SuppressionConfig>();
+    const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };
+    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines);
+    const compiled: IndexedRule[] = [];
+    for (const rule of rules) {
+      if (rule.type !== 'detection') continue;
+      const result = pipelines.length ? applyPipelines(rule, pipelines) : { rule };
+      if ('notApplicable' in result) {
+        this.reject(rule, undefined, result.notApplicable);
+        continue;
+      }
+      try {
+        const env = { fields, placeholders };
+        const c = compileDetectionRule(result.rule, env, filtersFor(result.rule, filters));
+        const suppression = parseSuppressionConfig(rule);
+        compiled.push({ compiled: c, literals: necessaryLiterals(result.rule, env) });
+        if (suppression) suppressions.set(ruleId(rule), suppression);
+        this.loaded.push(info(rule, 'detection'));
+        this.logsourceOf.set(ruleId(rule), rule);
+      } catch (err) {
+        this.reject(rule, err);
+      }
+    }
+    const correlations = this.compileCorrelations(rules.filter((r): r is SigmaCorrelationRule => r.type === 'correlation'), suppressions);
+    this.correlation = new CorrelationEngine(correlations, {
+      ...options.correlation,
+      eventTime: (e) => eventTimeOf(e, this.timestampField),
+    });
+    this.referenced = this.correlation.referencedRuleIds();
+    this.silenced = this.correlation.silencedRuleIds();
+    this.suppressor = new AlertSuppressor(suppressions);
+    this.index = new RuleIndex(compiled, fields);
+  }
+
+  /**
+   * Compiles correlation rules in dependency order, so a correlation may refer to detection rules and to
+   * correlations that loaded; one that refers to a rule that did not load is rejected, naming it.
+   */
+  private compileCorrelations(rules: SigmaCorrelationRule[], suppressions: Map<string, SuppressionConfig>): CompiledCorrelation[] {
+    const known = new Map<string, { id: string }>();
+    for (const r of this.loaded) known.set(r.id, { id: r.id });
+    for (const r of this.logsourceOf.values()) if (r.name) known.set(r.name, { id: ruleId(r) });
+    const out: CompiledCorrelation[] = [];
+    let pending = rules;
+    for (let progress = true; pending.length && progress; ) {
+      progress = false;
+      const next: SigmaCorrelationRule[] = [];
+      for (const rule of pending) {
+        const refs = correlationRefs(rule);
+        if (!refs.every((ref) => known.has(ref))) {
+          next.push(rule);
+          continue;
+        }
+        progress = true;
+        try {
+          const c = compileCorrelationRule(rule, (ref) => known.get(ref));
+          const suppression = parseSuppressionConfig(rule);
+          if (suppression) suppressions.set(c.id, suppression);
+          out.push(c);
+          known.set(c.id, { id: c.id });
+          if (c.name) known.set(c.name, { id: c.id });
+          this.loaded.push(info(rule, 'correlation'));
+        } catch (err) {
+          this.reject(rule, err);
+        }
+      }
+      pending = next;
+    }
+    for (const rule of pending) {
+      const missing = correlationRefs(rule).filter((ref) => !known.has(ref));
+      this.reject(rule, new SigmaRuleError('correlation.rules', `refers to ${missing.map((m) => `'${m}'`).join(', ')}, which did not load (unknown, rejected or a cycle)`));
+    }
+    return out;
+  }
+
+  /** How a correlation's group-by name reads the events of one detection rule, through the pipelines. */
+  private groupField(ruleKey: string, name: string): (event: SocleEvent) => unknown {
+    let byName = this.groupFields.get(ruleKey);
+    if (!byName) this.groupFields.set(ruleKey, (byName = new Map()));
+    let getters = byName.get(name);
+    if (!getters) {
+      const rule = this.logsourceOf.get(ruleKey);
+      const names = rule && this.pipelines.length ? mapFieldName(name, rule.logsource, this.pipelines, rule) : [name];
+      getters = (names.length ? names : [name]).map(compileFieldGetter);
+      byName.set(name, getters);
+    }
+    const list = getters;
+    return (event) => {
+      for (const g of list) {
+        const v = g(event);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    };
+  }
+
+  private loadPipelines(sources: TextSource[]): Pipeline[] {
+    const out: Pipeline[] = [];
+    for (const s of sources) out.push(parsePipeline(s.text, s.file));
+    return out;
+  }
+
+  private prepareFilters(filters: SigmaFilterRule[], pipelines: Pipeline[]): SigmaFilterRule[] {
+    const out: SigmaFilterRule[] = [];
+    for (const f of filters) {
+      const result = pipelines.length ? applyPipelines(f, pipelines) : { rule: f };
+      if ('notApplicable' in result) this.reject(f, undefined, result.notApplicable);
+      else out.push(result.rule);
+    }
+    return out;
+  }
+
+  private reject(rule: SigmaRule, err: unknown, reason?: string): void {
+    this.rejected.push({
+      file: rule.location.file,
+      document: rule.location.document,
+      id: rule.id,
+      title: rule.title,
+      construct: err instanceof SigmaRuleError ? err.construct : undefined,
+      reason: reason ?? (err instanceof Error ? err.message : String(err)),
+    });
+  }
+
+  process(event: SocleEvent, ref?: EventRef): Alert[] {
+    this.events++;
+    const matches = this.index.match(event);
+    if (!matches.length) return [];
+    const eventId = ref?.id ?? eventIdOf(event);
+    const eventTime = eventTimeOf(event, this.timestampField);
+    if (eventTime === undefined) this.eventsWithoutTime++;
+    const time = eventTime ?? (this.options.now ?? Date.now)();
+    const out: Alert[] = [];
+    for (const m of matches) {
+      const id = ruleId(m.rule);
+      if (!this.silenced.has(id)) {
+        out.push(...this.suppressor.offer(buildDetectionAlert(m.rule, event, eventId, time, this.options.includeEvent ?? false)));
+      }
+      if (eventTime !== undefined && this.referenced.has(id)) {
+        const getField = (e: SocleEvent, name: string) => this.groupField(id, name)(e);
+        out.push(...this.suppress(this.correlation.onMatch({ ruleId: id, ruleName: m.rule.name, event, eventId, time: eventTime, getField })));
+      }
+    }
+    this.alerts += out.length;
+    return out;
+  }
+
+  advanceWatermark(timeMs: number): Alert[] {
+    const out = [...this.suppress(this.correlation.advanceWatermark(timeMs)), ...this.suppressor.advance(timeMs)];
+    this.alerts += out.length;
+    return out;
+  }
+
+  flush(): Alert[] {
+    const out = [...this.suppress(this.correlation.flush()), ...this.suppressor.flush()];
+    this.alerts += out.length;
+    return out;
+  }
+
+  private suppress(alerts: Alert[]): Alert[] {
+    return alerts.length ? alerts.flatMap((a) => this.suppressor.offer(a)) : alerts;
+  }
+
+  snapshot(): Uint8Array {
+    const state = { format: 'socle.engine/1', correlation: this.correlation.snapshot(), suppression: this.suppressor.snapshot() };
+    return new TextEncoder().encode(JSON.stringify(state));
+  }
+
+  restore(bytes: Uint8Array): void {
+    let state: { format?: unknown; correlation?: unknown; suppression?: unknown };
+    try {
+      state = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new Error('engine snapshot: not a Socle engine snapshot (invalid JSON)');
+    }
+    if (state?.format !== 'socle.engine/1') throw new Error(`engine snapshot: unknown format ${JSON.stringify(state?.format)}`);
+    this.correlation.restore(state.correlation);
+    this.suppressor.restore(state.suppression);
+  }
+
+  stats(): EngineStats {
+    return {
+      events: this.events,
+      eventsWithoutTime: this.eventsWithoutTime,
+      alerts: this.alerts,
+      rules: this.index.stats(),
+      correlation: this.correlation.stats(),
+      suppression: this.suppressor.stats(),
+    };
+  }
+}
+
+function correlationRefs(rule: SigmaCorrelationRule): string[] {
+  const r = rule.correlation.rules;
+  return typeof r === 'string' ? [r] : Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function info(rule: SigmaDetectionRule | SigmaCorrelationRule, type: LoadedRule['type']): LoadedRule {
+  return {
+    id: ruleId(rule),
+    title: rule.title,
+    type,
+    level: rule.level,
+    logsource: rule.type === 'detection' ? rule.logsource : undefined,
+    file: rule.location.file,
+  };
+}
+
+/** Filters that name the rule (by id, name or `any`) and whose log source covers the rule's. */
+function filtersFor(rule: SigmaDetectionRule, filters: SigmaFilterRule[]): SigmaFilterRule[] {
+  return filters.filter((f) => {
+    const named = f.rules.some((r) => r.toLowerCase() === 'any' || r === rule.id || (rule.name !== undefined && r === rule.name));
+    if (!named) return false;
+    return (['product', 'category', 'service'] as const).every(
+      (k) => f.logsource[k] === undefined || f.logsource[k]?.toLowerCase() === rule.logsource[k]?.toLowerCase(),
+    );
+  });
+}

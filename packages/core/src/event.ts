@@ -1,0 +1,58 @@
+/** An event is a JSON object; field names may be nested (`{process: {pid: 1}}`) or flat with dots (`{"process.pid": 1}`). */
+export type SocleEvent = Record<string, unknown>;
+
+/** Reads one field from events. Compiled once per field name; see `compileFieldGetter`. */
+export type FieldGetter = (event: SocleEvent) => unknown;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Compiles access to a field name that may be written nested, flat with dots, or any mix of the two
+ * (`{"process": {"parent.name": "x"}}`). Arrays met on the way are searched element-wise, and the result
+ * is then an array of every value found (so "any element matches" holds). A missing field gives `undefined`.
+ */
+export function compileFieldGetter(name: string): FieldGetter {
+  if (!name.includes('.')) {
+    return (event) => (hasOwn.call(event, name) ? event[name] : undefined);
+  }
+  const parts = name.split('.');
+  const n = parts.length;
+  // keys[i][j]: the dotted key made of parts i..j-1, tried longest first.
+  const keys: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: string[] = [];
+    for (let j = n; j > i; j--) row.push(parts.slice(i, j).join('.'));
+    keys.push(row);
+  }
+  const resolve = (node: unknown, i: number): unknown => {
+    if (node === null || typeof node !== 'object') return undefined;
+    if (Array.isArray(node)) {
+      let found: unknown[] | undefined;
+      for (const el of node) {
+        const v = resolve(el, i);
+        if (v === undefined) continue;
+        found ??= [];
+        if (Array.isArray(v)) found.push(...v);
+        else found.push(v);
+      }
+      return found;
+    }
+    const obj = node as Record<string, unknown>;
+    const row = keys[i];
+    for (let k = 0; k < row.length; k++) {
+      if (!hasOwn.call(obj, row[k])) continue;
+      const end = n - k;
+      const value = obj[row[k]];
+      if (end === n) return value;
+      const v = resolve(value, end);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  return (event) => resolve(event, 0);
+}
+
+/** Convenience for one-off reads; compile a getter instead on hot paths. */
+export function getField(event: SocleEvent, name: string): unknown {
+  return compileFieldGetter(name)(event);
+}

@@ -1,0 +1,12 @@
+export type { SocleEvent, FieldGetter } from './event.ts';
+export { compileFieldGetter, getField } from './event.ts';
+export type * from './sigma/model.ts';
+export type { Alert, AlertRule, AlertCorrelation, AlertSuppression, Threat } from './alert.ts';
+export { eventIdOf, eventTimeOf } from './alert-build.ts';
+export { createEngine, type Engine, type EngineOptions, type EngineStats, type EventRef, type LoadedRule, type TextSource } from './engine.ts';
+export { parseSigmaYaml, parseSigmaRule } from './sigma/parse.ts';
+export { parseCondition, type ConditionNode } from './sigma/condition.ts';
+export { formatLoadError, SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
+export { threatFromTags } from './attack.ts';
+export * from './pipeline/index.ts';
+export * from './correlation/index.ts';

@@ -1,0 +1,134 @@
+import { compileFieldGetter, type FieldGetter, type SocleEvent } from '../event.ts';
+
+/**
+ * Every field name any loaded rule reads gets one slot, shared by all rules, so an event's field is read
+ * and lower-cased at most once however many rules look at it.
+ */
+export class FieldTable {
+  readonly names: string[] = [];
+  readonly getters: FieldGetter[] = [];
+  private readonly index = new Map<string, number>();
+
+  slot(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.index.set(name, i);
+      this.names.push(name);
+      this.getters.push(compileFieldGetter(name));
+    }
+    return i;
+  }
+}
+
+const NONE: string[] = [];
+
+/** Per-event memo of field reads; `reset` makes it ready for the next event without clearing arrays. */
+export class EventContext {
+  event: SocleEvent = {};
+  private epoch = 0;
+  private readonly stamps: number[] = [];
+  private readonly raws: unknown[] = [];
+  private readonly strs: string[][] = [];
+  private readonly lowers: (string[] | undefined)[] = [];
+  private keywordEpoch = -1;
+  private keywordValues: string[] = NONE;
+
+  constructor(private readonly fields: FieldTable) {}
+
+  reset(event: SocleEvent): this {
+    this.event = event;
+    this.epoch++;
+    return this;
+  }
+
+  private load(slot: number): void {
+    const raw = this.fields.getters[slot](this.event);
+    this.stamps[slot] = this.epoch;
+    this.raws[slot] = raw;
+    this.strs[slot] = toStrings(raw);
+    this.lowers[slot] = undefined;
+  }
+
+  /** The field's value as found in the event (`undefined` when absent). */
+  raw(slot: number): unknown {
+    if (this.stamps[slot] !== this.epoch) this.load(slot);
+    return this.raws[slot];
+  }
+
+  /** The field's scalar values as strings (an array field gives one per element); empty when absent or null. */
+  strings(slot: number): string[] {
+    if (this.stamps[slot] !== this.epoch) this.load(slot);
+    return this.strs[slot];
+  }
+
+  lowerStrings(slot: number): string[] {
+    if (this.stamps[slot] !== this.epoch) this.load(slot);
+    let l = this.lowers[slot];
+    if (l === undefined) {
+      const s = this.strs[slot];
+      l = s.length === 0 ? NONE : s.length === 1 ? [s[0].toLowerCase()] : s.map((x) => x.toLowerCase());
+      this.lowers[slot] = l;
+    }
+    return l;
+  }
+
+  /** Every scalar value anywhere in the event, lower-cased: what keyword searches look at. */
+  keywordStrings(): string[] {
+    if (this.keywordEpoch !== this.epoch) {
+      const out: string[] = [];
+      collectLeaves(this.event, out);
+      this.keywordValues = out;
+      this.keywordEpoch = this.epoch;
+    }
+    return this.keywordValues;
+  }
+
+  keywordStringsCased(): string[] {
+    const out: string[] = [];
+    collectLeaves(this.event, out, false);
+    return out;
+  }
+}
+
+function scalarString(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+    case 'bigint':
+      return String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return undefined;
+  }
+}
+
+function toStrings(raw: unknown): string[] {
+  if (raw === undefined || raw === null) return NONE;
+  const s = scalarString(raw);
+  if (s !== undefined) return [s];
+  if (!Array.isArray(raw)) return NONE;
+  const out: string[] = [];
+  const walk = (a: unknown[]) => {
+    for (const x of a) {
+      const y = scalarString(x);
+      if (y !== undefined) out.push(y);
+      else if (Array.isArray(x)) walk(x);
+    }
+  };
+  walk(raw);
+  return out;
+}
+
+function collectLeaves(node: unknown, out: string[], lower = true): void {
+  const s = scalarString(node);
+  if (s !== undefined) {
+    out.push(lower ? s.toLowerCase() : s);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) for (const x of node) collectLeaves(x, out, lower);
+  else for (const k in node as Record<string, unknown>) collectLeaves((node as Record<string, unknown>)[k], out, lower);
+}

@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
+import { describe, expect, it } from 'vitest';
+import { compileRegex, REGEX_FLAGS } from './regex.ts';
+
+const test = (source: string, value: string, flags = 0) => compileRegex(source, flags, 'detection.sel.f|re')(value);
+const long = (s: string) => s + ' '.repeat(5000);
+
+describe('regular expressions follow RE2 semantics, whatever the input length', () => {
+  it.each([
+    ['begin.end', 'begin\rend', true],
+    ['^.$', '😀', true],
+    ['^a.b$', 'a\u2028b', true],
+    ['a\\sb', 'a\u00a0b', false],
+    ['a\\sb', 'a\u000bb', false],
+    ['a\\sb', 'a\tb', true],
+    ['^\\w+$', 'été', false],
+    ['\\x{41}', 'A', true],
+  ])('/%s/ on %j gives %s', (source, value, expected) => {
+    expect(test(source, value)).toBe(expected);
+    expect(test(source, long(value))).toBe(source.endsWith('$') ? false : expected);
+  });
+
+  it('with |m, only \\n ends a line', () => {
+    expect(test('^b', 'a\nb', REGEX_FLAGS.m)).toBe(true);
+    expect(test('^b', 'a\rb', REGEX_FLAGS.m)).toBe(false);
+  });
+
+  it('with |i, case folding is Unicode-aware', () => {
+    expect(test('straße', 'STRAßE', REGEX_FLAGS.i)).toBe(true);
+    expect(test('ſ', 's', REGEX_FLAGS.i)).toBe(true);
+  });
+});
+
+/** Small regular expressions over a handful of atoms, to compare with RE2JS itself. */
+const atom = fc.constantFrom('a', 'b', '.', '\\s', '\\S', '\\w', '\\d', '[^a]', '[a-c]', '\\r', '\\n', '\\b', 'é', '😀');
+const piece = fc.tuple(atom, fc.constantFrom('', '*', '+', '?', '{1,2}')).map(([a, q]) => a + q);
+const sequence = fc.array(piece, { minLength: 1, maxLength: 4 }).map((p) => p.join(''));
+const regex = fc
+  .tuple(fc.constantFrom('', '^'), fc.array(sequence, { minLength: 1, maxLength: 2 }), fc.boolean(), fc.constantFrom('', '$'))
+  .map(([start, alts, group, end]) => start + (group ? `(${alts.join('|')})` : alts.join('|')) + end);
+const input = fc.array(fc.constantFrom('a', 'b', 'A', ' ', '\r', '\n', '\u000b', '\u00a0', '1', 'é', 'É', '😀', '_'), { maxLength: 8 }).map((c) => c.join(''));
+const flags = fc.constantFrom(0, REGEX_FLAGS.i, REGEX_FLAGS.m, REGEX_FLAGS.s, REGEX_FLAGS.i | REGEX_FLAGS.m | REGEX_FLAGS.s);
+
+describe('compileRegex agrees with RE2 (property)', () => {
+  it('on random expressions, flags and inputs', () => {
+    fc.assert(
+      fc.property(regex, flags, input, (source, f, value) => {
+        expect(compileRegex(source, f, 'x')(value)).toBe(RE2JS.compile(source, f).test(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

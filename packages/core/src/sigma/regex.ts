@@ -1,0 +1,102 @@
+/**
+ * Regular expressions from rules never hang the engine. Every pattern must compile under RE2 (linear time:
+ * no look-around, no back-references); that is what the rule language allows. Patterns whose structure cannot
+ * backtrack badly (no quantified group that holds a quantifier or an alternation, at most two unbounded
+ * quantifiers) run on the native engine for inputs up to MAX_NATIVE_INPUT characters; everything else runs
+ * on RE2JS.
+ */
+import { RE2JS } from 're2js';
+import { SigmaRuleError } from './errors.ts';
+import type { StringTest } from './pattern.ts';
+
+export const REGEX_FLAGS = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL } as const;
+
+/** Bounds the quadratic worst case of a backtracking search with two unbounded quantifiers. */
+const MAX_NATIVE_INPUT = 2048;
+
+export function compileRegex(source: string, flags: number, construct: string): StringTest {
+  let re2: RE2JS;
+  try {
+    re2 = RE2JS.compile(source, flags);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new SigmaRuleError(
+      construct,
+      `regular expression /${source}/ is not supported (${why}); Socle runs regular expressions in linear time (RE2), without look-around or back-references`,
+    );
+  }
+  const native = backtrackSafe(source) ? nativeRegex(source, flags) : undefined;
+  if (!native) return (s) => re2.test(s);
+  return (s) => (s.length <= MAX_NATIVE_INPUT ? native.test(s) : re2.test(s));
+}
+
+function nativeRegex(source: string, flags: number): RegExp | undefined {
+  let f = '';
+  if (flags & REGEX_FLAGS.i) f += 'i';
+  if (flags & REGEX_FLAGS.m) f += 'm';
+  if (flags & REGEX_FLAGS.s) f += 's';
+  try {
+    // RE2 and JavaScript read a few constructs differently; such patterns stay on RE2JS.
+    if (/\\[pPzAQEC]|\(\?[imsU-]|\[\[:/.test(source)) return undefined;
+    return new RegExp(source, f);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A conservative structural check: true only for patterns a backtracking engine runs in at most quadratic time. */
+export function backtrackSafe(source: string): boolean {
+  // Per open group: whether it holds a quantifier or an alternation.
+  const stack: { risky: boolean }[] = [{ risky: false }];
+  let unbounded = 0;
+  let lastGroupRisky = false;
+  let prevWasGroupEnd = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    let groupEnd = false;
+    if (c === '\\') {
+      i++;
+    } else if (c === '[') {
+      // Skip a character class; a leading ']' is literal.
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') {
+        if (source[i] === '\\') i++;
+        i++;
+      }
+    } else if (c === '(') {
+      stack.push({ risky: false });
+      if (source[i + 1] === '?') {
+        if (source[i + 2] === ':') i += 2;
+        else if (source[i + 2] === 'P' || source[i + 2] === '<') {
+          const close = source.indexOf('>', i);
+          if (close < 0) return false;
+          i = close;
+        } else return false;
+      }
+    } else if (c === ')') {
+      const g = stack.pop();
+      if (!g || stack.length === 0) return false;
+      lastGroupRisky = g.risky;
+      groupEnd = true;
+      if (g.risky) stack[stack.length - 1].risky = true;
+    } else if (c === '|') {
+      stack[stack.length - 1].risky = true;
+    } else if (c === '*' || c === '+' || c === '?' || c === '{') {
+      let bounded = c === '?';
+      if (c === '{') {
+        const close = source.indexOf('}', i);
+        if (close < 0) continue;
+        bounded = !/,\s*}$/.test(source.slice(i, close + 1));
+        i = close;
+      }
+      if (prevWasGroupEnd && lastGroupRisky) return false;
+      if (!bounded && ++unbounded > 2) return false;
+      stack[stack.length - 1].risky = true;
+      if (source[i + 1] === '?' || source[i + 1] === '+') i++; // lazy or possessive suffix
+    }
+    prevWasGroupEnd = groupEnd;
+  }
+  return stack.length === 1;
+}

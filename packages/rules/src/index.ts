@@ -1,0 +1,13 @@
+export { readYamlSources, readPipelineSources, SHIPPED_PIPELINES, type TextSource } from './sources.ts';
+export { type Diagnostic, formatDiagnostic } from './diagnostic.ts';
+export { MANIFEST_FILE, manifestSchema, type Manifest } from './manifest.ts';
+export { detectionRuleSchema, correlationRuleSchema, filterRuleSchema } from './rule-schema.ts';
+export { loadPackage, findPipeline, type DetectionPackage, type RuleDocument } from './package-loader.ts';
+export { lintPackage, lintExitCode, type LintResult } from './lint.ts';
+export { testPackage, testExitCode, type PackageTestResult, type CaseResult } from './test-runner.ts';
+export { formatTestReport, formatJunit } from './test-report.ts';
+export { testFileSchema, type TestFile } from './test-format.ts';
+export { packageCoverage, formatCoverageTable, navigatorLayer, type CoverageResult } from './coverage.ts';
+export { importSigma, type ImportReport, type ImportOptions } from './import-sigma.ts';
+export { listRules, type RuleListing, type RejectedRule } from './rule-listing.ts';
+export { SOCLE_VERSION } from './version.ts';

@@ -1,0 +1,44 @@
+import { createRulesEngine } from './engine-load.ts';
+import { displayPath } from './package-loader.ts';
+import { readPipelineSources, readYamlSources, type TextSource } from './sources.ts';
+
+export interface RejectedRule {
+  file: string;
+  id?: string;
+  reason: string;
+}
+
+export interface RuleListing {
+  loaded: number;
+  /** Id and title of each loaded rule, as far as the engine reports them. */
+  loadedRules: { id?: string; title?: string; file?: string }[];
+  rejected: RejectedRule[];
+}
+
+/** Loads rule files and folders into the engine and says what loaded and why the rest did not. */
+export async function listRules(rulePaths: string[], pipelinePaths: string[] = []): Promise<RuleListing> {
+  const rules = await readYamlSources(rulePaths);
+  const pipelines = await readPipelineSources(pipelinePaths);
+  return listSources(rules, pipelines);
+}
+
+export function listSources(rules: TextSource[], pipelines: TextSource[]): RuleListing {
+  const engine = createRulesEngine({ rules, pipelines });
+  return {
+    loaded: engine.loaded.length,
+    loadedRules: engine.loaded.map(describeLoaded),
+    rejected: engine.rejected.map((r) => ({
+      file: r.file ? displayPath(r.file) : '(unknown file)',
+      id: r.id ?? r.title,
+      reason: r.construct ? `${r.construct}: ${r.reason}` : r.reason,
+    })),
+  };
+}
+
+function describeLoaded(info: unknown): { id?: string; title?: string; file?: string } {
+  const o = (info ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const location = (o.location ?? {}) as Record<string, unknown>;
+  const file = str(o.file) ?? str(location.file);
+  return { id: str(o.id), title: str(o.title) ?? str(o.name), file: file ? displayPath(file) : undefined };
+}

@@ -1,0 +1,191 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { EngineAlert, RulesEngine } from './engine-load.ts';
+import { createRulesEngine } from './engine-load.ts';
+import { getField } from './field-path.ts';
+import { stringify } from 'yaml';
+import { displayPath, loadPackage, type DetectionPackage, type RuleDocument } from './package-loader.ts';
+import type { TextSource } from './sources.ts';
+import { expandEvents, testFileSchema, type Expectation, type TestCase, type TestFile } from './test-format.ts';
+import { parseYamlDocuments } from './yaml-documents.ts';
+import { zodIssueDiagnostics } from './zod-diagnostics.ts';
+import { formatDiagnostic } from './diagnostic.ts';
+
+export interface CaseResult {
+  file: string;
+  line: number;
+  name: string;
+  passed: boolean;
+  /** Human-readable lines explaining each failed expectation. */
+  failures: string[];
+  /** Alerts produced, by rule label, for the failure report. */
+  produced: Record<string, number>;
+}
+
+export interface PackageTestResult {
+  package: string;
+  cases: CaseResult[];
+  passed: number;
+  failed: number;
+  /** Problems that stopped tests from running at all (unreadable test file, rules the engine rejected). */
+  errors: string[];
+}
+
+/** Runs every test file of a package against the engine loaded with the package's rules and pipelines. */
+export async function testPackage(dir: string): Promise<PackageTestResult> {
+  const pkg = await loadPackage(dir);
+  const errors = pkg.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  const cases: CaseResult[] = [];
+  const probe = createRulesEngine({ rules: pkg.ruleSources, pipelines: pkg.pipelineSources });
+  for (const r of probe.rejected)
+    errors.push(`${r.file ? displayPath(r.file) : pkg.dir}: rule ${r.id ?? r.title ?? '?'} rejected by the engine: ${r.construct ? r.construct + ': ' : ''}${r.reason}`);
+  const labels = ruleLabels(pkg);
+  for (const src of pkg.testSources) {
+    const file = displayPath(src.file);
+    const docs = parseYamlDocuments(src.text, file);
+    for (const doc of docs) {
+      if (doc.errors.length > 0) {
+        for (const e of doc.errors) errors.push(`${file}:${e.position.line}:${e.position.column}: YAML syntax error: ${e.message}`);
+        continue;
+      }
+      if (doc.value == null) continue;
+      const parsed = testFileSchema.safeParse(doc.value);
+      if (!parsed.success) {
+        for (const d of zodIssueDiagnostics(parsed.error.issues, doc, { code: 'test-format' })) errors.push(formatDiagnostic(d));
+        continue;
+      }
+      parsed.data.cases.forEach((testCase, i) => {
+        const line = doc.positionOf(['cases', i]).line;
+        cases.push(runCase(pkg, parsed.data, testCase, { file, line }, labels));
+      });
+    }
+  }
+  const failed = cases.filter((c) => !c.passed).length;
+  return { package: pkg.manifest?.name ?? pkg.dir, cases, passed: cases.length - failed, failed, errors };
+}
+
+export function testExitCode(result: PackageTestResult): number {
+  return result.failed > 0 || result.errors.length > 0 ? 1 : 0;
+}
+
+/** Maps every id, name and title of the package's rules to the rule's id (or name when it has no id). */
+function ruleLabels(pkg: DetectionPackage): Map<string, { key: string; label: string }> {
+  const map = new Map<string, { key: string; label: string }>();
+  for (const r of pkg.rules) {
+    const key = r.id ?? r.name ?? r.title;
+    if (!key) continue;
+    const label = r.name ?? r.title ?? key;
+    for (const alias of [r.id, r.name, r.title]) if (alias && !map.has(alias)) map.set(alias, { key, label });
+  }
+  return map;
+}
+
+function runCase(
+  pkg: DetectionPackage,
+  file: TestFile,
+  testCase: TestCase,
+  where: { file: string; line: number },
+  labels: Map<string, { key: string; label: string }>,
+): CaseResult {
+  const failures: string[] = [];
+  const events = expandEvents(testCase.events, file.defaults);
+  events.forEach((e, i) => {
+    if (Number.isNaN(Date.parse(String(e['@timestamp']))))
+      failures.push(`event ${i + 1} has no valid "@timestamp" (got ${JSON.stringify(e['@timestamp'])})`);
+  });
+  let alerts: EngineAlert[] = [];
+  const rules = testCase.only ? selectRules(pkg, testCase.only, failures) : pkg.ruleSources;
+  if (failures.length === 0) {
+    const engine = createRulesEngine({ rules, pipelines: pkg.pipelineSources, includeEvent: true });
+    alerts = replay(engine, events, testCase.until);
+  }
+  const keyOf = (a: EngineAlert) => labels.get(a.rule.id)?.key ?? labels.get(a.rule.name)?.key ?? a.rule.id;
+  const produced: Record<string, number> = {};
+  for (const a of alerts) {
+    const label = labels.get(keyOf(a))?.label ?? a.rule.name ?? a.rule.id;
+    produced[label] = (produced[label] ?? 0) + 1;
+  }
+  const named = new Set<string>();
+  for (const exp of testCase.expect) {
+    const ref = exp.rule ?? file.rule;
+    if (!ref) {
+      failures.push('an expectation names no rule and the file has no default "rule:"');
+      continue;
+    }
+    const target = labels.get(ref);
+    if (!target) {
+      failures.push(`rule "${ref}" is not in this package (give its id, name or title)`);
+      continue;
+    }
+    named.add(target.key);
+    failures.push(...checkExpectation(exp, target.label, alerts.filter((a) => keyOf(a) === target.key)));
+  }
+  if (testCase.exclusive) {
+    const others = alerts.filter((a) => !named.has(keyOf(a)));
+    if (others.length > 0)
+      failures.push(`exclusive: ${others.length} unexpected alert(s) from ${[...new Set(others.map((a) => a.rule.name ?? a.rule.id))].join(', ')}`);
+  }
+  return { ...where, name: testCase.name, passed: failures.length === 0, failures, produced };
+}
+
+/** The named rules and, transitively, the rules their correlations reference, as one text per rule. */
+function selectRules(pkg: DetectionPackage, names: string[], failures: string[]): TextSource[] {
+  const find = (ref: string) => pkg.rules.find((r) => r.id === ref || r.name === ref || r.title === ref);
+  const chosen = new Set<RuleDocument>();
+  const queue = [...names];
+  while (queue.length > 0) {
+    const ref = queue.shift()!;
+    const rule = find(ref);
+    if (!rule) {
+      if (names.includes(ref)) failures.push(`only: rule "${ref}" is not in this package`);
+      continue;
+    }
+    if (chosen.has(rule)) continue;
+    chosen.add(rule);
+    const refs = (rule.value.correlation as { rules?: unknown } | undefined)?.rules;
+    for (const r of typeof refs === 'string' ? [refs] : Array.isArray(refs) ? refs : []) if (typeof r === 'string') queue.push(r);
+  }
+  return [...chosen].map((r) => ({ file: r.path, text: stringify(r.value) }));
+}
+
+function replay(engine: RulesEngine, events: Record<string, unknown>[], until: string | undefined): EngineAlert[] {
+  const alerts: EngineAlert[] = [];
+  events.forEach((e, i) => alerts.push(...engine.process(e, { id: `event-${i + 1}` })));
+  if (until && engine.advanceWatermark) alerts.push(...engine.advanceWatermark(Date.parse(until)));
+  if (engine.flush) alerts.push(...engine.flush());
+  return alerts;
+}
+
+function checkExpectation(exp: Expectation, label: string, alerts: EngineAlert[]): string[] {
+  const want = exp.count ?? 1;
+  const out: string[] = [];
+  if (alerts.length !== want) out.push(`rule "${label}": expected ${want} alert(s), got ${alerts.length}`);
+  if (exp.fields && alerts.length > 0 && !alerts.some((a) => fieldsMatch(a, exp.fields!))) {
+    out.push(`rule "${label}": no alert has the expected fields`);
+    const closest = alerts[0];
+    for (const [field, expected] of Object.entries(exp.fields)) {
+      const actual = alertField(closest, field);
+      const mark = valuesEqual(actual, expected) ? ' ' : '✗';
+      out.push(`    ${mark} ${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    }
+  }
+  return out;
+}
+
+function fieldsMatch(alert: EngineAlert, fields: Record<string, unknown>): boolean {
+  return Object.entries(fields).every(([f, v]) => valuesEqual(alertField(alert, f), v));
+}
+
+/** A field of the alert, else of the matched event, else of the correlation group. */
+export function alertField(alert: EngineAlert, field: string): unknown {
+  return (
+    getField(alert, field) ??
+    getField(alert['socle.event'], field) ??
+    getField((alert.socle as { correlation?: { group?: unknown } } | undefined)?.correlation?.group, field)
+  );
+}
+
+function valuesEqual(actual: unknown, expected: unknown): boolean {
+  if (isDeepStrictEqual(actual, expected)) return true;
+  // YAML numbers vs strings in events (ports, codes) compare by text.
+  return actual !== undefined && actual !== null && typeof expected !== 'object' && String(actual) === String(expected);
+}

@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertJournal } from '../alerts/alert-journal.ts';
+import { JournalAlertStore } from '../alerts/journal-alert-store.ts';
+import { makeAlert } from '../testing/alert-fixtures.ts';
+import { startAlertApi, type RunningAlertApi } from './alert-api.ts';
+
+let dir: string;
+let journal: AlertJournal;
+let api: RunningAlertApi;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'socle-api-'));
+  journal = await AlertJournal.open(dir);
+  await journal.write([
+    makeAlert({ id: 'a1', time: '2026-03-14T09:10:00Z', rule: 'web_shell', level: 'critical', host: 'web-01', sourceIp: '203.0.113.66' }),
+    makeAlert({ id: 'a2', time: '2026-03-14T09:20:00Z', rule: 'ssh_brute_force', level: 'high', host: 'app-02', sourceIp: '203.0.113.66' }),
+    makeAlert({ id: 'a3', time: '2026-03-14T09:30:00Z', rule: 'new_admin', level: 'high', host: 'dc-01', user: 'svc_backup' }),
+  ]);
+  api = await startAlertApi({ store: new JournalAlertStore(journal), health: () => ({ alerts: journal.index.size }) }, '127.0.0.1', 0);
+});
+afterAll(async () => {
+  await api?.close();
+  await journal?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function get(path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(api.url + path);
+  return { status: res.status, body: await res.json() };
+}
+
+describe('alert API', () => {
+  it('GET /healthz reports ok', async () => {
+    expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'ok', alerts: 3 } });
+  });
+
+  it('GET /alerts filters and pages newest first', async () => {
+    const high = await get('/alerts?severity=high&size=1');
+    expect(high.status).toBe(200);
+    expect(high.body.total).toBe(2);
+    expect(high.body.alerts.map((a: any) => a.event.id)).toEqual(['a3']);
+    const next = await get(`/alerts?severity=high&size=1&cursor=${high.body.nextCursor}`);
+    expect(next.body.alerts.map((a: any) => a.event.id)).toEqual(['a2']);
+    expect(next.body.nextCursor).toBeUndefined();
+    const byText = await get('/alerts?q=203.0.113.66&from=2026-03-14T09:15:00Z');
+    expect(byText.body.alerts.map((a: any) => a.event.id)).toEqual(['a2']);
+    const byHostAndRule = await get('/alerts?host=WEB-01&rule=web_shell,ssh_brute_force');
+    expect(byHostAndRule.body.alerts.map((a: any) => a.event.id)).toEqual(['a1']);
+  });
+
+  it('GET /alerts/_counts counts by rule or severity', async () => {
+    expect((await get('/alerts/_counts?by=severity')).body).toEqual({ by: 'severity', counts: [{ key: 'high', count: 2 }, { key: 'critical', count: 1 }] });
+    expect((await get('/alerts/_counts?by=rule&user=svc_backup')).body.counts).toEqual([{ key: 'new_admin', count: 1 }]);
+    expect((await get('/alerts/_counts?by=host')).status).toBe(400);
+  });
+
+  it('GET /alerts/:id returns the alert, or 404 naming the id', async () => {
+    expect((await get('/alerts/a2')).body.rule.id).toBe('ssh_brute_force');
+    expect(await get('/alerts/zzz')).toEqual({ status: 404, body: { error: "no alert with id 'zzz'" } });
+  });
+
+  it('answers 400 naming the bad parameter', async () => {
+    expect(await get('/alerts?severity=urgent')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^severity: 'urgent'/) } });
+    expect(await get('/alerts?from=soon')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^from: 'soon'/) } });
+    expect(await get('/alerts?cursor=bogus')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^cursor:/) } });
+  });
+
+  it('refuses writes', async () => {
+    const res = await fetch(api.url + '/alerts', { method: 'POST', body: '{}' });
+    expect(res.status).toBe(405);
+  });
+});

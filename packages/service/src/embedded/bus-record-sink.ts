@@ -1,0 +1,55 @@
+import { parseRecord, type FormatName, type ParseContext, type RecordSink } from '@socle/collector';
+import type { InProcessBus } from './in-process-bus.ts';
+
+/** The collector's Acknowledgement as inputs hand it over: one count per record, settled when all are delivered. */
+type Acknowledgement = Parameters<RecordSink['push']>[3];
+
+export interface RejectedRecord {
+  input: string;
+  error: string;
+  raw: string;
+}
+
+/**
+ * Lets the collector's inputs (file tail, stdin) feed the in-process bus instead of a Kafka output. Records are
+ * parsed as in the collector; a record counts as delivered, so a file input may checkpoint past it, only when the
+ * detection loop acknowledged it, i.e. once its alerts are in the journal.
+ */
+export class BusRecordSink implements RecordSink {
+  private seq = 0;
+  rejected = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly bus: InProcessBus,
+    private readonly onRejected: (record: RejectedRecord) => void,
+  ) {}
+
+  get full(): boolean {
+    return this.bus.full;
+  }
+
+  whenWritable(): Promise<void> {
+    return this.bus.whenWritable();
+  }
+
+  push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined {
+    const result = parseRecord(format as FormatName, raw, ctx);
+    if (!result.ok) {
+      this.reject(raw, ctx, result.error);
+      return result.error;
+    }
+    ack?.add();
+    this.bus.offer({ event: result.event, ref: { id: `${ctx.input}#${++this.seq}` }, onAcked: ack ? () => ack.deliver() : undefined });
+    return undefined;
+  }
+
+  reject(raw: string, ctx: ParseContext, error: string): void {
+    this.rejected++;
+    this.onRejected({ input: ctx.input, error, raw });
+  }
+
+  drop(): void {
+    this.dropped++;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The small interfaces the service is built on. Adapters implement them: the embedded mode uses an in-process
+ * bus and an on-disk journal; the clustered mode uses Kafka and Elasticsearch. The detection loop only sees these.
+ */
+import type { Alert, SocleEvent } from '@socle/core';
+
+/** Where an event sits in its source: a line of a file, a Kafka partition/offset. Stable across replays. */
+export interface EventRef {
+  id: string;
+}
+
+export interface SourcedEvent {
+  event: SocleEvent;
+  ref: EventRef;
+}
+
+/**
+ * Batches of events, in order. `ack(upTo)` tells the source that every event up to and including `upTo` has been
+ * fully handled (its alerts are durable), so it may commit the position (Kafka) or release capacity (bus).
+ */
+export interface EventSource extends AsyncIterable<SourcedEvent[]> {
+  ack(upTo: EventRef): Promise<void>;
+}
+
+/**
+ * Receives alerts. `write` resolves only once the alerts are durable. Alerts are keyed by `event.id`, which is
+ * deterministic: writing an alert again replaces the stored one (an upsert), so a replay never duplicates.
+ */
+export interface AlertSink {
+  write(alerts: Alert[]): Promise<void>;
+}
+
+export const SEVERITY_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
+
+export interface AlertQuery {
+  /** Inclusive lower bound on `@timestamp` (ISO 8601 or epoch ms). */
+  from?: string;
+  /** Exclusive upper bound on `@timestamp`. */
+  to?: string;
+  /** Any of these levels. */
+  severity?: SeverityLevel[];
+  /** Any of these rule ids (or names as the engine reports them in `rule.id`). */
+  rule?: string[];
+  host?: string;
+  user?: string;
+  /** Case-insensitive text found in the rule name or id, host, user, source IP or correlation group. */
+  q?: string;
+  /** Opaque position returned as `nextCursor` by the previous page. */
+  cursor?: string;
+  /** Page size (default 50). */
+  size?: number;
+}
+
+/** Newest first; `nextCursor` is absent on the last page. */
+export interface AlertPage {
+  alerts: Alert[];
+  total: number;
+  nextCursor?: string;
+}
+
+export type AlertCountKey = 'rule' | 'severity';
+
+export interface AlertCount {
+  key: string;
+  count: number;
+}
+
+export interface AlertStore {
+  search(query: AlertQuery): Promise<AlertPage>;
+  get(id: string): Promise<Alert | undefined>;
+  /** Alert counts per rule id or per level, over the alerts matching `query` (its cursor and size are ignored). */
+  aggregate(by: AlertCountKey, query?: AlertQuery): Promise<AlertCount[]>;
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what the workspace needs on a fresh machine: pnpm (from the npm registry) and the locked dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$want" ]; then
+  echo "bootstrap: installing pnpm@$want from the npm registry" >&2
+  npm install --global --no-audit --no-fund "pnpm@$want" >&2
+fi
+pnpm install --frozen-lockfile --prefer-offline >&2
