@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -112,6 +112,7 @@ const result = {
   collectorCpuCores: Number(((self.user + self.system) / 1e6 / seconds).toFixed(2)),
   brokerCpuCores: brokerCpu === undefined ? 'unknown (no broker pid)' : Number((brokerCpu / seconds).toFixed(2)),
   meanProduceMs: count > 0 ? Number(((sum / count) * 1000).toFixed(1)) : undefined,
+  loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(1))),
   machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}`,
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');

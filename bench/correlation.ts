@@ -71,6 +71,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`node ${process.version}, gc ${gc ? 'exposed' : 'not exposed (heap numbers are noisier)'}`);
 console.log('| type | distinct keys | events/s (new keys) | events/s (existing keys) | heap bytes per active key (1 event each) |');
 console.log('|---|---:|---:|---:|---:|');
+run('event_count', 20_000); // warm-up: let the JIT compile the hot paths before measuring
+run('value_count', 20_000);
 for (const type of ['event_count', 'value_count'] as const) {
   for (const keys of sizes) {
     const r = run(type, keys);

@@ -17,7 +17,8 @@ const count = Number(process.env.BENCH_EVENTS ?? 120_000);
 if (!existsSync(dataFile)) {
   execFileSync('pnpm', ['exec', 'tsx', join(root, 'bench/data/make-windows-events.ts'), '--count', String(count), '--out', dataFile], { stdio: 'inherit' });
 }
-const lines = readFileSync(dataFile, 'utf8').split('\n').filter(Boolean);
+const limit = Number(process.env.BENCH_LIMIT ?? Infinity);
+const lines = readFileSync(dataFile, 'utf8').split('\n').filter(Boolean).slice(0, limit);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 function rate(fn: () => void): number {

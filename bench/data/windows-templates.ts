@@ -152,7 +152,7 @@ function programSpec(m: Moment, program: Program): ProcessSpec {
 }
 
 function sysmonProcessCreation(m: Moment, p: ProcessSpec): WindowsRecord {
-  const integrity = p.user.domain === 'NT AUTHORITY' ? 'System' : m.random.weighted([[8, 'Medium'], [2, 'High']] as const);
+  const integrity = p.user.domain === 'NT AUTHORITY' ? 'System' : 'Medium';
   return base(m, SYSMON, 1, { category: 'process_creation', service: 'sysmon' }, {
     RuleName: '-',
     UtcTime: utc(m.time),
@@ -176,7 +176,6 @@ function sysmonProcessCreation(m: Moment, p: ProcessSpec): WindowsRecord {
     ParentProcessId: m.random.int(400, 30000),
     ParentImage: p.parentImage,
     ParentCommandLine: p.parentCommandLine,
-    ParentUser: `${p.user.domain}\\${p.user.name}`,
   });
 }
 
@@ -206,10 +205,11 @@ function processCreation(m: Moment): WindowsRecord {
 }
 
 function networkConnection(m: Moment): WindowsRecord {
-  const program = m.random.pick(PROGRAMS.slice(0, 7));
+  // Browsers, Explorer and services: Office apps and Kerberos from anything but lsass would be suspicious.
+  const program = m.random.pick(PROGRAMS.slice(0, 4));
   const user = userOf(m, program);
   const internal = m.random.next() < 0.3;
-  const port = internal ? m.random.pick([445, 389, 88, 135, 53]) : m.random.pick([443, 443, 443, 80]);
+  const port = internal ? m.random.pick([445, 389, 135, 53]) : m.random.pick([443, 443, 443, 80]);
   return base(m, SYSMON, 3, { category: 'network_connection', service: 'sysmon' }, {
     RuleName: '-',
     UtcTime: utc(m.time),
@@ -351,6 +351,7 @@ function dnsQuery(m: Moment): WindowsRecord {
 function logon(m: Moment, eventId: 4624 | 4625): WindowsRecord {
   const user = m.random.pick(m.host.users);
   const network = m.random.next() < 0.6;
+  const remoteDesktop = !network && m.random.next() < 0.1;
   const data: Record<string, EventValue> = {
     SubjectUserSid: 'S-1-5-18',
     SubjectUserName: `${m.host.name.split('.')[0]}$`,
@@ -362,14 +363,14 @@ function logon(m: Moment, eventId: 4624 | 4625): WindowsRecord {
   };
   if (eventId === 4624) data.TargetLogonId = `0x${m.random.int(0x10000, 0xffffff).toString(16)}`;
   Object.assign(data, {
-    LogonType: network ? 3 : m.random.pick([2, 7, 10, 11]),
+    LogonType: network ? 3 : remoteDesktop ? 10 : m.random.pick([2, 7, 11]),
     LogonProcessName: network ? 'NtLmSsp ' : 'User32 ',
     AuthenticationPackageName: network ? 'NTLM' : 'Negotiate',
     WorkstationName: m.random.pick(['WS-0003', 'WS-0017', 'WS-0025', '-']),
     ProcessId: network ? '0x0' : `0x${m.random.int(0x200, 0x900).toString(16)}`,
     ProcessName: network ? '-' : `${SYS32}\\svchost.exe`,
-    IpAddress: network ? `10.20.0.${m.random.int(20, 70)}` : '127.0.0.1',
-    IpPort: network ? m.random.int(49152, 65535) : 0,
+    IpAddress: network || remoteDesktop ? `10.20.0.${m.random.int(20, 70)}` : '127.0.0.1',
+    IpPort: network || remoteDesktop ? m.random.int(49152, 65535) : 0,
   });
   if (eventId === 4625) Object.assign(data, { Status: '0xc000006d', FailureReason: '%%2313', SubStatus: '0xc000006a' });
   return base(m, SECURITY, eventId, { service: 'security' }, data);

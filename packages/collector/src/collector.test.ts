@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Collector } from './collector.ts';
 import { validateConfig } from './config/load-config.ts';
 import type { SyslogStreamInput } from './inputs/syslog-stream.ts';
+import type { SyslogUdpInput } from './inputs/syslog-udp.ts';
 
 function collectText(stream: PassThrough): () => string {
   let text = '';
@@ -36,10 +37,10 @@ describe('Collector', () => {
     expect(await collector.metrics.count(collector.metrics.deadLetters, 'stdin-1')).toBe(1);
   });
 
-  it('pauses TCP senders while the output is blocked and loses nothing once it drains', async () => {
+  it('pauses TCP senders while the output is blocked and loses nothing once it drains', { timeout: 30_000 }, async () => {
     const stdout = new PassThrough({ highWaterMark: 16 });
     const config = validateConfig(
-      { inputs: [{ type: 'syslog-tcp', name: 'tcp', organization: 'acme', format: 'syslog', listen: '127.0.0.1:0' }], output: { type: 'stdout' }, buffer: { capacity: 50, batchSize: 10, lingerMs: 1 } },
+      { inputs: [{ type: 'syslog-tcp', name: 'tcp', organization: 'acme', format: 'syslog', listen: '127.0.0.1:0' }], output: { type: 'stdout' }, buffer: { capacity: 500, batchSize: 100, lingerMs: 1 } },
       'test',
     );
     const collector = new Collector(config, { stdout, stderr: new PassThrough(), log: () => {} });
@@ -51,7 +52,7 @@ describe('Collector', () => {
     for (let i = 0; i < total; i++) payload += `<13>Jan  5 10:00:00 host${i % 7} app: message ${i}\n`;
     socket.end(payload);
     // Nobody reads stdout yet: the output blocks, the buffer fills, the socket must be paused.
-    while ((await collector.metrics.count(collector.metrics.eventsIn, 'tcp')) < 50) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((await collector.metrics.count(collector.metrics.eventsIn, 'tcp')) < 500) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const received = await collector.metrics.count(collector.metrics.eventsIn, 'tcp');
     expect(received).toBeLessThan(total / 2);
@@ -61,5 +62,48 @@ describe('Collector', () => {
     const messages = lines().trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message);
     expect(messages).toHaveLength(total);
     expect(messages[total - 1]).toBe(`message ${total - 1}`);
+  });
+
+  it('serves Prometheus metrics by input on /metrics', async () => {
+    const stdin = new PassThrough();
+    const config = validateConfig(
+      { inputs: [{ type: 'stdin', name: 'in', organization: 'acme', format: 'json' }], output: { type: 'stdout' }, metrics: { listen: '127.0.0.1:0' }, buffer: { capacity: 100, batchSize: 10, lingerMs: 1 } },
+      'test',
+    );
+    const collector = new Collector(config, { stdin, stdout: new PassThrough(), stderr: new PassThrough(), log: () => {} });
+    await collector.start();
+    stdin.end('{"a":1}\n{"a":2}\nnot json\n');
+    await collector.ended;
+    while ((await collector.metrics.count(collector.metrics.eventsOut, 'in')) < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const response = await fetch(`http://127.0.0.1:${collector.metricsPort}/metrics`);
+    const text = await response.text();
+    await collector.stop();
+    expect(response.status).toBe(200);
+    expect(text).toContain('socle_collector_events_in_total{input="in"} 3');
+    expect(text).toContain('socle_collector_events_out_total{input="in"} 2');
+    expect(text).toContain('socle_collector_dlq_total{input="in"} 1');
+    expect(text).toContain('socle_collector_buffer_capacity 100');
+    expect(text).toContain('socle_collector_produce_seconds_bucket');
+  });
+
+  it('fails to start with a message naming the input whose port is taken, and releases the others', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    const config = validateConfig(
+      {
+        inputs: [
+          { type: 'syslog-udp', name: 'udp', organization: 'acme', format: 'syslog', listen: '127.0.0.1:0' },
+          { type: 'syslog-tcp', name: 'tcp', organization: 'acme', format: 'syslog', listen: `127.0.0.1:${taken}` },
+        ],
+        output: { type: 'stdout' },
+      },
+      'test',
+    );
+    const collector = new Collector(config, { stdout: new PassThrough(), stderr: new PassThrough(), log: () => {} });
+    await expect(collector.start()).rejects.toThrow(`input tcp: cannot listen on 127.0.0.1:${taken}`);
+    expect(() => collector.input<SyslogUdpInput>('udp').port).toThrow(/not started/);
+    await new Promise((resolve) => blocker.close(resolve));
   });
 });

@@ -8,7 +8,7 @@ import { Intake, type DeadLetterFn, type ParseRecordFn } from './pipeline/intake
 import { DeliveryLoop } from './pipeline/delivery-loop.ts';
 import type { OutboundRecord } from './pipeline/outbound.ts';
 import type { Input } from './inputs/input.ts';
-import { parseListenAddress, closeServer } from './inputs/listen-address.ts';
+import { boundPort, closeServer, parseListenAddress } from './inputs/listen-address.ts';
 import { SyslogStreamInput } from './inputs/syslog-stream.ts';
 import { SyslogUdpInput } from './inputs/syslog-udp.ts';
 import { FileTailInput } from './inputs/file-tail.ts';
@@ -72,7 +72,22 @@ export class Collector {
     return found as T;
   }
 
+  /** Port of the metrics endpoint, when `metrics.listen` is configured (useful with port 0). */
+  get metricsPort(): number | undefined {
+    return this.metricsServer ? boundPort(this.metricsServer) : undefined;
+  }
+
+  /** Starts output, metrics and inputs; if any of them fails, what was started is stopped again. */
   async start(): Promise<void> {
+    try {
+      await this.startAll();
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async startAll(): Promise<void> {
     if (this.config.spool) {
       const spool = await DiskSpool.open(this.config.spool.dir, { maxSegmentBytes: this.config.spool.maxSegmentBytes });
       this.spooled = new SpooledOutput(this.output, spool, { directTimeoutMs: this.config.spool.directTimeoutMs, replayBatchSize: this.config.buffer.batchSize, retryDelayMs: 200, log: this.log }, this.metrics);

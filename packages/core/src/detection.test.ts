@@ -70,8 +70,8 @@ const body = fc.oneof(
   fc.constantFrom("  - 'x'", "  - 'y'\n  - 'z'"),
 );
 const condition = fc.constantFrom('s1', 's2', 's1 and s2', 's1 or s2', 'not s1', 's1 and not s2', '1 of s*', 'all of s*', '(s1 or s2) and s3', 's3');
-const ruleText = fc.tuple(body, body, body, condition).map(
-  ([a, b, c, cond], i) => `title: r${i}\nlogsource: {product: test}\ndetection:\n  s1:\n${a.replace(/^/gm, '  ')}\n  s2:\n${b.replace(/^/gm, '  ')}\n  s3:\n${c.replace(/^/gm, '  ')}\n  condition: ${cond}\n`,
+const ruleText = fc.tuple(body, body, body, condition, fc.nat(999)).map(
+  ([a, b, c, cond, n]) => `title: r${n}\nlogsource: {product: test}\ndetection:\n  s1:\n${a.replace(/^/gm, '  ')}\n  s2:\n${b.replace(/^/gm, '  ')}\n  s3:\n${c.replace(/^/gm, '  ')}\n  condition: ${cond}\n`,
 );
 const eventValue = fc.oneof(value, fc.constantFrom('X', 'y x', 'zz', 'xABCDx', 'abcde', 'bcd abcd', 'C\\D'), fc.array(value, { maxLength: 2 }));
 const event = fc.record({ A: eventValue, B: eventValue, c: fc.record({ d: eventValue }, { requiredKeys: [] }) }, { requiredKeys: [] });

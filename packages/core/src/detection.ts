@@ -7,8 +7,10 @@
 import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import type { Literal } from './prefilter/literals.ts';
-import type { CompiledDetection } from './sigma/compile.ts';
+import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import { EventContext, type FieldTable } from './sigma/context.ts';
+
+const MAX_LITERAL = 12;
 
 export interface IndexedRule {
   compiled: CompiledDetection;
@@ -20,13 +22,15 @@ interface Entry {
   position: number;
   /** Whether the rule has necessary literals; if so it is evaluated only when one of them was found. */
   prefiltered: boolean;
+  /** The index key: a field that must hold one of these (lower-cased) values. */
+  anchor?: { slot: number; values: Set<string> };
 }
 
 interface SlotScanner {
   slot: number;
   automaton: AhoCorasick;
-  /** Global id of the automaton's pattern i. */
-  globalIds: Int32Array;
+  /** Called with the automaton's pattern number on each occurrence. */
+  hit: (i: number) => void;
 }
 
 export interface IndexStats {
@@ -35,9 +39,8 @@ export interface IndexStats {
   unanchored: number;
   prefiltered: number;
   indexedFields: number;
-  /** Rule evaluations so far, and candidates skipped by the literal prefilter. */
+  /** Rule evaluations so far. */
   evaluations: number;
-  skippedByPrefilter: number;
 }
 
 export class RuleIndex {
@@ -47,7 +50,10 @@ export class RuleIndex {
   private readonly unanchored: Entry[] = [];
   private readonly anchorSlots: number[];
   private readonly ctx: EventContext;
-  private readonly seen = new Set<Entry>();
+  /** Per rule position: the epoch of the last event that reached it through the index. */
+  private readonly seenEpoch: Int32Array;
+  /** Prefiltered rules whose literals the current event holds, in the order found. */
+  private readonly passed: Entry[] = [];
   private readonly scanners = new Map<number, SlotScanner>();
   /** Global literal id -> positions of the rules that need it. */
   private readonly literalRules: Int32Array[];
@@ -56,7 +62,6 @@ export class RuleIndex {
   private readonly passEpoch: Int32Array;
   private epoch = 0;
   private evaluations = 0;
-  private skipped = 0;
 
   constructor(rules: IndexedRule[], fields: FieldTable) {
     this.ctx = new EventContext(fields);
@@ -66,8 +71,10 @@ export class RuleIndex {
     const idOf = (l: Literal): number => {
       let texts = textsBySlot.get(l.slot);
       if (!texts) textsBySlot.set(l.slot, (texts = new Map()));
-      let id = texts.get(l.text);
-      if (id === undefined) texts.set(l.text, (id = nextId++));
+      // A prefix of a necessary text is necessary too; long texts (hashes, paths) are cut to keep automata small.
+      const text = l.text.slice(0, MAX_LITERAL);
+      let id = texts.get(text);
+      if (id === undefined) texts.set(text, (id = nextId++));
       return id;
     };
     const needers: number[][] = [];
@@ -81,12 +88,18 @@ export class RuleIndex {
     this.literalRules = needers.map((list) => Int32Array.from(new Set(list)));
     this.hitEpoch = new Int32Array(nextId);
     this.passEpoch = new Int32Array(this.entries.length);
+    this.seenEpoch = new Int32Array(this.entries.length);
     for (const [slot, texts] of textsBySlot) {
       const list = [...texts.entries()];
-      this.scanners.set(slot, { slot, automaton: new AhoCorasick(list.map(([t]) => t)), globalIds: Int32Array.from(list.map(([, id]) => id)) });
+      const globalIds = Int32Array.from(list.map(([, id]) => id));
+      this.scanners.set(slot, { slot, automaton: new AhoCorasick(list.map(([t]) => t)), hit: (i) => this.found(globalIds[i]) });
     }
+    const anchorOf = chooseAnchors(this.entries.map((e) => e.compiled.anchors));
     for (const e of this.entries) {
-      const anchor = e.compiled.anchor;
+      const anchor = anchorOf[e.position];
+      if (anchor) e.anchor = { slot: anchor.slot, values: new Set(anchor.values) };
+      // Prefiltered rules are reached through their literals (see `found`), the others through the index.
+      if (e.prefiltered) continue;
       if (!anchor) {
         this.unanchored.push(e);
         continue;
@@ -105,11 +118,11 @@ export class RuleIndex {
   /** Rules that match the event, in load order. */
   match(event: SocleEvent): CompiledDetection[] {
     const ctx = this.ctx.reset(event);
-    this.epoch++;
+    const epoch = ++this.epoch;
+    this.passed.length = 0;
     for (const scanner of this.scanners.values()) this.scan(scanner);
     const out: Entry[] = [];
     for (const e of this.unanchored) this.evaluate(e, out);
-    const seen = this.seen;
     for (const slot of this.anchorSlots) {
       const values = ctx.lowerStrings(slot);
       if (!values.length) continue;
@@ -118,54 +131,83 @@ export class RuleIndex {
         const candidates = byValue.get(v);
         if (!candidates) continue;
         for (const e of candidates) {
-          if (seen.has(e)) continue;
-          seen.add(e);
+          if (this.seenEpoch[e.position] === epoch) continue;
+          this.seenEpoch[e.position] = epoch;
           this.evaluate(e, out);
         }
       }
     }
-    if (seen.size) seen.clear();
+    for (const e of this.passed) if (!e.anchor || this.anchorHolds(e.anchor)) this.evaluate(e, out);
     if (out.length > 1) out.sort((a, b) => a.position - b.position);
     return out.map((e) => e.compiled);
   }
 
+  private anchorHolds(anchor: NonNullable<Entry['anchor']>): boolean {
+    const values = this.ctx.lowerStrings(anchor.slot);
+    for (let i = 0; i < values.length; i++) if (anchor.values.has(values[i])) return true;
+    return false;
+  }
+
   private evaluate(e: Entry, out: Entry[]): void {
-    if (e.prefiltered && this.passEpoch[e.position] !== this.epoch) {
-      this.skipped++;
-      return;
-    }
     this.evaluations++;
     if (e.compiled.match(this.ctx)) out.push(e);
   }
 
-  /** Finds the slot's literals in the event and marks the rules that need them as worth evaluating. */
+  /** Finds the slot's literals in the event; the rules that need them become worth evaluating. */
   private scan(scanner: SlotScanner): void {
     const values = this.ctx.lowerStrings(scanner.slot);
-    if (!values.length) return;
+    for (let i = 0; i < values.length; i++) scanner.automaton.scan(values[i], scanner.hit);
+  }
+
+  private found(literal: number): void {
     const epoch = this.epoch;
-    const hits = this.hitEpoch;
-    const pass = this.passEpoch;
-    const ids = scanner.globalIds;
-    const literalRules = this.literalRules;
-    const hit = (i: number) => {
-      const id = ids[i];
-      if (hits[id] === epoch) return;
-      hits[id] = epoch;
-      const list = literalRules[id];
-      for (let k = 0; k < list.length; k++) pass[list[k]] = epoch;
-    };
-    for (const v of values) scanner.automaton.scan(v, hit);
+    if (this.hitEpoch[literal] === epoch) return;
+    this.hitEpoch[literal] = epoch;
+    const rules = this.literalRules[literal];
+    for (let k = 0; k < rules.length; k++) {
+      const position = rules[k];
+      if (this.passEpoch[position] === epoch) continue;
+      this.passEpoch[position] = epoch;
+      this.passed.push(this.entries[position]);
+    }
   }
 
   stats(): IndexStats {
     return {
       rules: this.entries.length,
-      anchored: this.entries.length - this.unanchored.length,
-      unanchored: this.unanchored.length,
+      anchored: this.entries.filter((e) => e.anchor).length,
+      unanchored: this.entries.filter((e) => !e.anchor).length,
       prefiltered: this.entries.filter((e) => e.prefiltered).length,
       indexedFields: this.anchorSlots.length,
       evaluations: this.evaluations,
-      skippedByPrefilter: this.skipped,
     };
   }
+}
+
+/**
+ * Picks each rule's index key among its candidates: the one whose values the fewest rules share, so that an
+ * event reaches as few rules as possible (an EventID shared by a thousand rules is a poor key when the rule
+ * also needs `OriginalFileName: whoami.exe`).
+ */
+function chooseAnchors(candidates: Anchor[][]): (Anchor | undefined)[] {
+  const shared = new Map<string, number>();
+  const key = (slot: number, v: string) => `${slot}\u0000${v}`;
+  for (const anchors of candidates) {
+    const seen = new Set<string>();
+    for (const a of anchors) for (const v of a.values) seen.add(key(a.slot, v));
+    for (const k of seen) shared.set(k, (shared.get(k) ?? 0) + 1);
+  }
+  return candidates.map((anchors) => {
+    let best: Anchor | undefined;
+    let bestCost = Infinity;
+    for (const a of anchors) {
+      let cost = 0;
+      for (const v of a.values) cost += shared.get(key(a.slot, v)) ?? 0;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = a;
+      }
+    }
+    return best;
+  });
 }

@@ -8,9 +8,3 @@ export function ruleTechniques(rule: Record<string, unknown>): string[] {
   }
   return out;
 }
-
-/** ATT&CK tactics from `attack.<tactic-name>` tags (e.g. `attack.credential-access`). */
-export function ruleTactics(rule: Record<string, unknown>): string[] {
-  const tags = Array.isArray(rule.tags) ? rule.tags : [];
-  return tags.filter((t): t is string => typeof t === 'string' && /^attack\.[a-z]+[-_][a-z-_]+$|^attack\.(execution|persistence|discovery|collection|exfiltration|impact|reconnaissance)$/.test(t)).map((t) => t.slice(7).replace(/_/g, '-'));
-}

@@ -1,5 +1,5 @@
 import { ruleTechniques } from './attack-tags.ts';
-import { loadPackage } from './package-loader.ts';
+import { loadPackage, packageName } from './package-loader.ts';
 
 export interface TechniqueCoverage {
   technique: string;
@@ -28,7 +28,7 @@ export async function packageCoverage(dir: string): Promise<CoverageResult> {
   const techniques = [...byTechnique.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([technique, rules]) => ({ technique, rules }));
-  return { package: pkg.manifest?.name ?? pkg.dir, techniques, untagged };
+  return { package: packageName(pkg), techniques, untagged };
 }
 
 export function formatCoverageTable(result: CoverageResult): string {

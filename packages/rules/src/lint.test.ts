@@ -51,8 +51,15 @@ describe('lint on broken packages', () => {
     expect(error?.message).toMatch(/process\.command_line\|re: .*not supported/);
   });
 
+  it('checks test files: their format and the rules they name', async () => {
+    const result = await lintPackage(fixture('bad-test-file'));
+    const text = result.diagnostics.map(formatDiagnostic).join('\n');
+    expect(text).toMatch(/tests\/root-login\.yml:5:9: error test-format: cases\.0\.events\.0\.every: must be a duration/);
+    expect(result.errors).toBeGreaterThanOrEqual(1);
+  });
+
   it('flags an unquoted "word:" value, deprecated syntax, unknown keys and missing ATT&CK tags', async () => {
-    const { lintRule } = await import('./lint.ts');
+    const { lintRule } = await import('./lint-rule.ts');
     const { parseYamlDocuments } = await import('./yaml-documents.ts');
     const text = [
       'title: Old Style',
@@ -79,10 +86,15 @@ describe('lint on broken packages', () => {
   });
 });
 
-describe('lint on socle-baseline', () => {
-  it('finds no errors and no warnings', async () => {
+describe('lint on the shipped packages', () => {
+  it('finds no errors and no warnings in socle-baseline', async () => {
     const result = await lintPackage(baseline);
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(lintExitCode(result, true)).toBe(0);
+  });
+
+  it('finds no errors and no warnings in the example package', async () => {
+    const result = await lintPackage(fileURLToPath(new URL('../examples/acme-linux', import.meta.url)));
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from './diagnostic.ts';
 import { MANIFEST_FILE, manifestSchema, type Manifest } from './manifest.ts';
 import { ruleKindOf, type RuleKind } from './rule-schema.ts';
@@ -31,6 +31,11 @@ export interface DetectionPackage {
   testSources: TextSource[];
   /** Problems found while loading: bad manifest, YAML syntax errors, missing pipelines. */
   diagnostics: Diagnostic[];
+}
+
+/** The manifest's name, else the folder's name (when the manifest is missing or invalid). */
+export function packageName(pkg: DetectionPackage): string {
+  return pkg.manifest?.name ?? basename(pkg.dir);
 }
 
 export function displayPath(file: string): string {

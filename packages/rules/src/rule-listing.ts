@@ -1,4 +1,4 @@
-import { createRulesEngine } from './engine-load.ts';
+import { createEngine, type LoadedRule } from '@socle/core';
 import { displayPath } from './package-loader.ts';
 import { readPipelineSources, readYamlSources, type TextSource } from './sources.ts';
 
@@ -23,22 +23,22 @@ export async function listRules(rulePaths: string[], pipelinePaths: string[] = [
 }
 
 export function listSources(rules: TextSource[], pipelines: TextSource[]): RuleListing {
-  const engine = createRulesEngine({ rules, pipelines });
+  const engine = createEngine({ rules, pipelines });
   return {
     loaded: engine.loaded.length,
-    loadedRules: engine.loaded.map(describeLoaded),
+    loadedRules: engine.loaded.map((r: LoadedRule) => ({ id: r.id, title: r.title, file: r.file ? displayPath(r.file) : undefined })),
     rejected: engine.rejected.map((r) => ({
       file: r.file ? displayPath(r.file) : '(unknown file)',
       id: r.id ?? r.title,
-      reason: r.construct ? `${r.construct}: ${r.reason}` : r.reason,
+      reason: withoutLabel(r.construct ? `${r.construct}: ${r.reason}` : r.reason, r.file, r.id ?? r.title),
     })),
   };
 }
 
-function describeLoaded(info: unknown): { id?: string; title?: string; file?: string } {
-  const o = (info ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const location = (o.location ?? {}) as Record<string, unknown>;
-  const file = str(o.file) ?? str(location.file);
-  return { id: str(o.id), title: str(o.title) ?? str(o.name), file: file ? displayPath(file) : undefined };
+/** Drops a leading "<file>: rule <id>: " that some engine messages carry, since the listing has both columns. */
+function withoutLabel(reason: string, file: string | undefined, id: string | undefined): string {
+  let out = reason;
+  if (file && out.startsWith(`${file}: `)) out = out.slice(file.length + 2);
+  if (id && out.startsWith(`rule ${id}: `)) out = out.slice(`rule ${id}: `.length);
+  return out;
 }

@@ -15,7 +15,14 @@ const dateString = z
 /** Socle's extensions live under `socle:` in any rule; the engine and the correlation package read them. */
 const socleExtension = z.looseObject({
   risk_score: z.number().min(0).max(100).optional(),
-  suppression: z.looseObject({ fields: stringList.optional(), timespan: z.string().optional() }).optional(),
+  /** Alert suppression (packages/core/src/correlation/README.md): fold alerts with the same group-by values. */
+  suppression: z
+    .strictObject({
+      'group-by': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+      duration: z.string().regex(/^\d+[smhdwMy]$/, 'must be a number and a unit, e.g. "10m", "1h"'),
+      'missing-fields': z.enum(['suppress', 'doNotSuppress']).optional(),
+    })
+    .optional(),
 });
 
 const common = {

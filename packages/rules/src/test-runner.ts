@@ -1,9 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EngineAlert, RulesEngine } from './engine-load.ts';
-import { createRulesEngine } from './engine-load.ts';
-import { getField } from './field-path.ts';
+import { createEngine, type Alert, type Engine } from '@socle/core';
 import { stringify } from 'yaml';
-import { displayPath, loadPackage, type DetectionPackage, type RuleDocument } from './package-loader.ts';
+import { getField } from './field-path.ts';
+import { displayPath, loadPackage, packageName, type DetectionPackage, type RuleDocument } from './package-loader.ts';
 import type { TextSource } from './sources.ts';
 import { expandEvents, testFileSchema, type Expectation, type TestCase, type TestFile } from './test-format.ts';
 import { parseYamlDocuments } from './yaml-documents.ts';
@@ -35,8 +34,8 @@ export async function testPackage(dir: string): Promise<PackageTestResult> {
   const pkg = await loadPackage(dir);
   const errors = pkg.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const cases: CaseResult[] = [];
-  const probe = createRulesEngine({ rules: pkg.ruleSources, pipelines: pkg.pipelineSources });
-  for (const r of probe.rejected)
+  const engines = new EngineCache(pkg);
+  for (const r of engines.get(undefined, [])!.rejected)
     errors.push(`${r.file ? displayPath(r.file) : pkg.dir}: rule ${r.id ?? r.title ?? '?'} rejected by the engine: ${r.construct ? r.construct + ': ' : ''}${r.reason}`);
   const labels = ruleLabels(pkg);
   for (const src of pkg.testSources) {
@@ -55,12 +54,12 @@ export async function testPackage(dir: string): Promise<PackageTestResult> {
       }
       parsed.data.cases.forEach((testCase, i) => {
         const line = doc.positionOf(['cases', i]).line;
-        cases.push(runCase(pkg, parsed.data, testCase, { file, line }, labels));
+        cases.push(runCase(engines, parsed.data, testCase, { file, line }, labels));
       });
     }
   }
   const failed = cases.filter((c) => !c.passed).length;
-  return { package: pkg.manifest?.name ?? pkg.dir, cases, passed: cases.length - failed, failed, errors };
+  return { package: packageName(pkg), cases, passed: cases.length - failed, failed, errors };
 }
 
 export function testExitCode(result: PackageTestResult): number {
@@ -79,8 +78,31 @@ function ruleLabels(pkg: DetectionPackage): Map<string, { key: string; label: st
   return map;
 }
 
+/**
+ * One engine per rule selection, reset between cases by restoring the snapshot taken when it was new:
+ * compiling the rules and pipelines once keeps a package's tests fast.
+ */
+class EngineCache {
+  private readonly engines = new Map<string, { engine: Engine; fresh: Uint8Array }>();
+  constructor(readonly pkg: DetectionPackage) {}
+
+  /** A fresh engine for the whole package, or for `only` and the rules it references. */
+  get(only: string[] | undefined, failures: string[]): Engine | undefined {
+    const key = only ? JSON.stringify([...only].sort()) : '*';
+    let entry = this.engines.get(key);
+    if (!entry) {
+      const rules = only ? selectRules(this.pkg, only, failures) : this.pkg.ruleSources;
+      if (failures.length > 0) return undefined;
+      const engine = createEngine({ rules, pipelines: this.pkg.pipelineSources, includeEvent: true });
+      entry = { engine, fresh: engine.snapshot() };
+      this.engines.set(key, entry);
+    } else entry.engine.restore(entry.fresh);
+    return entry.engine;
+  }
+}
+
 function runCase(
-  pkg: DetectionPackage,
+  engines: EngineCache,
   file: TestFile,
   testCase: TestCase,
   where: { file: string; line: number },
@@ -92,13 +114,12 @@ function runCase(
     if (Number.isNaN(Date.parse(String(e['@timestamp']))))
       failures.push(`event ${i + 1} has no valid "@timestamp" (got ${JSON.stringify(e['@timestamp'])})`);
   });
-  let alerts: EngineAlert[] = [];
-  const rules = testCase.only ? selectRules(pkg, testCase.only, failures) : pkg.ruleSources;
+  let alerts: Alert[] = [];
   if (failures.length === 0) {
-    const engine = createRulesEngine({ rules, pipelines: pkg.pipelineSources, includeEvent: true });
-    alerts = replay(engine, events, testCase.until);
+    const engine = engines.get(testCase.only, failures);
+    if (engine) alerts = replay(engine, events, testCase.until);
   }
-  const keyOf = (a: EngineAlert) => labels.get(a.rule.id)?.key ?? labels.get(a.rule.name)?.key ?? a.rule.id;
+  const keyOf = (a: Alert) => labels.get(a.rule.id)?.key ?? labels.get(a.rule.name)?.key ?? a.rule.id;
   const produced: Record<string, number> = {};
   for (const a of alerts) {
     const label = labels.get(keyOf(a))?.label ?? a.rule.name ?? a.rule.id;
@@ -147,15 +168,20 @@ function selectRules(pkg: DetectionPackage, names: string[], failures: string[])
   return [...chosen].map((r) => ({ file: r.path, text: stringify(r.value) }));
 }
 
-function replay(engine: RulesEngine, events: Record<string, unknown>[], until: string | undefined): EngineAlert[] {
-  const alerts: EngineAlert[] = [];
-  events.forEach((e, i) => alerts.push(...engine.process(e, { id: `event-${i + 1}` })));
-  if (until && engine.advanceWatermark) alerts.push(...engine.advanceWatermark(Date.parse(until)));
-  if (engine.flush) alerts.push(...engine.flush());
-  return alerts;
+/**
+ * Feeds the events, advances to `until`, flushes. An alert re-emitted with the same `event.id` (the final
+ * update of a suppressed alert) replaces the first, as in an alert store that upserts by id.
+ */
+function replay(engine: Engine, events: Record<string, unknown>[], until: string | undefined): Alert[] {
+  const byId = new Map<string, Alert>();
+  const keep = (alerts: Alert[]) => alerts.forEach((a) => byId.set(a.event.id, a));
+  events.forEach((e, i) => keep(engine.process(e, { id: `event-${i + 1}` })));
+  if (until) keep(engine.advanceWatermark(Date.parse(until)));
+  keep(engine.flush());
+  return [...byId.values()];
 }
 
-function checkExpectation(exp: Expectation, label: string, alerts: EngineAlert[]): string[] {
+function checkExpectation(exp: Expectation, label: string, alerts: Alert[]): string[] {
   const want = exp.count ?? 1;
   const out: string[] = [];
   if (alerts.length !== want) out.push(`rule "${label}": expected ${want} alert(s), got ${alerts.length}`);
@@ -171,12 +197,12 @@ function checkExpectation(exp: Expectation, label: string, alerts: EngineAlert[]
   return out;
 }
 
-function fieldsMatch(alert: EngineAlert, fields: Record<string, unknown>): boolean {
+function fieldsMatch(alert: Alert, fields: Record<string, unknown>): boolean {
   return Object.entries(fields).every(([f, v]) => valuesEqual(alertField(alert, f), v));
 }
 
 /** A field of the alert, else of the matched event, else of the correlation group. */
-export function alertField(alert: EngineAlert, field: string): unknown {
+export function alertField(alert: Alert, field: string): unknown {
   return (
     getField(alert, field) ??
     getField(alert['socle.event'], field) ??

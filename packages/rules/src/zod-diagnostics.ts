@@ -8,7 +8,13 @@ export function zodIssueDiagnostics(
   doc: YamlDocument,
   opts: { code: string; ruleId?: string; basePath?: PropertyKey[] },
 ): Diagnostic[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // Report the alternative the author most likely meant: the one that got furthest into the value.
+      const depth = (branch: readonly z.core.$ZodIssue[]) => Math.max(0, ...branch.map((i) => i.path.length));
+      const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+      if (best.length > 0) return zodIssueDiagnostics(best, doc, { ...opts, basePath: [...(opts.basePath ?? []), ...issue.path] });
+    }
     const path = [...(opts.basePath ?? []), ...issue.path];
     const missing = issue.code === 'invalid_type' && valueAt(doc.value, path) === undefined;
     const pos = missing ? doc.positionOf(path.slice(0, -1)) : doc.keyPositionOf(path);
@@ -29,10 +35,10 @@ export function zodIssueDiagnostics(
     } else {
       message = `${where}: ${issue.message}`;
     }
-    return {
+    return [{
       severity: 'error' as const, code: opts.code, file: doc.file, line: pos.line, column: pos.column,
       ruleId: opts.ruleId, message, hint,
-    };
+    }];
   });
 }
 

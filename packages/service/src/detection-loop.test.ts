@@ -99,4 +99,44 @@ describe('DetectionLoop', () => {
     bus.close();
     expect((await loop).events).toBe(2);
   });
+
+  it('skips an event the engine throws on when told how to report it, and goes on', async () => {
+    const fragile: DetectionEngine = {
+      process: (event, ref) => {
+        if (event.poison) throw new Error('cannot read this');
+        return engine.process(event, ref);
+      },
+    };
+    const written: string[] = [];
+    const errors: string[] = [];
+    const source = recordingSource([[{ event: { poison: true }, ref: { id: 'p' } }, ev('2', true)]]);
+    const stats = await new DetectionLoop({
+      source,
+      engine: fragile,
+      sinks: [{ write: async (alerts) => void written.push(...alerts.map((a) => a.event.id)) }],
+      onEventError: (e, ref) => errors.push(`${ref.id}: ${(e as Error).message}`),
+    }).run();
+    expect(errors).toEqual(['p: cannot read this']);
+    expect(written).toEqual(['alert-2']);
+    expect(source.acks).toEqual(['2']);
+    expect(stats.eventErrors).toBe(1);
+  });
+
+  it('without an error handler, an engine failure ends the loop and leaves the batch unacknowledged', async () => {
+    const source = recordingSource([[{ event: { poison: true }, ref: { id: 'p' } }]]);
+    const throwing: DetectionEngine = { process: () => { throw new Error('boom'); } };
+    await expect(new DetectionLoop({ source, engine: throwing, sinks: [] }).run()).rejects.toThrow('boom');
+    expect(source.acks).toEqual([]);
+  });
+
+  it('delivers what advancing the watermark closes (absence rules on a quiet stream)', async () => {
+    const closed = makeAlert({ id: 'backup-missing', time: '2026-03-14T10:00:00Z' });
+    const withWatermark: DetectionEngine = { process: () => [], advanceWatermark: (t) => (t >= Date.parse('2026-03-14T10:00:00Z') ? [closed] : []) };
+    const written: string[] = [];
+    const loop = new DetectionLoop({ source: recordingSource([]), engine: withWatermark, sinks: [{ write: async (a) => void written.push(...a.map((x) => x.event.id)) }] });
+    await loop.advanceWatermark(Date.parse('2026-03-14T09:00:00Z'));
+    expect(written).toEqual([]);
+    await loop.advanceWatermark(Date.parse('2026-03-14T10:00:00Z'));
+    expect(written).toEqual(['backup-missing']);
+  });
 });

@@ -1,10 +1,11 @@
 import type { Alert, SocleEvent } from '@socle/core';
-import type { AlertSink, EventSource } from './ports.ts';
+import type { AlertSink, EventRef, EventSource } from './ports.ts';
 
 /** The part of `@socle/core`'s Engine the loop drives; `flush` closes open correlation windows at end of stream. */
 export interface DetectionEngine {
   process(event: SocleEvent, ref?: { id?: string }): Alert[];
   flush?(): Alert[];
+  advanceWatermark?(timeMs: number): Alert[];
 }
 
 export interface RetryPolicy {
@@ -23,6 +24,11 @@ export interface DetectionLoopOptions {
   flushAtEnd?: boolean;
   /** Told about each failed sink write before the retry. */
   onSinkError?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Told about an event the engine threw on; the loop goes on with the next event. Without it the error ends the
+   * loop (the batch stays unacknowledged).
+   */
+  onEventError?: (error: unknown, ref: EventRef) => void;
   /** Told about the alerts of each batch once they are durable. */
   onAlerts?: (alerts: Alert[]) => void;
   /** Stops retrying and ends the loop (the current batch stays unacknowledged). */
@@ -36,6 +42,7 @@ export interface DetectionLoopStats {
   events: number;
   alerts: number;
   sinkRetries: number;
+  eventErrors: number;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 10_000 };
@@ -46,7 +53,7 @@ const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 10_000 };
  * loses an alert; replays rewrite the same deterministic alert ids, which the sinks upsert.
  */
 export class DetectionLoop {
-  readonly stats: DetectionLoopStats = { batches: 0, events: 0, alerts: 0, sinkRetries: 0 };
+  readonly stats: DetectionLoopStats = { batches: 0, events: 0, alerts: 0, sinkRetries: 0, eventErrors: 0 };
 
   constructor(private readonly options: DetectionLoopOptions) {}
 
@@ -55,15 +62,33 @@ export class DetectionLoop {
     for await (const batch of source) {
       if (batch.length === 0) continue;
       const alerts: Alert[] = [];
-      for (const { event, ref } of batch) alerts.push(...engine.process(event, ref));
-      this.stats.events += batch.length;
+      for (const { event, ref } of batch) {
+        try {
+          alerts.push(...engine.process(event, ref));
+        } catch (err) {
+          if (!this.options.onEventError) throw err;
+          this.stats.eventErrors++;
+          this.options.onEventError(err, ref);
+        }
+      }
       await this.deliver(alerts);
+      // Counted once their alerts are durable: a caller seeing `events` grow may query those alerts.
+      this.stats.events += batch.length;
       await source.ack(batch[batch.length - 1].ref);
       this.stats.batches++;
       if (this.options.signal?.aborted) break;
     }
     if (this.options.flushAtEnd && engine.flush && !this.options.signal?.aborted) await this.deliver(engine.flush());
     return this.stats;
+  }
+
+  /**
+   * Moves event time forward without an event (wall clock on an idle stream) and delivers what that closes:
+   * absence rules and windows that would otherwise wait for the next event.
+   */
+  async advanceWatermark(timeMs: number): Promise<void> {
+    const alerts = this.options.engine.advanceWatermark?.(timeMs) ?? [];
+    await this.deliver(alerts);
   }
 
   private async deliver(alerts: Alert[]): Promise<void> {

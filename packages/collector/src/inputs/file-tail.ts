@@ -68,6 +68,7 @@ export class FileTailInput implements Input {
     this.stopped = true;
     this.wakeLoop?.();
     this.abandon();
+    if (!this.loop) return;
     await this.loop;
     await this.checkpoints.save();
     for (const file of this.files.values()) await file.handle.close().catch(() => undefined);
@@ -124,7 +125,11 @@ export class FileTailInput implements Input {
       this.checkpoints.record({ path, dev: info.dev, ino: info.ino, offset });
     }
     this.firstScan = false;
-    for (const file of this.files.values()) if (file.rotatedScans > 0) file.rotatedScans++;
+    for (const file of this.files.values()) {
+      // Deleted, or renamed out of the patterns: read what is left, then let go of it like a rotated file.
+      if (file.rotatedScans === 0 && !live.has(fileKey(file.dev, file.ino))) file.rotatedScans = 1;
+      if (file.rotatedScans > 0) file.rotatedScans++;
+    }
     // Rotated-away files no longer matched by the patterns stay tracked until read to the end.
     for (const file of this.files.values()) live.add(fileKey(file.dev, file.ino));
     this.checkpoints.retain(live);
@@ -144,6 +149,7 @@ export class FileTailInput implements Input {
     let readSomething = false;
     while (!this.stopped) {
       if (this.sink.full) await this.sink.whenWritable();
+      if (this.stopped) break;
       const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.readOffset);
       if (bytesRead === 0) break;
       readSomething = true;
@@ -170,6 +176,8 @@ export class FileTailInput implements Input {
         const ctx = { organization: this.options.organization, input: this.name, receivedAt: new Date().toISOString() };
         this.sink.push(this.options.format, rest[0]!.text, ctx, ack);
         if ((await Promise.race([ack.seal(), this.abandoned])) === 'abandoned') return;
+        this.checkpoints.record({ path: file.path, dev: file.dev, ino: file.ino, offset: file.readOffset });
+        await this.checkpoints.save();
       }
       this.files.delete(fileKey(file.dev, file.ino));
       await file.handle.close();

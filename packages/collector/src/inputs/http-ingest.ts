@@ -44,14 +44,23 @@ export class HttpIngestInput implements Input {
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.requestTimeout = 60_000;
-    await listenOn(this.server, this.options.listen);
+    try {
+      await listenOn(this.server, this.options.listen);
+    } catch (error) {
+      this.server = undefined;
+      throw new Error(`input ${this.name}: ${(error as Error).message}`);
+    }
   }
 
   async stop(): Promise<void> {
     if (!this.server) return;
-    const closed = closeServer(this.server);
-    this.server.closeIdleConnections();
+    const server = this.server;
+    const closed = closeServer(server);
+    server.closeIdleConnections();
+    // A request still waiting for its records to be delivered gets a few seconds, then is cut.
+    const timer = setTimeout(() => server.closeAllConnections(), 5000);
     await closed;
+    clearTimeout(timer);
   }
 
   private refuse(res: ServerResponse, status: number, reason: string, message: string, headers: Record<string, string> = {}): void {

@@ -60,7 +60,12 @@ export class SyslogStreamInput implements Input {
     }
     this.server.maxConnections = this.options.maxConnections;
     this.server.on('drop', () => this.metrics.rejected.labels(this.name, 'connection-limit').inc());
-    await listenOn(this.server, this.options.listen);
+    try {
+      await listenOn(this.server, this.options.listen);
+    } catch (error) {
+      this.server = undefined;
+      throw new Error(`input ${this.name}: ${(error as Error).message}`);
+    }
   }
 
   async stop(): Promise<void> {

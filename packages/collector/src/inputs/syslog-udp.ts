@@ -26,7 +26,6 @@ export class SyslogUdpInput implements Input {
   start(): Promise<void> {
     const { listen, organization, format, maxMessageBytes } = this.options;
     const socket = createSocket({ type: isIPv6(listen.host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
-    this.socket = socket;
     socket.on('message', (datagram, remote) => {
       if (this.sink.full) {
         this.sink.drop(this.name);
@@ -42,7 +41,10 @@ export class SyslogUdpInput implements Input {
     });
     return new Promise((resolve, reject) => {
       socket.once('error', (error) => reject(new Error(`input ${this.name}: cannot bind UDP ${listen.host}:${listen.port}: ${error.message}`)));
-      socket.bind(listen.port, listen.host, () => resolve());
+      socket.bind(listen.port, listen.host, () => {
+        this.socket = socket;
+        resolve();
+      });
     });
   }
 

@@ -10,7 +10,7 @@ export class CollectorMetrics {
   readonly rejected = new Counter({ name: 'socle_collector_rejected_total', help: 'Requests or connections refused (HTTP 429/413/401, connection limit), by input and reason', labelNames: ['input', 'reason'], registers: [this.registry] });
   readonly bufferFill = new Gauge({ name: 'socle_collector_buffer_records', help: 'Records waiting in the in-memory buffer', registers: [this.registry] });
   readonly bufferCapacity = new Gauge({ name: 'socle_collector_buffer_capacity', help: 'Capacity of the in-memory buffer, in records', registers: [this.registry] });
-  readonly outputErrors = new Counter({ name: 'socle_collector_output_errors_total', help: 'Failed deliveries to the output (Kafka errors), by output', labelNames: ['output'], registers: [this.registry] });
+  readonly outputErrors = new Counter({ name: 'socle_collector_output_errors_total', help: 'Failed sends to Kafka (each failed attempt; the runtime retries), by output', labelNames: ['output'], registers: [this.registry] });
   readonly spoolPendingBytes = new Gauge({ name: 'socle_collector_spool_pending_bytes', help: 'Bytes in the disk spool not yet replayed to the output', registers: [this.registry] });
   readonly produceLatency = new Histogram({
     name: 'socle_collector_produce_seconds',

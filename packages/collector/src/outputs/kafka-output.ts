@@ -41,7 +41,7 @@ export class KafkaOutput implements Output {
       connectionTimeout: 3000,
       retry: { retries: options.retries, initialRetryTime: 200, maxRetryTime: 5000 },
       logLevel: logLevel.ERROR,
-      logCreator: () => (entry: LogEntry) => log(`kafka: ${entry.log.message}${entry.log.broker ? ` (broker ${String(entry.log.broker)})` : ''}`),
+      logCreator: () => (entry: LogEntry) => logKafkaEntry(entry, log),
     });
   }
 
@@ -135,4 +135,14 @@ function deadLetterReason(letter: Record<string, unknown>): string | undefined {
   if (typeof error === 'string') return error;
   if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
   return undefined;
+}
+
+/**
+ * kafkajs logs retriable metadata answers (topic being auto-created, leader moving) as errors although it retries
+ * them; those are left out. Failures that matter reach the runtime as a failed send and are reported there.
+ */
+function logKafkaEntry(entry: LogEntry, log: (message: string) => void): void {
+  const { message, error, broker } = entry.log as { message: string; error?: string; broker?: string };
+  if (message.startsWith('Response Metadata')) return;
+  log(`kafka: ${message}${error ? `: ${error}` : ''}${broker ? ` (broker ${broker})` : ''}`);
 }

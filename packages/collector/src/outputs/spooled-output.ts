@@ -45,7 +45,6 @@ export class SpooledOutput implements Output {
         await withTimeout(this.inner.send(batch), this.options.directTimeoutMs);
         return;
       } catch (error) {
-        this.metrics.outputErrors.labels(this.name).inc();
         this.options.log?.(`output ${this.name} failed (${(error as Error).message}); spooling to ${this.spool.dir}`);
       }
     }
@@ -95,7 +94,6 @@ export class SpooledOutput implements Output {
       try {
         await this.inner.send(records as OutboundRecord[]);
       } catch (error) {
-        this.metrics.outputErrors.labels(this.name).inc();
         this.options.log?.(`output ${this.name}: spool replay failed, retrying in ${delay} ms: ${(error as Error).message}`);
         await this.sleep(delay);
         delay = Math.min(delay * 2, 5000);

@@ -83,5 +83,6 @@ describe('apache access log', () => {
     expect(errors[0]).toBe('apache: expected a space after the status code at column 81, found end of input');
     expect(errors[1]).toContain('expected a time like');
     expect(errors[2]).toBe('apache: expected a space after the client address at column 10, found end of input');
+    expect(errors[3]).toBe(`apache: expected '"' closing the referrer at column 92, found end of input`);
   });
 });

@@ -100,7 +100,7 @@ export function parseAuditdMessage(message: string): MessageOutcome {
   setField(fields, 'event.dataset', 'auditd.log');
   setField(fields, 'event.kind', 'event');
   setField(fields, 'event.action', recordType.toLowerCase());
-  const category = RECORD_CATEGORIES[recordType];
+  const category = Object.prototype.hasOwnProperty.call(RECORD_CATEGORIES, recordType) ? RECORD_CATEGORIES[recordType] : undefined;
   if (category) {
     setField(fields, 'event.category', [category[0]]);
     setField(fields, 'event.type', [category[1]]);

@@ -108,12 +108,14 @@ export function deviceTimeToIso(value: string | undefined, receivedAt: string): 
   return anyTimestampToIso(value);
 }
 
+const NAMED_SEVERITIES: Record<string, number> = { low: 3, medium: 6, high: 8, 'very-high': 10, unknown: 0 };
+
 /** `low`..`very-high` or 0-10 to a number for `event.severity`. */
 function severityNumber(text: string): number | undefined {
   const n = toInteger(text);
   if (n !== undefined) return n;
-  const named: Record<string, number> = { low: 3, medium: 6, high: 8, 'very-high': 10, unknown: 0 };
-  return named[text.toLowerCase()];
+  const name = text.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(NAMED_SEVERITIES, name) ? NAMED_SEVERITIES[name] : undefined;
 }
 
 /** ArcSight Common Event Format: `CEF:0|vendor|product|version|class id|name|severity|extension`. */

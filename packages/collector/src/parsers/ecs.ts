@@ -22,13 +22,27 @@ function getOwn(target: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
 }
 
+// Parsers set the same few hundred paths over and over; splitting them once is a measurable share of the work.
+// The cache is bounded because JSON documents bring paths of their own.
+const splitPaths = new Map<string, string[]>();
+const MAX_CACHED_PATHS = 4096;
+
+function pathKeys(path: string): string[] {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    if (splitPaths.size < MAX_CACHED_PATHS) splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
 /**
  * Sets `a.b.c` in a nested object. Empty values (undefined, null, '') are not written, so parsers can pass
  * optional captures straight through. A path blocked by a non-object value is left untouched.
  */
 export function setField(target: EcsEvent, path: string, value: unknown): void {
   if (value === undefined || value === null || value === '') return;
-  const keys = path.split('.');
+  const keys = pathKeys(path);
   let node: Record<string, unknown> = target;
   for (let i = 0; i < keys.length - 1; i++) {
     const existing = getOwn(node, keys[i]);
@@ -55,7 +69,7 @@ export function setChild(target: EcsEvent, parentPath: string, key: string, valu
 
 export function getField(source: unknown, path: string): unknown {
   let node: unknown = source;
-  for (const key of path.split('.')) {
+  for (const key of pathKeys(path)) {
     if (!isPlainObject(node)) return undefined;
     node = getOwn(node, key);
   }

@@ -35,7 +35,7 @@ function eventData(node: unknown): Record<string, string> {
       const list = Array.isArray(items) ? items : [items];
       list.forEach((item, index) => { named[`param${index + 1}`] = text(item); });
     } else {
-      named[key] = value;
+      Object.defineProperty(named, key, { value, writable: true, enumerable: true, configurable: true });
     }
   }
   return eventDataStrings(named);

@@ -45,5 +45,6 @@ describe('iptables / ufw', () => {
     expect(errors[0]).toBe("iptables: expected netfilter fields 'IN=... OUT=... SRC=... DST=...', found 'usb 1-1: new high-speed USB device number 2 using xhci_hcd'");
     expect(errors[1]).toBe('iptables: expected SRC= and DST= after IN= (column 13)');
     expect(errors[2]).toContain("expected netfilter fields");
+    expect(errors[3]).toBe('iptables: expected SRC= and DST= after IN= (column 13)');
   });
 });

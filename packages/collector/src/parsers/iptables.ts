@@ -14,6 +14,8 @@ const TEXT_FIELDS: Record<string, string> = {
   TOS: 'iptables.tos', PREC: 'iptables.precedence_bits', RES: 'iptables.tcp.reserved_bits', TC: 'iptables.tos',
   PHYSIN: 'iptables.physical_in', PHYSOUT: 'iptables.physical_out',
 };
+const NUMERIC_ENTRIES = Object.entries(NUMERIC_FIELDS);
+const TEXT_ENTRIES = Object.entries(TEXT_FIELDS);
 
 /** Finds `IN=` at the start of a word; the log prefix (`[UFW BLOCK]`, `DROP:`) is what precedes it. */
 function findFieldsStart(message: string): number {
@@ -102,8 +104,8 @@ export function parseIptablesMessage(message: string): MessageOutcome {
     setField(fields, 'source.mac', ecsMac(bytes.slice(6, 12).join(':')));
     if (bytes.length >= 14) setField(fields, 'iptables.ether_type', toInteger(String(parseInt(bytes.slice(12, 14).join(''), 16))));
   }
-  for (const [key, path] of Object.entries(NUMERIC_FIELDS)) setField(fields, path, toInteger(values.get(key)));
-  for (const [key, path] of Object.entries(TEXT_FIELDS)) setField(fields, path, values.get(key));
+  for (const [key, path] of NUMERIC_ENTRIES) setField(fields, path, toInteger(values.get(key)));
+  for (const [key, path] of TEXT_ENTRIES) setField(fields, path, values.get(key));
   setField(fields, 'iptables.icmp.id', toInteger(icmp.get('ID')));
   setField(fields, 'iptables.icmp.seq', toInteger(icmp.get('SEQ')));
   if (tcpFlags.length > 0) setField(fields, 'iptables.tcp.flags', tcpFlags);

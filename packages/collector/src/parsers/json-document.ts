@@ -20,16 +20,16 @@ export function parseJsonObject(raw: string, format: string): { document: Record
 export function expandDottedKeys(document: Record<string, unknown>): EcsEvent {
   const out: EcsEvent = {};
   for (const key of Object.keys(document)) {
-    const value = isPlainObject(document[key]) ? expandDottedKeys(document[key] as Record<string, unknown>) : document[key];
+    const own = Object.getOwnPropertyDescriptor(document, key)?.value;
+    const value = isPlainObject(own) ? expandDottedKeys(own) : own;
+    const patch: EcsEvent = {};
     if (key.includes('.') && !key.startsWith('.') && !key.endsWith('.') && !key.includes('..')) {
-      const patch: EcsEvent = {};
       setField(patch, key, value);
-      mergeInto(out, patch);
-    } else if (isPlainObject(value) && isPlainObject(out[key])) {
-      mergeInto(out[key] as EcsEvent, value);
     } else {
-      mergeInto(out, { [key]: value });
+      // A computed key in a literal creates an own property even for `__proto__`.
+      Object.defineProperty(patch, key, { value, writable: true, enumerable: true, configurable: true });
     }
+    mergeInto(out, patch);
   }
   return out;
 }

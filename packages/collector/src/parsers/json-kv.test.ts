@@ -72,5 +72,24 @@ describe('key=value', () => {
     const errors = rejectSamples('kv', 'kv-malformed.log');
     expect(errors[0]).toBe("kv: expected key=value pairs at column 1, found 'just some words'");
     expect(errors[1]).toBe(`kv: unterminated " quote in the value of 'key' at column 1`);
+    expect(errors[2]).toBe("kv: expected key=value pairs at column 1, found '=orphan'");
+    expect(errors[3]).toMatch(/^kv: expected key=value pairs at column 1/);
+  });
+});
+
+describe('hostile keys', () => {
+  it('keeps __proto__ and constructor as ordinary data, never touching prototypes', async () => {
+    const { parseRecord } = await import('./index.ts');
+    const { testContext } = await import('./test-samples.ts');
+    const json = parseRecord('json', '{"__proto__":{"polluted":1},"a.__proto__.b":2,"constructor":"x"}', testContext());
+    const kv = parseRecord('kv', '__proto__=1 constructor=2 toString=3', testContext());
+    const cef = parseRecord('cef', 'CEF:0|a|b|c|d|e|constructor|__proto__=1 cat=x', testContext());
+    const audit = parseRecord('auditd', 'type=constructor msg=audit(1.0:1): __proto__=1', testContext());
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(json.ok && Object.getOwnPropertyNames(json.event)).toContain('__proto__');
+    expect(json.ok && Object.getPrototypeOf(json.event)).toBe(Object.prototype);
+    expect(kv.ok && Object.getOwnPropertyDescriptor(kv.event.kv as object, '__proto__')?.value).toBe('1');
+    expect(cef.ok && (cef.event.event as Record<string, unknown>).severity).toBeUndefined();
+    expect(audit.ok && (audit.event.event as Record<string, unknown>).category).toBeUndefined();
   });
 });

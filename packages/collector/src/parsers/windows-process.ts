@@ -1,4 +1,5 @@
-import { addValue, getField, setField, type EcsEvent } from './ecs.ts';
+import { addValue, getField, type EcsEvent } from './ecs.ts';
+import { baseName, fill, fillUser, processId } from './windows-values.ts';
 
 /** Splits a Windows command line the way CommandLineToArgvW does for the common cases (quotes, `\"`). */
 export function splitCommandLine(commandLine: string): string[] {
@@ -26,32 +27,6 @@ export function splitCommandLine(commandLine: string): string[] {
   }
   if (started) args.push(current);
   return args;
-}
-
-function baseName(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  const slash = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
-  return path.slice(slash + 1);
-}
-
-/** Decimal (Sysmon) or `0x`-prefixed hexadecimal (Security log) process id. */
-function processId(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const n = text.startsWith('0x') || text.startsWith('0X') ? parseInt(text.slice(2), 16) : Number(text);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-/** Sets a field only when the document does not already have it (Winlogbeat's own values win). */
-function fill(event: EcsEvent, path: string, value: unknown): void {
-  if (getField(event, path) === undefined) setField(event, path, value);
-}
-
-/** `NT AUTHORITY\SYSTEM` to `user.domain` and `user.name`. */
-function fillUser(event: EcsEvent, account: string | undefined): void {
-  if (!account) return;
-  const slash = account.indexOf('\\');
-  fill(event, 'user.domain', slash >= 0 ? account.slice(0, slash) : undefined);
-  fill(event, 'user.name', slash >= 0 ? account.slice(slash + 1) : account);
 }
 
 /** Sysmon's `SHA1=..,MD5=..,SHA256=..,IMPHASH=..` to `process.hash.*`. */

@@ -47,6 +47,8 @@ describe('Winlogbeat JSON', () => {
     expect(powershell('winlog.event_data.ScriptBlockText')).toBe('Invoke-Mimikatz -DumpCreds');
     expect(powershell('event.dataset')).toBe('windows.powershell_operational');
     expect(powershell('event.code')).toBe('4104');
+    expect(powershell('powershell.file.script_block_text')).toBe('Invoke-Mimikatz -DumpCreds');
+    expect(powershell('powershell.sequence')).toBe(1);
     expect(service('event.dataset')).toBe('system.system');
     expect(service('process.executable')).toBeUndefined();
   });
@@ -62,7 +64,7 @@ describe('Winlogbeat JSON', () => {
 });
 
 describe('evtx_dump JSON', () => {
-  const [sysmon1, security4688, failedLogon, serviceState, logCleared] = parseSamples('evtx', 'evtx.log');
+  const [sysmon1, security4688, failedLogon, serviceState, logCleared, sysmon3] = parseSamples('evtx', 'evtx.log');
 
   it('normalises the System block to the Winlogbeat shape', () => {
     expect(sysmon1('@timestamp')).toBe('2019-03-18T16:57:37.644000Z');
@@ -102,6 +104,31 @@ describe('evtx_dump JSON', () => {
     expect(security4688('process.parent.name')).toBe('cmd.exe');
     expect(security4688('@timestamp')).toBe('2024-03-01T12:00:01.1234567Z');
     expect(security4688('event.module')).toBe('security');
+  });
+
+  it('derives the ECS fields Winlogbeat\'s security and sysmon modules set from event data', () => {
+    expect(failedLogon('event.action')).toBe('logon-failed');
+    expect(failedLogon('event.category')).toEqual(['authentication']);
+    expect(failedLogon('event.outcome')).toBe('failure');
+    expect(failedLogon('user.name')).toBe('administrator');
+    expect(failedLogon('user.domain')).toBe('CONTOSO');
+    expect(failedLogon('source.ip')).toBe('198.51.100.23');
+    expect(failedLogon('source.port')).toBe(51515);
+    expect(failedLogon('source.domain')).toBeUndefined(); // WorkstationName '-'
+    expect(failedLogon('winlog.logon.type')).toBe('Network');
+    expect(logCleared('event.action')).toBe('audit-log-cleared');
+    expect(sysmon3('source.ip')).toBe('10.0.0.21');
+    expect(sysmon3('source.port')).toBe(50123);
+    expect(sysmon3('destination.ip')).toBe('203.0.113.80');
+    expect(sysmon3('destination.port')).toBe(443);
+    expect(sysmon3('destination.domain')).toBeUndefined();
+    expect(sysmon3('network.transport')).toBe('tcp');
+    expect(sysmon3('network.protocol')).toBe('https');
+    expect(sysmon3('network.direction')).toBe('egress');
+    expect(sysmon3('process.executable')).toBe('C:\\Windows\\System32\\rundll32.exe');
+    expect(sysmon3('process.name')).toBe('rundll32.exe');
+    expect(sysmon3('user.name')).toBe('bob');
+    expect(sysmon3('related.ip')).toEqual(['10.0.0.21', '203.0.113.80']);
   });
 
   it('rejects records that are not evtx_dump output', () => {

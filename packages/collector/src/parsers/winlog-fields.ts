@@ -1,4 +1,5 @@
 import { getField, setField, type EcsEvent } from './ecs.ts';
+import { fillFromEventData } from './windows-event-data.ts';
 import { fillProcessCreation } from './windows-process.ts';
 
 /** Channel to the `event.module` Winlogbeat's modules use and the dataset Elastic Agent's integrations use. */
@@ -34,8 +35,8 @@ export function eventDataStrings(data: unknown): Record<string, string> {
 
 /**
  * The invariants every Windows event leaves with: `winlog.event_id` and `event.code` as strings (as
- * Winlogbeat 8 writes them), `host.name` from the computer name, module/dataset from the channel, and
- * the ECS process fields for process creation.
+ * Winlogbeat 8 writes them), `host.name` from the computer name, module/dataset from the channel, the ECS
+ * process fields for process creation, and the ECS fields Winlogbeat's modules derive from event data.
  */
 export function completeWindowsEvent(event: EcsEvent, channel: string, eventId: string): void {
   setField(event, 'winlog.event_id', eventId);
@@ -48,5 +49,7 @@ export function completeWindowsEvent(event: EcsEvent, channel: string, eventId: 
   if (getField(event, 'host.name') === undefined && typeof computer === 'string') setField(event, 'host.name', computer);
   const provider = getField(event, 'winlog.provider_name');
   if (getField(event, 'event.provider') === undefined && typeof provider === 'string') setField(event, 'event.provider', provider);
-  fillProcessCreation(event, channel, eventId, eventDataStrings(getField(event, 'winlog.event_data')));
+  const data = eventDataStrings(getField(event, 'winlog.event_data'));
+  fillProcessCreation(event, channel, eventId, data);
+  fillFromEventData(event, channel, eventId, data);
 }

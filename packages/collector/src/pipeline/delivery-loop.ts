@@ -64,7 +64,6 @@ export class DeliveryLoop {
         await this.output.send(batch);
         return true;
       } catch (error) {
-        this.metrics.outputErrors.labels(this.output.name).inc();
         if (this.abandoned) return false;
         this.options.log?.(`output ${this.output.name}: batch of ${batch.length} not delivered, retrying in ${delay} ms: ${error instanceof Error ? error.message : String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, delay));

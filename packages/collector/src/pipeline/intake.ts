@@ -41,6 +41,7 @@ export class Intake implements RecordSink {
   }
 
   push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined {
+    if (this.buffer.isClosed) return this.refuseAfterClose(ctx.input);
     counterFor(this.inCounters, this.metrics.eventsIn, ctx.input).inc();
     let result: ParseResult;
     try {
@@ -60,12 +61,22 @@ export class Intake implements RecordSink {
   }
 
   reject(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement): void {
+    if (this.buffer.isClosed) {
+      this.refuseAfterClose(ctx.input);
+      return;
+    }
     counterFor(this.inCounters, this.metrics.eventsIn, ctx.input).inc();
     this.enqueueDeadLetter(raw, ctx, error, ack);
   }
 
   drop(input: string): void {
     this.metrics.dropped.labels(input).inc();
+  }
+
+  /** A straggler (the last bytes of a closing connection) arriving after shutdown flushed the buffer. */
+  private refuseAfterClose(input: string): string {
+    this.metrics.dropped.labels(input).inc();
+    return 'the collector is shutting down';
   }
 
   private enqueueDeadLetter(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement, format?: string): void {

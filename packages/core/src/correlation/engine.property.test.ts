@@ -144,6 +144,50 @@ describe('correlation engine against a brute-force model', () => {
   });
 });
 
+describe('temporal_ordered against a brute-force model', () => {
+  /** A then B (equal times count as in order), both within the timespan; a group's events are used up by an alert. */
+  function referenceOrdered(events: Array<Ev & { rule: 'A' | 'B' }>, spanMs: number): Array<{ key: string; end: number }> {
+    const sorted = [...events].sort((a, b) => byTimeThenId(a, b) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+    const usedUntil = new Map<string, number>();
+    const out: Array<{ key: string; end: number }> = [];
+    sorted.forEach((e, i) => {
+      const window = sorted.filter((o, j) => j <= i && o.key === e.key && j > (usedUntil.get(e.key) ?? -1) && o.time >= e.time - spanMs);
+      const complete = window.some((a) => a.rule === 'A' && window.some((b) => b.rule === 'B' && b.time >= a.time));
+      if (complete) {
+        out.push({ key: JSON.stringify([e.key]), end: e.time });
+        usedUntil.set(e.key, i);
+      }
+    });
+    return out;
+  }
+
+  it('finds the same sequences in order and shuffled within the allowed lateness', () => {
+    const ruleEventsArb = eventsArb.chain((events) =>
+      fc.array(fc.constantFrom('A' as const, 'B' as const), { minLength: events.length, maxLength: events.length }).map((rules) => events.map((e, i) => ({ ...e, rule: rules[i]! }))),
+    );
+    fc.assert(
+      fc.property(
+        ruleEventsArb.chain((events) =>
+          fc.record({ events: fc.constant(events), span: fc.integer({ min: 1, max: 30 }), lateness: fc.integer({ min: 0, max: 20 }).map((s) => s * 1000) })
+            .chain((c) => arrivalArb(events, c.lateness).map((arrival) => ({ ...c, arrival: arrival as typeof events }))),
+        ),
+        ({ events, span, lateness, arrival }) => {
+          const rules = compileAll([correlationRule({ id: 'seq' }, { type: 'temporal_ordered', rules: ['A', 'B'], 'group-by': ['host'], timespan: `${span}s` })], [{ id: 'A' }, { id: 'B' }]);
+          const expected = referenceOrdered(events, span * 1000).sort((a, b) => a.end - b.end || a.key.localeCompare(b.key));
+          for (const stream of [[...events].sort(byTimeThenId), arrival]) {
+            const h = new Harness(rules, { allowedLatenessMs: lateness });
+            for (const e of stream) h.match(e.rule, e.time, e.id, { host: e.key });
+            h.flush();
+            const got = findings(h.alerts).map((f) => ({ key: f.key, end: f.end })).sort((a, b) => a.end - b.end || a.key.localeCompare(b.key));
+            expect(got).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('snapshot and restore', () => {
   const rules = () =>
     compileAll(

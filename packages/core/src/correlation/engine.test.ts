@@ -55,6 +55,13 @@ describe('event_count: SSH brute force', () => {
     expect(h.alerts).toHaveLength(1);
   });
 
+  it('leaves out matches without a group-by value', () => {
+    const h = new Harness(rules());
+    for (let i = 0; i < 6; i++) h.match('ssh-fail', at(i), `e${i}`, { 'source.port': 22 });
+    expect(h.alerts).toEqual([]);
+    expect(h.engine.stats().rules['ssh-brute']!.missingGroupBy).toBe(6);
+  });
+
   it('needs new events for the next alert of the same group', () => {
     const h = new Harness(rules());
     for (let i = 0; i < 9; i++) h.match('ssh-fail', at(i * SECOND), `e${i}`, { 'source.ip': '203.0.113.9' });
@@ -109,6 +116,19 @@ describe('value_count', () => {
     expect(h.alerts).toEqual([]);
     const [alert] = h.match('logon-fail', at(5 * MINUTE), 'e5', { IpAddress: '10.1.1.1', TargetUserName: 'carol' });
     expect(summary(alert!)).toMatchObject({ group: { IpAddress: '10.1.1.1' }, value: 3, events: { ids: ['e1', 'e2', 'e3', 'e4', 'e5'], total: 5 } });
+  });
+
+  it('counts distinct values right in windows larger than the small-window shortcut, as events leave', () => {
+    const rules = compileAll([corr('spray', { type: 'value_count', rules: ['failed_login'], 'group-by': ['ip'], timespan: '1m', condition: { field: 'user', gte: 3 } })], base);
+    const h = new Harness(rules);
+    h.match('logon-fail', at(0), 'old', { ip: 'x', user: 'carol' });
+    for (let i = 1; i <= 20; i++) h.match('logon-fail', at(30 * SECOND + i), `e${i}`, { ip: 'x', user: i % 2 ? 'alice' : 'bob' });
+    expect(h.alerts).toHaveLength(1); // carol, alice, bob at e2
+    for (let i = 21; i <= 40; i++) h.match('logon-fail', at(95 * SECOND + i), `e${i}`, { ip: 'x', user: 'alice' });
+    h.match('logon-fail', at(96 * SECOND), 'dave', { ip: 'x', user: 'dave' });
+    expect(h.alerts).toHaveLength(1); // bob left the window: alice and dave only
+    const [alert] = h.match('logon-fail', at(97 * SECOND), 'erin', { ip: 'x', user: 'erin' });
+    expect(alert!.socle.correlation).toMatchObject({ value: 3, events: { total: 22 } });
   });
 
   it('lateral movement: one user logging on to many hosts, old hosts leaving the window', () => {
@@ -179,6 +199,22 @@ describe('temporal_ordered and chaining: success after failures', () => {
     h.match('recon-a', at(2), 'a2', { host: 'h' });
     h.match('recon-b', at(3), 'b2', { host: 'h' });
     expect(h.alerts[0]!.socle.correlation!.events.ids).toEqual(['a1', 'a2', 'b2']);
+  });
+
+  it('feeds a chained alert to a window that ends at the same instant', () => {
+    const rules = compileAll(
+      [
+        // declared first, so its window end is scheduled before the upstream one
+        corr('quiet-after', { type: 'event_count', rules: ['few', 'successful_login'], 'group-by': ['User'], timespan: '1m', condition: { gte: 2, lte: 5 } }),
+        correlationRule({ id: 'few', name: 'few' }, { type: 'event_count', rules: ['failed_login'], 'group-by': ['User'], timespan: '30s', condition: { lt: 5 } }),
+      ],
+      base,
+    );
+    const h = new Harness(rules);
+    h.match('logon-ok', at(0), 's0', { User: 'alice' }); // 'quiet-after' window [0s, 60s]
+    h.match('logon-fail', at(30 * SECOND), 'f1', { User: 'alice' }); // 'few' window [30s, 60s] alerts at 60s
+    h.flush();
+    expect(h.alerts.map((a) => [a.rule.id, a.socle.correlation!.value, a.socle.correlation!.window.end])).toEqual([['quiet-after', 2, iso(MINUTE)]]);
   });
 
   it('rejects correlation rules that reference each other in a cycle', () => {

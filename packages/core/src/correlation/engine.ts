@@ -2,6 +2,7 @@ import type { Alert } from '../alert.ts';
 import type { CompiledCorrelation } from './compile.ts';
 import { CorrelationRuleError } from './errors.ts';
 import { MinHeap } from './heap.ts';
+import { GroupTable } from './group-table.ts';
 import { numericValue } from './aggregate.ts';
 import { thresholdHolds } from './threshold.ts';
 import { buildCorrelationAlert, type CorrelationFinding } from './correlation-alert.ts';
@@ -58,6 +59,8 @@ export interface CorrelationRuleStats {
   alerts: number;
   windowsClosed: number;
   absenceCancelled: number;
+  /** Matches left out because a group-by field was missing from the event. */
+  missingGroupBy: number;
 }
 
 export interface CorrelationStats {
@@ -91,7 +94,7 @@ interface WindowTimer {
 interface RuleRuntime {
   corr: CompiledCorrelation;
   plan: SequencePlan | undefined;
-  groups: Map<string, GroupState>;
+  groups: GroupTable<GroupState>;
   counters: Omit<CorrelationRuleStats, 'keys'>;
   /** Its alerts go to the caller (not referenced by another correlation, or referenced with generate: true). */
   visible: boolean;
@@ -103,7 +106,6 @@ const SNAPSHOT_FORMAT = 'socle.correlation/1';
 
 const byTimeThenIds = (a: BufferedMatch, b: BufferedMatch): boolean =>
   a.t !== b.t ? a.t < b.t : a.e !== b.e ? a.e < b.e : a.r !== b.r ? a.r < b.r : a.q < b.q;
-const byDeadline = (a: WindowTimer, b: WindowTimer): boolean => (a.d !== b.d ? a.d < b.d : a.q < b.q);
 
 const zeroCounters = (): RuleRuntime['counters'] => ({
   evicted: 0,
@@ -112,6 +114,7 @@ const zeroCounters = (): RuleRuntime['counters'] => ({
   alerts: 0,
   windowsClosed: 0,
   absenceCancelled: 0,
+  missingGroupBy: 0,
 });
 
 /**
@@ -133,7 +136,9 @@ export class CorrelationEngine {
   private maxSeen = -Infinity;
   private seq = 0;
   private buffer = new MinHeap<BufferedMatch>([], byTimeThenIds);
-  private timers = new MinHeap<WindowTimer>([], byDeadline);
+  /** Equal deadlines: upstream correlations first, so their alerts still reach windows ending then. */
+  private readonly byDeadline: (a: WindowTimer, b: WindowTimer) => boolean;
+  private timers: MinHeap<WindowTimer>;
 
   constructor(
     correlations: readonly CompiledCorrelation[],
@@ -150,6 +155,9 @@ export class CorrelationEngine {
       indexById.set(corr.id, i);
     });
     assertNoCycle(correlations, indexById);
+    const depth = chainDepths(correlations, indexById);
+    this.byDeadline = (a, b) => (a.d !== b.d ? a.d < b.d : depth[a.c] !== depth[b.c] ? depth[a.c]! < depth[b.c]! : a.q < b.q);
+    this.timers = new MinHeap<WindowTimer>([], this.byDeadline);
 
     const generating = new Set<string>();
     const referenced = new Set<string>();
@@ -165,7 +173,7 @@ export class CorrelationEngine {
     this.rules = correlations.map((corr) => ({
       corr,
       plan: corr.type === 'temporal' || corr.type === 'temporal_ordered' ? sequencePlan(corr) : undefined,
-      groups: new Map(),
+      groups: new GroupTable(),
       counters: zeroCounters(),
       visible: !referenced.has(corr.id) || generating.has(corr.id),
       consumers: this.consumersOf.get(corr.id) ?? [],
@@ -204,8 +212,13 @@ export class CorrelationEngine {
     if (time > this.maxSeen) this.maxSeen = time;
     this.watermark = Math.max(this.watermark, this.maxSeen - this.lateness);
     if (consumers) {
-      const x = consumers.map((ci) => this.extract(ci, m.ruleId, m.event, m.getField));
-      this.buffer.push({ t: time, e: m.eventId, r: m.ruleId, q: this.seq++, x });
+      const x: Extracted[] = [];
+      for (const ci of consumers) {
+        const extracted = this.extract(ci, m.ruleId, m.event, m.getField);
+        if (extracted) x.push(extracted);
+        else this.rules[ci]!.counters.missingGroupBy++;
+      }
+      if (x.length > 0) this.buffer.push({ t: time, e: m.eventId, r: m.ruleId, q: this.seq++, x });
     }
     return this.drain();
   }
@@ -244,7 +257,7 @@ export class CorrelationEngine {
       rules: this.rules.map((r) => ({
         id: r.corr.id,
         counters: r.counters,
-        groups: [...r.groups].map(([k, g]) => [k, r.plan ? g : windowGroupToJson(g as WindowGroup)]),
+        groups: [...r.groups.entries()].map(([k, g]) => [k, r.plan ? g : windowGroupToJson(g as WindowGroup)]),
       })),
     };
     return JSON.parse(JSON.stringify(state));
@@ -271,27 +284,29 @@ export class CorrelationEngine {
     this.maxSeen = decodeTime(copy.maxSeen, -Infinity);
     this.seq = copy.seq;
     this.buffer = new MinHeap(copy.buffer, byTimeThenIds);
-    this.timers = new MinHeap(copy.timers, byDeadline);
+    this.timers = new MinHeap(copy.timers, this.byDeadline);
     copy.rules.forEach((saved, i) => {
       const r = this.rules[i]!;
       r.counters = { ...zeroCounters(), ...saved.counters };
-      r.groups = new Map(saved.groups);
+      r.groups = new GroupTable();
+      for (const [key, g] of saved.groups) r.groups.add(key, g);
     });
   }
 
-  /** Group key and value of one match for one correlation. */
+  /** Group key and value of one match for one correlation; undefined when a group-by value is missing. */
   private extract(
     ci: number,
     ruleId: string,
     event: Record<string, unknown>,
     getField: CorrelationMatch['getField'],
-  ): Extracted {
+  ): Extracted | undefined {
     const corr = this.rules[ci]!.corr;
-    const keyValues = corr.groupBy.map((name) => {
-      const field = corr.aliases.get(name)?.get(ruleId) ?? name;
-      const v = getField(event, field);
-      return v === undefined ? null : v;
-    });
+    const keyValues: unknown[] = [];
+    for (const name of corr.groupBy) {
+      const v = getField(event, corr.aliases.get(name)?.get(ruleId) ?? name);
+      if (v === undefined || v === null) return undefined;
+      keyValues.push(v);
+    }
     let value: string | number | null = null;
     if (corr.field) {
       if (corr.type === 'value_count') {
@@ -334,44 +349,44 @@ export class CorrelationEngine {
   }
 
   private processSliding(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null, out: Alert[]): void {
-    let g = rt.groups.get(key) as WindowGroup | undefined;
-    if (g) rt.groups.delete(key);
-    else {
+    let g = rt.groups.use(key) as WindowGroup | undefined;
+    if (g) {
+      dropBefore(g, time - rt.corr.timespanMs);
+      appendEvent(g, time, eventId, value);
+    } else {
       this.makeRoom(rt);
-      g = newWindowGroup(rt.corr.field !== undefined);
+      g = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined);
+      rt.groups.add(key, g);
     }
-    dropBefore(g, time - rt.corr.timespanMs);
-    appendEvent(g, time, eventId, value);
     const v = windowValue(g, rt.corr);
     if (v !== undefined && thresholdHolds(rt.corr.threshold, v)) {
       // the window's events are used up: the next alert for this group needs new ones
+      rt.groups.delete(key);
       this.emit(ci, { key, start: g.t[0]!, end: time, value: v, ids: g.id.slice(0, this.maxMembers), total: g.id.length }, out);
-    } else {
-      rt.groups.set(key, g);
     }
   }
 
   private processClosing(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null): void {
-    let g = rt.groups.get(key) as WindowGroup | undefined;
-    if (g) rt.groups.delete(key);
-    else {
-      this.makeRoom(rt);
-      g = newWindowGroup(rt.corr.field !== undefined);
-      g.s = time;
-      this.timers.push({ d: time + rt.corr.timespanMs, c: ci, k: key, q: this.seq++ });
+    const g = rt.groups.use(key) as WindowGroup | undefined;
+    if (g) {
+      appendEvent(g, time, eventId, value);
+      return;
     }
-    appendEvent(g, time, eventId, value);
-    rt.groups.set(key, g);
+    this.makeRoom(rt);
+    const opened = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined);
+    opened.s = time;
+    rt.groups.add(key, opened);
+    this.timers.push({ d: time + rt.corr.timespanMs, c: ci, k: key, q: this.seq++ });
   }
 
   private processSequence(ci: number, rt: RuleRuntime, key: string, ruleId: string, time: number, eventId: string, out: Alert[]): void {
     const plan = rt.plan!;
     const corr = rt.corr;
-    let g = rt.groups.get(key) as SequenceGroup | undefined;
-    if (g) rt.groups.delete(key);
-    else {
+    let g = rt.groups.use(key) as SequenceGroup | undefined;
+    if (!g) {
       this.makeRoom(rt);
       g = newSequenceGroup(plan, time);
+      rt.groups.add(key, g);
     }
     const negated = plan.negatedSlotOf.get(ruleId);
     if (negated !== undefined) {
@@ -381,17 +396,14 @@ export class CorrelationEngine {
         delete g.p;
         rt.counters.absenceCancelled++;
       }
-      rt.groups.set(key, g);
       return;
     }
     recordStep(g, plan, ruleId, time, eventId);
     const done = findCompletion(g, plan, corr, time);
-    if (!done) {
-      rt.groups.set(key, g);
-      return;
-    }
+    if (!done) return;
     clearSteps(g, plan);
     if (!corr.absence) {
+      rt.groups.delete(key);
       this.emit(ci, { key, start: done.start, end: time, value: done.value, ids: done.ids.slice(0, this.maxMembers), total: done.ids.length }, out);
       return;
     }
@@ -407,13 +419,12 @@ export class CorrelationEngine {
         this.timers.push({ d: done.start + corr.timespanMs, c: ci, k: key, q: this.seq++ });
       }
     }
-    rt.groups.set(key, g);
   }
 
   private fireTimer(timer: WindowTimer, out: Alert[]): void {
     const rt = this.rules[timer.c]!;
     const corr = rt.corr;
-    const g = rt.groups.get(timer.k);
+    const g = rt.groups.peek(timer.k);
     if (!g) return;
     if (rt.plan) {
       const sg = g as SequenceGroup;
@@ -444,15 +455,19 @@ export class CorrelationEngine {
     const group = alert.socle.correlation!.group;
     const readGroup = (ev: Record<string, unknown>, name: string): unknown => ev[name];
     for (const consumer of rt.consumers) {
-      const [, key, value] = this.extract(consumer, rt.corr.id, group, readGroup);
+      const extracted = this.extract(consumer, rt.corr.id, group, readGroup);
+      if (!extracted) {
+        this.rules[consumer]!.counters.missingGroupBy++;
+        continue;
+      }
+      const [, key, value] = extracted;
       this.process(consumer, key, rt.corr.id, f.end, alert.event.id, value, out);
     }
   }
 
   private makeRoom(rt: RuleRuntime): void {
     while (rt.groups.size >= this.maxKeys) {
-      const oldest = rt.groups.keys().next().value as string;
-      rt.groups.delete(oldest);
+      rt.groups.delete(rt.groups.oldest()!.key);
       rt.counters.evicted++;
     }
   }
@@ -465,15 +480,15 @@ export class CorrelationEngine {
     for (const rt of this.rules) {
       const horizon = this.idleTimeout === undefined ? rt.corr.timespanMs : Math.min(rt.corr.timespanMs, this.idleTimeout);
       const limit = this.watermark - horizon;
-      for (const [key, g] of rt.groups) {
+      for (let oldest = rt.groups.oldest(); oldest; oldest = rt.groups.oldest()) {
         if (rt.plan) {
-          const sg = g as SequenceGroup;
+          const sg = oldest.group as SequenceGroup;
           if (sg.p || sg.l >= limit) break;
         } else {
-          const wg = g as WindowGroup;
+          const wg = oldest.group as WindowGroup;
           if (wg.s !== undefined || wg.t[wg.t.length - 1]! >= limit) break;
         }
-        rt.groups.delete(key);
+        rt.groups.delete(oldest.key);
         rt.counters.expired++;
       }
     }
@@ -491,6 +506,22 @@ function encodeTime(t: number): number | string | null {
 
 function decodeTime(t: number | string | null, fallback: number): number {
   return t === 'end' ? Infinity : typeof t === 'number' ? t : fallback;
+}
+
+/** How many correlations feed into each one, at most (0 = only detection rules). Requires no cycle. */
+function chainDepths(correlations: readonly CompiledCorrelation[], indexById: Map<string, number>): number[] {
+  const depth = new Array<number>(correlations.length).fill(-1);
+  const of = (i: number): number => {
+    if (depth[i]! >= 0) return depth[i]!;
+    let d = 0;
+    for (const id of correlations[i]!.ruleIds) {
+      const j = indexById.get(id);
+      if (j !== undefined) d = Math.max(d, of(j) + 1);
+    }
+    return (depth[i] = d);
+  };
+  correlations.forEach((_, i) => of(i));
+  return depth;
 }
 
 function assertNoCycle(correlations: readonly CompiledCorrelation[], indexById: Map<string, number>): void {

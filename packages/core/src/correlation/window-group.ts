@@ -12,12 +12,13 @@ export interface WindowGroup {
   v?: Array<string | number | null>;
   /** closing mode: when the window opened. */
   s?: number;
-  /** value_count: how many window events carry each value. Rebuilt after a restore, never serialised. */
+  /** value_count over a large window: how many window events carry each value. Derived, never serialised. */
   c?: Map<string, number>;
 }
 
-export function newWindowGroup(withValues: boolean): WindowGroup {
-  return withValues ? { t: [], id: [], v: [] } : { t: [], id: [] };
+/** A group holding its first event; `value` is left out for event_count. Literals keep the arrays exactly sized. */
+export function newWindowGroup(time: number, eventId: string, value: string | number | null | undefined): WindowGroup {
+  return value === undefined ? { t: [time], id: [eventId] } : { t: [time], id: [eventId], v: [value] };
 }
 
 export function appendEvent(g: WindowGroup, time: number, eventId: string, value: string | number | null): void {
@@ -48,7 +49,22 @@ export function dropBefore(g: WindowGroup, from: number): void {
   g.v?.splice(0, n);
 }
 
+/** Windows up to this size count distinct values by comparison; bigger ones keep a value -> count map. */
+const SMALL_WINDOW = 16;
+
 function distinctCount(g: WindowGroup): number {
+  const values = g.v!;
+  if (!g.c && values.length <= SMALL_WINDOW) {
+    let distinct = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'string') continue;
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = values[j] === v;
+      if (!seen) distinct++;
+    }
+    return distinct;
+  }
   if (!g.c) {
     g.c = new Map();
     for (const v of g.v!) if (typeof v === 'string') g.c.set(v, (g.c.get(v) ?? 0) + 1);

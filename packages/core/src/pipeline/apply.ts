@@ -1,5 +1,5 @@
 /** Applies pipelines to a rule: transformations in order, then log-source recognition into `addedConditions`. */
-import type { DetectionItem, LogSource, SearchBody, SigmaDetectionRule, SigmaFilterRule } from '../sigma/model.ts';
+import { isSearchBody, type DetectionItem, type LogSource, type SearchBody, type SigmaDetectionRule, type SigmaFilterRule } from '../sigma/model.ts';
 import { cloneBody, fieldNames } from './body.ts';
 import { describeLogsource, entryRecognisesRule } from './logsource.ts';
 import type { Pipeline } from './model.ts';
@@ -53,7 +53,7 @@ function recognise(logsource: LogSource, ordered: Pipeline[]): SearchBody | { no
         const key = JSON.stringify(body);
         if (seen.has(key)) continue;
         seen.add(key);
-        alternatives.push(cloneBody(body as SearchBody));
+        alternatives.push(cloneBody(isSearchBody(body) ? body : { kind: 'and', items: [body] }));
       }
     }
   }

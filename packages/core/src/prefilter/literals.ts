@@ -24,8 +24,9 @@ export function necessaryLiterals(rule: SigmaDetectionRule, env: CompileEnv): Li
     const names = [...rule.identifiers.keys()];
     const byName = (n: string): Need => bodyNeed(rule.identifiers.get(n)!, env);
     const conditions = rule.conditions.map((c) => nodeNeed(parseCondition(c), names, byName));
-    const parts = [union(conditions), ...rule.addedConditions.map((b) => bodyNeed(b, env))];
-    return best(parts);
+    // Pipeline conditions (log source: channel, EventID) are left to the rule index; as literals they would
+    // be met by every event of the log source.
+    return union(conditions);
   } catch {
     // The compiler reports rule errors; a rule that compiled but confuses this analysis is simply not prefiltered.
     return undefined;

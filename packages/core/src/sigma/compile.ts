@@ -14,7 +14,8 @@ export interface Anchor {
 export interface CompiledDetection {
   rule: SigmaDetectionRule;
   match: Predicate;
-  anchor?: Anchor;
+  /** Every field/values pair the rule needs one of; the rule index picks the most selective. */
+  anchors: Anchor[];
 }
 
 interface Compiled {
@@ -32,7 +33,7 @@ export function compileDetectionRule(rule: SigmaDetectionRule, env: CompileEnv, 
     parts.push(compileDetection(f.identifiers, f.conditions, env, `filter ${f.id ?? f.title}`));
   }
   const all = and(parts);
-  return { rule, match: all.predicate, anchor: bestAnchor(all.anchors) };
+  return { rule, match: all.predicate, anchors: all.anchors };
 }
 
 /** Compiles a detection section: its search identifiers and its condition(s), several conditions OR-ed. */
@@ -160,10 +161,4 @@ function atLeast(n: number, parts: Compiled[]): Compiled {
     },
     anchors: [],
   };
-}
-
-function bestAnchor(anchors: Anchor[]): Anchor | undefined {
-  let best: Anchor | undefined;
-  for (const a of anchors) if (!best || a.values.length < best.values.length) best = a;
-  return best;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine.ts';
 import { parseCondition } from './condition.ts';
@@ -180,4 +181,49 @@ describe('condition errors name the construct and the position', () => {
   it('errors in a condition list name the failing entry', () => {
     expect(rejection(['a', 'b and']).construct).toBe('detection.condition[1]');
   });
+});
+
+type Expr = { op: 'id'; name: 'a' | 'b' | 'c' } | { op: 'of'; all: boolean } | { op: 'not'; arg: Expr } | { op: 'and' | 'or'; left: Expr; right: Expr };
+
+const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
+  e: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom<Expr>({ op: 'id', name: 'a' }, { op: 'id', name: 'b' }, { op: 'id', name: 'c' }, { op: 'of', all: true }, { op: 'of', all: false }),
+    tie('e').map((arg): Expr => ({ op: 'not', arg })),
+    fc.tuple(fc.constantFrom<'and' | 'or'>('and', 'or'), tie('e'), tie('e')).map(([op, left, right]): Expr => ({ op, left, right })),
+  ),
+})).e;
+
+const PRECEDENCE = { or: 1, and: 2, not: 3, id: 4, of: 4 };
+
+/** Writes the expression with only the parentheses precedence requires, plus some redundant ones. */
+function print(e: Expr, parent: number, redundant: boolean): string {
+  const own = PRECEDENCE[e.op];
+  const text =
+    e.op === 'id' ? e.name : e.op === 'of' ? (e.all ? 'all of them' : '1 of them') : e.op === 'not' ? `not ${print(e.arg, own, !redundant)}`
+      : `${print(e.left, own, !redundant)} ${e.op} ${print(e.right, own + 1, redundant)}`;
+  return own < parent || (redundant && e.op !== 'id' && e.op !== 'of') ? `(${text})` : text;
+}
+
+function evaluate(e: Expr, x: { a: boolean; b: boolean; c: boolean }): boolean {
+  switch (e.op) {
+    case 'id': return x[e.name];
+    case 'of': return e.all ? x.a && x.b && x.c : x.a || x.b || x.c;
+    case 'not': return !evaluate(e.arg, x);
+    case 'and': return evaluate(e.left, x) && evaluate(e.right, x);
+    case 'or': return evaluate(e.left, x) || evaluate(e.right, x);
+  }
+}
+
+describe('conditions agree with a reference evaluator (property)', () => {
+  it('random expressions, printed with minimal parentheses', () => {
+    fc.assert(
+      fc.property(expr, fc.boolean(), (e, redundant) => {
+        const condition = print(e, 0, redundant);
+        const run = evaluator(condition);
+        for (const x of combos) expect(run(x), `${condition} on ${JSON.stringify(x)}`).toBe(evaluate(e, x));
+      }),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 });

@@ -15,7 +15,10 @@ const SIGMA = resolve(REPOSITORY, '../shared/sigma');
 const available = existsSync(SIGMA) && readdirSync(SIGMA).some((d) => d.startsWith('rules'));
 if (!available) console.warn(`SigmaHQ corpus not found at ${SIGMA}: corpus conformance tests are skipped`);
 
-/** Loaded share of the corpus recorded when these tests were written; a drop below it is a regression. */
+/**
+ * Loaded share of the corpus; a drop below it is a regression. When these tests were written 3778 of 3780 rules
+ * loaded: the two rejected ones use a placeholder (%known_cdcs%) outside rules-placeholder/ that is not configured.
+ */
 const MIN_LOADED_SHARE = 0.995;
 
 /** Example values an organisation would configure for the placeholders the rules-placeholder folder uses. */
@@ -156,6 +159,27 @@ const SAMPLES: Array<{ file: string; positive: SocleEvent[]; negative: SocleEven
     ],
     negative: [
       { TargetImage: 'C:\\Windows\\System32\\lsass.exe', SourceImage: 'C:\\Windows\\System32\\taskmgr.exe', GrantedAccess: '0x1000', CallTrace: 'C:\\Windows\\SYSTEM32\\ntdll.dll+9d1f4' },
+    ],
+  },
+  {
+    file: 'rules/windows/file/file_delete/file_delete_win_delete_own_image.yml',
+    positive: [{ Image: 'C:\\Users\\bob\\AppData\\Local\\Temp\\drop.exe', TargetFilename: 'c:\\users\\bob\\appdata\\local\\temp\\DROP.EXE' }],
+    negative: [
+      { Image: 'C:\\Windows\\explorer.exe', TargetFilename: 'C:\\Users\\bob\\Desktop\\a.txt' },
+      { Image: 'C:\\Windows\\explorer.exe' },
+    ],
+  },
+  {
+    file: 'rules/web/proxy_generic/proxy_webdav_external_execution.yml',
+    positive: [
+      { 'c-useragent': 'Microsoft-WebDAV-MiniRedir/10.0.19045', 'cs-method': 'GET', 'c-uri': 'http://203.0.113.7/payload.exe', dst_ip: '203.0.113.7' },
+      { 'c-useragent': 'Microsoft-WebDAV-MiniRedir/10.0.19045', 'cs-method': 'GET', 'c-uri': '/x.ps1', dst_ip: '2001:db8::7' },
+    ],
+    negative: [
+      { 'c-useragent': 'Microsoft-WebDAV-MiniRedir/10.0.19045', 'cs-method': 'GET', 'c-uri': 'http://10.1.2.3/payload.exe', dst_ip: '10.1.2.3' },
+      { 'c-useragent': 'Microsoft-WebDAV-MiniRedir/10.0.19045', 'cs-method': 'GET', 'c-uri': '/x.ps1', dst_ip: 'fd12:3456::1' },
+      { 'c-useragent': 'Microsoft-WebDAV-MiniRedir/10.0.19045', 'cs-method': 'GET', 'c-uri': '/x.ps1', dst_ip: '::1' },
+      { 'c-useragent': 'Mozilla/5.0', 'cs-method': 'GET', 'c-uri': 'http://203.0.113.7/payload.exe', dst_ip: '203.0.113.7' },
     ],
   },
 ];

@@ -22,7 +22,7 @@ export class SigmaRuleError extends Error {
 }
 
 export function formatLoadError(e: RuleLoadError): string {
-  const where = [e.file, e.document ? `document ${e.document + 1}` : undefined].filter(Boolean).join(' ');
+  const where = [e.file, e.document !== undefined ? `document ${e.document + 1}` : undefined].filter(Boolean).join(' ');
   const who = e.id ?? e.title;
   return `${where ? where + ': ' : ''}${who ? `rule ${who}: ` : ''}${e.construct ? e.construct + ': ' : ''}${e.reason}`;
 }

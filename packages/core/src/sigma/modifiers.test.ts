@@ -38,7 +38,7 @@ function rejection(detection: string, options: Partial<EngineOptions> = {}): Rul
 /** Base64 of a byte string written as characters below U+0100 (btoa runs in browsers and Node alike). */
 const b64 = (bytes: string) => btoa(bytes);
 const utf8Bytes = (s: string) => String.fromCharCode(...new TextEncoder().encode(s));
-const utf16le = (s: string) => [...s].map((c) => c + '\0').join('');
+const utf16le = (s: string) => Array.from({ length: s.length }, (_, i) => String.fromCharCode(s.charCodeAt(i) & 0xff, s.charCodeAt(i) >> 8)).join('');
 
 describe('contains, startswith, endswith', () => {
   it('place the value anywhere, at the start, at the end', () => {
@@ -139,6 +139,18 @@ describe('re', () => {
     expect(any({ Name: 'abc' })).toBe(true);
     expect(all({ Name: 'abc' })).toBe(false);
     expect(all({ Name: 'abz' })).toBe(true);
+  });
+  it('after re, startswith and endswith pin the expression to the start or end; contains changes nothing', () => {
+    const starts = matcher(selection('Name|re|startswith', "'svc|srv'"));
+    const ends = matcher(selection('Name|re|endswith', "'[0-9]{2}'"));
+    const contains = matcher(selection('Name|re|contains', "'v[0-9]'"));
+    expect(starts({ Name: 'srv-01' })).toBe(true);
+    expect(starts({ Name: 'my-srv' })).toBe(false);
+    expect(ends({ Name: 'srv-01' })).toBe(true);
+    expect(ends({ Name: 'srv-01a' })).toBe(false);
+    expect(contains({ Name: 'xxv1xx' })).toBe(true);
+    const multiline = matcher(selection('Text|re|m|startswith', "'b'"));
+    expect(multiline({ Text: 'a\nb' })).toBe(false);
   });
   it('runs in linear time: a catastrophic pattern for backtracking engines answers right on a long input', () => {
     const m = matcher(selection('Value|re', "'^(a+)+$'"));
@@ -352,6 +364,12 @@ describe('windash', () => {
     expect(error.reason).toMatch(/at most three/);
   });
 
+  it('windash before an encoding encodes every dash variant', () => {
+    const m = matcher(selection('CommandLine|windash|wide|base64offset|contains', "' -nop '"));
+    for (const d of DASHES) expect(m({ CommandLine: `powershell -enc ${b64(utf16le(`powershell ${d}nop x`))}` }), d).toBe(true);
+    expect(m({ CommandLine: `powershell -enc ${b64(utf16le('powershell +nop x'))}` })).toBe(false);
+  });
+
   it('windash|contains: the SigmaHQ certutil idiom', () => {
     const m = matcher(selection('CommandLine|windash|contains', "[' -urlcache ', ' -verifyctl ']"));
     expect(m({ CommandLine: 'certutil.exe /urlcache /split /f http://x/a.exe' })).toBe(true);
@@ -402,6 +420,13 @@ describe('neq', () => {
     expect(m({ LogonType: 3 })).toBe(true);
     expect(m({ LogonType: 2 })).toBe(false);
     expect(m({ LogonType: '10' })).toBe(false);
+  });
+  it('with null: the field is present and not null', () => {
+    const m = matcher(selection('User|neq', 'null'));
+    expect(m({ User: 'x' })).toBe(true);
+    expect(m({ User: '' })).toBe(true);
+    expect(m({ User: null })).toBe(false);
+    expect(m({})).toBe(false);
   });
   it('a missing field differs from any value (it matches)', () => {
     const m = matcher(`sel:\n  EventID: 4624\n  LogonType|neq: 3\ncondition: sel`);

@@ -110,7 +110,10 @@ function compileValues(
     if (has('cased')) throw new SigmaRuleError(construct, "'cased' does not apply to regular expressions (they are case-sensitive unless '|i')");
     const tests = values.map((v) => {
       if (typeof v !== 'string') throw new SigmaRuleError(construct, 'a regular expression must be a string');
-      const test = compileRegex(v, flags, construct);
+      // An expression matches anywhere in the value; startswith/endswith pin it to the start/end (contains changes nothing).
+      const source = has('startswith') || has('endswith') ? `${has('startswith') ? '\\A' : ''}(?:${v})${has('endswith') ? '\\z' : ''}` : v;
+      if (source !== v) compileRegex(v, flags, construct); // so that errors quote the expression as written
+      const test = compileRegex(source, flags, construct);
       return anyString(slot, test, true);
     });
     return { predicate: combine(tests) };
@@ -173,8 +176,8 @@ function compileValues(
 
   if (type === 'fieldref') {
     if (slot < 0) throw new SigmaRuleError(construct, "'fieldref' needs a field");
-    const other = transforms.find((m) => m !== 'contains' && m !== 'startswith' && m !== 'endswith');
-    if (other) throw new SigmaRuleError(construct, `'fieldref' names a field; '${other}' cannot be applied to it`);
+    const transform = transforms.find((m) => m !== 'contains' && m !== 'startswith' && m !== 'endswith');
+    if (transform) throw new SigmaRuleError(construct, `'fieldref' names a field; '${transform}' cannot be applied to it`);
     for (const v of values) {
       if (v !== null && hasWildcards(parseSigmaString(String(v)))) {
         throw new SigmaRuleError(construct, `'fieldref' needs a field name without wildcards, not '${String(v)}'`);
@@ -259,11 +262,11 @@ export function transformValue(
       case 'utf16be':
       case 'utf16':
         utf16Applied = true;
-        alternatives = alternatives.map((p) => utf16(p, m));
+        alternatives = alternatives.flatMap(expandChoices).map((p) => utf16(p, m));
         break;
       case 'base64':
       case 'base64offset':
-        alternatives = alternatives.flatMap((p) => {
+        alternatives = alternatives.flatMap(expandChoices).flatMap((p) => {
           if (hasWildcards(p)) throw new SigmaRuleError(construct, `'${m}' cannot encode a value with wildcards`);
           const bytes = bytesToEncode(plainText(p), utf16Applied);
           // A one-byte value has no stable characters at one of the offsets: that empty variant would match anything.
@@ -355,6 +358,16 @@ function windash(parts: PatternPart[], construct: string): PatternPart[] {
 /** A word character as Python's `re` sees it (pySigma matches windash positions with `\\B[-/]\\b`). */
 function isWord(c: string): boolean {
   return c !== '' && /[\p{L}\p{N}_]/u.test(c);
+}
+
+/** Spells out character choices (windash dashes) as separate alternatives, for encodings that need plain text. */
+function expandChoices(parts: PatternPart[]): PatternPart[][] {
+  let out: PatternPart[][] = [[]];
+  for (const p of parts) {
+    if (typeof p === 'object') out = out.flatMap((prefix) => p.anyOf.map((c) => [...prefix, c]));
+    else out = out.map((prefix) => [...prefix, p]);
+  }
+  return out.map(normalize);
 }
 
 /** Encodes literal text as UTF-16 code units, one character per byte (so base64 can encode it next). */

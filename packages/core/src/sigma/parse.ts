@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit, type Document } from 'yaml';
 import { SigmaRuleError, type RuleLoadError } from './errors.ts';
 import type {
   DetectionItem,
@@ -41,6 +41,7 @@ export function parseSigmaYaml(text: string, file?: string): ParsedRules {
       });
       return;
     }
+    keepLeadingZeros(doc);
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
     try {
@@ -58,6 +59,18 @@ export function parseSigmaYaml(text: string, file?: string): ParsedRules {
     }
   });
   return { rules, errors };
+}
+
+/**
+ * An unquoted number written with leading zeros (`00000429`, a keyboard layout id) stays text: YAML 1.2 reads
+ * it as 429, while PyYAML, and so pySigma, keep the digits; as a number the value would match far more.
+ */
+function keepLeadingZeros(doc: Document.Parsed): void {
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'number' && node.source && /^[-+]?0[0-9_]+$/.test(node.source)) node.value = node.source;
+    },
+  });
 }
 
 /** Validates one parsed YAML document as a Sigma rule. Throws `SigmaRuleError`. */

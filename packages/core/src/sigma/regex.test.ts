@@ -48,7 +48,7 @@ describe('compileRegex agrees with RE2 (property)', () => {
       fc.property(regex, flags, input, (source, f, value) => {
         expect(compileRegex(source, f, 'x')(value)).toBe(RE2JS.compile(source, f).test(value));
       }),
-      { numRuns: 3000 },
+      { numRuns: 600 },
     );
-  });
+  }, 30_000);
 });

@@ -11,6 +11,13 @@ import type { StringTest } from './pattern.ts';
 
 export const REGEX_FLAGS = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL } as const;
 
+/**
+ * Inputs on which JavaScript reads a pattern exactly as RE2 does: ASCII without \r and \v. (JavaScript's `.`
+ * and line anchors also stop at \r, U+2028 and U+2029, its `\s` includes \v and Unicode spaces, and without
+ * the `u` flag `.` matches half of a surrogate pair.)
+ */
+const NATIVE_SAFE_INPUT = /^[\x00-\x0a\x0c\x0e-\x7f]*$/;
+
 /** Bounds the quadratic worst case of a backtracking search with two unbounded quantifiers. */
 const MAX_NATIVE_INPUT = 2048;
 
@@ -27,7 +34,7 @@ export function compileRegex(source: string, flags: number, construct: string): 
   }
   const native = backtrackSafe(source) ? nativeRegex(source, flags) : undefined;
   if (!native) return (s) => re2.test(s);
-  return (s) => (s.length <= MAX_NATIVE_INPUT ? native.test(s) : re2.test(s));
+  return (s) => (s.length <= MAX_NATIVE_INPUT && NATIVE_SAFE_INPUT.test(s) ? native.test(s) : re2.test(s));
 }
 
 function nativeRegex(source: string, flags: number): RegExp | undefined {
@@ -36,8 +43,8 @@ function nativeRegex(source: string, flags: number): RegExp | undefined {
   if (flags & REGEX_FLAGS.m) f += 'm';
   if (flags & REGEX_FLAGS.s) f += 's';
   try {
-    // RE2 and JavaScript read a few constructs differently; such patterns stay on RE2JS.
-    if (/\\[pPzAQEC]|\(\?[imsU-]|\[\[:/.test(source)) return undefined;
+    // RE2 and JavaScript read a few constructs differently (and fold non-ASCII case differently); such patterns stay on RE2JS.
+    if (/\\[pPzAQECa]|\\x\{|\(\?[imsU-]|\[\[:|[^\x00-\x7f]/.test(source)) return undefined;
     return new RegExp(source, f);
   } catch {
     return undefined;

@@ -153,6 +153,17 @@ describe('value types', () => {
     expect(m({ EventID: '04688' })).toBe(false);
   });
 
+  it('an unquoted number with leading zeros keeps its digits, as pySigma (PyYAML) reads it', () => {
+    const m = matcher(`
+      sel:
+        Details|contains: 00000429
+      condition: sel
+    `);
+    expect(m({ Details: 'Layout 429' })).toBe(false);
+    expect(m({ Details: 'Layout 00000429' })).toBe(true);
+    expect(m({ Details: 'Layout 10429' })).toBe(false);
+  });
+
   it('a quoted number in the rule matches a numeric event value', () => {
     const m = matcher(`
       sel:

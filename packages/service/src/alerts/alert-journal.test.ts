@@ -101,4 +101,26 @@ describe('AlertJournal', () => {
     await expect(j.write([bad])).rejects.toThrow(/r9.*event\.id/);
     await j.close();
   });
+
+  it('keeps every alert of concurrent writes, each written whole', async () => {
+    const j = await AlertJournal.open(dir);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => j.write([makeAlert({ id: `c${i}a`, time: '2026-11-23T10:00:00Z' }), makeAlert({ id: `c${i}b`, time: '2026-11-23T10:00:01Z' })])),
+    );
+    await j.close();
+    const lines = (await readFile(join(dir, 'alerts-000001.ndjson'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(40);
+    for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
+    expect((await AlertJournal.open(dir)).index.size).toBe(40);
+  });
+
+  it('a failed write does not block the writes after it', async () => {
+    const j = await AlertJournal.open(dir);
+    const bad = j.write([makeAlert({ id: '', time: '2026-11-23T10:00:00Z' })]);
+    const good = j.write([makeAlert({ id: 'ok', time: '2026-11-23T10:00:00Z' })]);
+    await expect(bad).rejects.toThrow(/event\.id/);
+    await good;
+    expect(j.index.get('ok')).toBeDefined();
+    await j.close();
+  });
 });

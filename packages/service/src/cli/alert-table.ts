@@ -27,7 +27,7 @@ const GROUP_FIELDS_IN_COLUMNS = new Set(['host.name', 'user.name', 'source.ip'])
 
 /**
  * Alerts as a readable table, oldest first. Repeated detections of one rule for the same host and source address
- * are folded into one row with a count; correlation alerts show their value, window and group.
+ * (and alerts the engine's suppression already folded) make one row with a count; correlation alerts show their value, window and group.
  */
 export function formatAlertTable(alerts: Alert[], options: AlertTableOptions = {}): string[] {
   const shown = options.includeInformational ? alerts : alerts.filter((a) => alertFields(a).level !== 'informational');
@@ -35,11 +35,14 @@ export function formatAlertTable(alerts: Alert[], options: AlertTableOptions = {
   const max = options.maxRows ?? Infinity;
   const cells = rows.slice(0, max).map((r) => {
     const f = alertFields(r.first);
-    const user = r.users.size > 1 ? `(${r.users.size} users)` : (f.user ?? '');
-    return [clock(r.firstMs), f.level, r.first.rule.name, f.host ?? '', user, f.sourceIp ?? '', summary(r)];
+    // Repeats folded by suppression share only the suppression key: other fields may have differed.
+    const s = r.first.socle.suppression;
+    const shared = (field: string, value: string | undefined) => (!s || s.suppressed === 0 || field in s.key ? (value ?? '') : '');
+    const user = r.users.size > 1 ? `(${r.users.size} users)` : shared('user.name', f.user);
+    return [clock(r.firstMs), f.level, r.first.rule.name, shared('host.name', f.host), user, shared('source.ip', f.sourceIp), summary(r)];
   });
   const header = ['TIME', 'SEVERITY', 'RULE', 'HOST', 'USER', 'SOURCE IP', 'SUMMARY'];
-  const limits = [8, 13, 44, 12, 12, 15, 60];
+  const limits = [8, 13, 44, 12, 12, 15, 80];
   const table = [header, ...cells].map((row) => row.map((c, i) => truncate(c, limits[i])));
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const lines = table.map((row, n) =>
@@ -77,13 +80,16 @@ function foldRows(alerts: Alert[], fold: boolean): Row[] {
     // Sliding windows fire again as a group keeps matching: those alerts fold by rule and group.
     const group = a.socle.correlation?.group;
     const key = !fold ? `#${n++}` : JSON.stringify([f.rule, ...(group ? [group] : [f.host, f.sourceIp])]);
+    // A suppressed alert stands for itself and the repeats folded into it.
+    const count = 1 + (a.socle.suppression?.suppressed ?? 0);
+    const lastMs = Math.max(f.timeMs, Date.parse(a.socle.suppression?.last ?? '') || f.timeMs);
     let row = rows.get(key);
     if (row) {
-      row.count++;
+      row.count += count;
       row.firstMs = Math.min(row.firstMs, f.timeMs);
-      row.lastMs = Math.max(row.lastMs, f.timeMs);
+      row.lastMs = Math.max(row.lastMs, lastMs);
     } else {
-      rows.set(key, (row = { first: a, firstMs: f.timeMs, lastMs: f.timeMs, count: 1, users: new Set() }));
+      rows.set(key, (row = { first: a, firstMs: f.timeMs, lastMs, count, users: new Set() }));
     }
     if (f.user) row.users.add(f.user);
   }

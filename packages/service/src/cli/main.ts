@@ -1,5 +1,10 @@
 import { Command } from 'commander';
+import { registerAlerts } from './commands/alerts.ts';
+import { registerCollect } from './commands/collect.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerDetect } from './commands/detect.ts';
+import { registerRules } from './commands/rules.ts';
+import { registerRun } from './commands/run.ts';
 
 const program = new Command('socle')
   .description('Socle: Sigma detection and correlation for SOCs')
@@ -8,7 +13,12 @@ const program = new Command('socle')
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
+registerDemo(program);
 registerDetect(program);
+registerRules(program);
+registerCollect(program);
+registerRun(program);
+registerAlerts(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { parseRecord, type FormatName, type ParseContext, type RecordSink } from '@socle/collector';
+import { createHash } from 'node:crypto';
 import type { InProcessBus } from './in-process-bus.ts';
 
 /** The collector's Acknowledgement as inputs hand it over: one count per record, settled when all are delivered. */
@@ -16,7 +17,6 @@ export interface RejectedRecord {
  * detection loop acknowledged it, i.e. once its alerts are in the journal.
  */
 export class BusRecordSink implements RecordSink {
-  private seq = 0;
   rejected = 0;
   dropped = 0;
 
@@ -40,7 +40,10 @@ export class BusRecordSink implements RecordSink {
       return result.error;
     }
     ack?.add();
-    this.bus.offer({ event: result.event, ref: { id: `${ctx.input}#${++this.seq}` }, onAcked: ack ? () => ack.deliver() : undefined });
+    // The id must come out the same when a record is read again after a crash (file inputs resume from their
+    // last checkpoint), so that its alerts get the same ids and replace the stored ones instead of duplicating.
+    const ref = { id: `${ctx.input}:${createHash('sha256').update(raw).digest('hex').slice(0, 20)}` };
+    this.bus.offer({ event: result.event, ref, onAcked: ack ? () => ack.deliver() : undefined });
     return undefined;
   }
 

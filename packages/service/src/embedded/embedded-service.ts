@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { FileTailInput, StdinInput, type Input } from '@socle/collector';
+import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
 import { readPipelineSources, readYamlSources } from '@socle/rules';
 import { AlertJournal } from '../alerts/alert-journal.ts';
@@ -23,7 +23,7 @@ export interface EmbeddedServiceDependencies {
 }
 
 /**
- * Socle in one process: collector inputs (file, stdin) -> in-process bus -> engine -> alert journal, and the
+ * Socle in one process: collector inputs (file, stdin, syslog) -> in-process bus -> engine -> alert journal, and the
  * alert query API. The clustered service runs the same DetectionLoop with Kafka and Elasticsearch adapters.
  */
 export class EmbeddedService {
@@ -35,6 +35,7 @@ export class EmbeddedService {
   private loop!: DetectionLoop;
   private running!: Promise<unknown>;
   private api: RunningAlertApi | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly log: (message: string) => void;
 
   constructor(private readonly config: RunConfig, private readonly deps: EmbeddedServiceDependencies = {}) {
@@ -43,6 +44,11 @@ export class EmbeddedService {
 
   get apiUrl(): string | undefined {
     return this.api?.url;
+  }
+
+  /** The started input of that name (e.g. to read the port a syslog input bound). */
+  input<T extends Input>(name: string): T | undefined {
+    return this.inputs.find((i) => i.name === name) as T | undefined;
   }
 
   get rules(): { loaded: number; rejected: Engine['rejected'] } {
@@ -63,6 +69,7 @@ export class EmbeddedService {
     });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
     await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
+    await this.restoreEngineState();
     this.journal = await AlertJournal.open(join(c.dataDir, 'alerts'), c.journal);
     for (const w of this.journal.warnings) this.log(`journal: ${w}`);
     this.bus = new InProcessBus(c.bus);
@@ -71,6 +78,7 @@ export class EmbeddedService {
       source: this.bus,
       engine: this.engine,
       sinks: [this.journal],
+      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${(err as Error).message}); skipped`),
       onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${(err as Error).message}`),
     });
     this.running = this.loop.run();
@@ -79,31 +87,78 @@ export class EmbeddedService {
     this.api = await startAlertApi(
       {
         store: new JournalAlertStore(this.journal),
-        health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, queued: this.bus.held }),
+        health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
       },
       host,
       port,
     );
+    const metrics = new CollectorMetrics();
     this.inputs = c.inputs.map((input, i) => {
       const name = input.name ?? `${input.type}-${i + 1}`;
-      if (input.type === 'file') {
-        return new FileTailInput({ ...input, name, stateFile: join(c.dataDir, 'inputs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`) }, this.sink, this.log);
+      switch (input.type) {
+        case 'file':
+          return new FileTailInput({ ...input, name, stateFile: join(c.dataDir, 'inputs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`) }, this.sink, this.log);
+        case 'stdin':
+          return new StdinInput({ ...input, name }, this.sink, this.deps.stdin);
+        case 'syslog-udp':
+          return new SyslogUdpInput({ ...input, name, listen: parseListen(input.listen) }, this.sink);
+        case 'syslog-tcp':
+          return new SyslogStreamInput({ ...input, name, listen: parseListen(input.listen) }, this.sink, metrics);
       }
-      return new StdinInput({ ...input, name }, this.sink, this.deps.stdin);
     });
     for (const input of this.inputs) await input.start();
+    if (c.watermark.idleAdvanceMs > 0) {
+      this.ticker = setInterval(() => {
+        this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${(err as Error).message}`));
+      }, c.watermark.idleAdvanceMs);
+      this.ticker.unref();
+    }
+  }
+
+  private get snapshotFile(): string {
+    return join(this.config.dataDir, 'engine-state.json');
+  }
+
+  /**
+   * Continues the correlation state saved by the last clean stop. The file is removed once read: after a crash
+   * the inputs re-read from their last checkpoint, and a stale state would count those events twice.
+   */
+  private async restoreEngineState(): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(this.snapshotFile);
+    } catch {
+      return;
+    }
+    try {
+      this.engine.restore(bytes);
+    } catch (err) {
+      this.log(`${this.snapshotFile}: not restored (${(err as Error).message}); correlation windows start empty`);
+    }
+    await rm(this.snapshotFile, { force: true });
+  }
+
+  private async saveEngineState(): Promise<void> {
+    const tmp = `${this.snapshotFile}.tmp`;
+    await writeFile(tmp, this.engine.snapshot());
+    await rename(tmp, this.snapshotFile);
   }
 
   get stats() {
     return { ...this.loop.stats, alertsStored: this.journal.index.size, rejectedRecords: this.sink.rejected };
   }
 
-  /** Stops reading, lets the engine finish what was read, commits file positions, closes the journal and the API. */
+  /**
+   * Stops reading, lets the engine finish what was read, commits file positions and the correlation state
+   * together, then closes the journal and the API.
+   */
   async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
     await Promise.all(this.inputs.map((i) => i.stop()));
     this.bus?.close();
     await this.running?.catch(() => undefined);
     await Promise.all(this.inputs.map((i) => i.finish?.()));
+    if (this.engine) await this.saveEngineState();
     await this.api?.close();
     await this.journal?.close();
   }

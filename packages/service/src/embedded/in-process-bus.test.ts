@@ -60,4 +60,14 @@ describe('InProcessBus', () => {
     bus.close();
     await expect(bus.publish(ev(1))).rejects.toThrow(/closed.*e1/);
   });
+
+  it('acknowledges by the ref objects it handed out, even when two events share an id', async () => {
+    const bus = new InProcessBus({ capacity: 10, batchSize: 2 });
+    const acked: string[] = [];
+    for (const n of [1, 2, 3, 4]) await bus.publish({ event: { n }, ref: { id: 'same-line' }, onAcked: () => acked.push(`e${n}`) });
+    bus.close();
+    for await (const batch of bus) await bus.ack(batch[batch.length - 1].ref);
+    expect(acked).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(bus.held).toBe(0);
+  });
 });

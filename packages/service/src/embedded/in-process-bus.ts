@@ -75,7 +75,9 @@ export class InProcessBus implements EventSource {
   }
 
   async ack(upTo: EventRef): Promise<void> {
-    const at = this.delivered.findIndex((item) => item.ref.id === upTo.id);
+    // By identity first: ids are stable per record, not unique (the same line read twice has the same id).
+    let at = this.delivered.findIndex((item) => item.ref === upTo);
+    for (let i = this.delivered.length - 1; at < 0 && i >= 0; i--) if (this.delivered[i].ref.id === upTo.id) at = i;
     if (at < 0) throw new Error(`ack for event ${upTo.id}, which is not awaiting acknowledgement`);
     for (const item of this.delivered.splice(0, at + 1)) item.onAcked?.();
     const room = this.capacity - this.held;
@@ -94,6 +96,7 @@ export class InProcessBus implements EventSource {
         }
         const batch = this.queued.splice(0, this.batchSize);
         this.delivered.push(...batch);
+        // The consumer acks with the `ref` objects handed out here.
         yield batch.map(({ event, ref }) => ({ event, ref }));
       }
     } finally {

@@ -24,6 +24,23 @@ const fileInput = z.strictObject({
   readChunkBytes: z.number().int().min(4096).default(1024 * 1024),
   maxMessageBytes,
 });
+const syslogUdpInput = z.strictObject({
+  type: z.literal('syslog-udp'),
+  name: inputName.optional(),
+  organization: z.string().min(1),
+  format: format.default('syslog'),
+  listen,
+  maxMessageBytes,
+});
+const syslogTcpInput = z.strictObject({
+  type: z.literal('syslog-tcp'),
+  name: inputName.optional(),
+  organization: z.string().min(1),
+  format: format.default('syslog'),
+  listen,
+  maxMessageBytes,
+  maxConnections: z.number().int().min(1).default(1000),
+});
 const stdinInput = z.strictObject({
   type: z.literal('stdin'),
   name: inputName.optional(),
@@ -32,12 +49,14 @@ const stdinInput = z.strictObject({
   maxMessageBytes,
 });
 
-export const DEFAULT_PIPELINES = ['linux-ecs', 'web-ecs', 'firewall-ecs', 'windows-ecs'];
+export const DEFAULT_PIPELINES = ['linux-ecs', 'web-ecs', 'firewall-ecs', 'windows-ecs', 'dns-ecs'];
 
 export const runConfigSchema = z.strictObject({
   /** Alert journal (`<dataDir>/alerts`) and file read positions (`<dataDir>/inputs`). */
   dataDir: z.string().min(1),
-  inputs: z.array(z.discriminatedUnion('type', [fileInput, stdinInput])).min(1, 'configure at least one input (file or stdin)'),
+  inputs: z
+    .array(z.discriminatedUnion('type', [fileInput, stdinInput, syslogUdpInput, syslogTcpInput]))
+    .min(1, 'configure at least one input (file, stdin, syslog-udp, syslog-tcp)'),
   /** Rule files or folders; the socle-baseline pack when empty. */
   rules: z.array(z.string().min(1)).default([]),
   pipelines: z.array(z.string().min(1)).default(DEFAULT_PIPELINES),
@@ -48,6 +67,11 @@ export const runConfigSchema = z.strictObject({
     .default({ capacity: 10_000, batchSize: 500 }),
   journal: z.strictObject({ maxSegmentBytes: z.number().int().min(4096).default(64 * 1024 * 1024) }).default({ maxSegmentBytes: 64 * 1024 * 1024 }),
   api: z.strictObject({ listen: listen.default('127.0.0.1:9280') }).default({ listen: '127.0.0.1:9280' }),
+  /**
+   * Advance event time with the wall clock every `idleAdvanceMs` (0: never), so absence rules fire and windows
+   * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
+   */
+  watermark: z.strictObject({ idleAdvanceMs: z.number().int().min(0).default(0) }).default({ idleAdvanceMs: 0 }),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;

@@ -2,10 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { alertFields } from '../../alerts/alert-fields.ts';
 import { readScenario } from '../../scenario/scenario-manifest.ts';
 import { replayScenario } from '../../scenario/replay-scenario.ts';
-import { formatAlertTable, severityBreakdown } from '../alert-table.ts';
+import { formatDemoReport } from '../demo-report.ts';
 
 interface DemoOptions {
   journal?: string;
@@ -30,29 +29,16 @@ export function registerDemo(program: Command): void {
 }
 
 async function demo(opts: DemoOptions): Promise<number> {
-  const out = (s = '') => process.stdout.write(s + '\n');
-  const { manifest } = await readScenario(opts.scenario);
-  const journalDir = opts.journal ?? (await mkdtemp(join(tmpdir(), 'socle-demo-')));
-  out(`Socle demo: ${manifest.name}${manifest.description ? ` - ${manifest.description}` : ''}`);
-  out(`Replaying ${manifest.files.map((f) => f.file).join(', ')} (${manifest.receivedAt.slice(0, 10)}): collector parsers -> bus -> engine -> alert journal`);
-  out();
-
-  const result = await replayScenario({ scenarioDir: opts.scenario, journalDir });
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  for (const line of formatAlertTable(result.alerts, { includeInformational: opts.all, maxRows: 45, color })) out(line);
-
-  const informational = result.alerts.filter((a) => alertFields(a).level === 'informational').length;
-  const notable = result.alerts.length - informational;
-  out();
-  out(
-    `${result.events} events (${result.rejectedRecords.length} unparsed), ${result.alerts.length} alerts: ` +
-      `${notable > 0 ? severityBreakdown(result.alerts.filter((a) => alertFields(a).level !== 'informational')) : 'none notable'}` +
-      `${informational > 0 ? `, informational ${informational}${opts.all ? '' : ' (not listed; --all)'}` : ''}` +
-      `; ${result.rulesLoaded} rules${result.rulesRejected.length ? ` (${result.rulesRejected.length} not loaded)` : ''}` +
-      `; ${(result.elapsedMs / 1000).toFixed(1)} s`,
-  );
-  for (const r of result.rejectedRecords.slice(0, 3)) out(`  unparsed: ${r}`);
-  out(`Alert journal: ${journalDir}`);
-  out(`  socle alerts search --journal ${journalDir} --severity critical,high`);
-  return 0;
+  try {
+    const { manifest } = await readScenario(opts.scenario);
+    const journalDir = opts.journal ?? (await mkdtemp(join(tmpdir(), 'socle-demo-')));
+    const result = await replayScenario({ scenarioDir: opts.scenario, journalDir });
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const lines = formatDemoReport(manifest, result, { journalDir, includeInformational: opts.all, color });
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
+  } catch (err) {
+    process.stderr.write(`socle demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
 }

@@ -11,7 +11,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      'Run Socle embedded, in one process: file/stdin inputs -> collector parsers -> in-process bus -> engine -> ' +
+      'Run Socle embedded, in one process: file, stdin and syslog inputs -> collector parsers -> in-process bus -> engine -> ' +
         'alert journal, with the alert query API (GET /alerts, /alerts/_counts, /alerts/<id>, /healthz). ' +
         'Stops cleanly on SIGINT/SIGTERM.',
     )

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { CollectorMetrics } from '../metrics/collector-metrics.ts';
+import type { Output } from '../outputs/output.ts';
+import { Acknowledgement } from './acknowledgement.ts';
+import { DeliveryLoop } from './delivery-loop.ts';
+import type { OutboundRecord } from './outbound.ts';
+import { RecordBuffer } from './record-buffer.ts';
+
+/** Fails the first `failures` sends, then records what it receives. */
+class FlakyOutput implements Output {
+  readonly name = 'flaky';
+  readonly batches: number[][] = [];
+  constructor(public failures: number) {}
+  async start(): Promise<void> {}
+  async send(batch: OutboundRecord[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('broker unavailable');
+    }
+    this.batches.push(batch.map((r) => (r.kind === 'event' ? (r.event.n as number) : -1)));
+  }
+  async close(): Promise<void> {}
+}
+
+const record = (n: number, ack?: Acknowledgement): OutboundRecord => ({ kind: 'event', input: 'in', event: { n }, ack });
+
+describe('DeliveryLoop', () => {
+  it('retries a failed batch until delivered, keeps order, and acknowledges only after delivery', async () => {
+    const buffer = new RecordBuffer<OutboundRecord>(100);
+    const output = new FlakyOutput(3);
+    const metrics = new CollectorMetrics();
+    const logged: string[] = [];
+    const loop = new DeliveryLoop(buffer, output, metrics, { batchSize: 2, lingerMs: 0, retryDelayMs: 1, log: (m) => logged.push(m) });
+    const ack = new Acknowledgement();
+    for (let n = 0; n < 5; n++) {
+      ack.add();
+      buffer.push(record(n, ack));
+    }
+    let settled = false;
+    void ack.seal().then(() => (settled = true));
+    loop.start();
+    expect(settled).toBe(false);
+    expect(await loop.drain(10_000)).toEqual({ delivered: true });
+    await ack.settled;
+    expect(output.batches.flat()).toEqual([0, 1, 2, 3, 4]);
+    expect(logged).toHaveLength(3);
+    expect(logged[0]).toMatch(/^output flaky: batch of 2 not delivered, retrying in 1 ms: broker unavailable$/);
+    expect(await metrics.count(metrics.eventsOut, 'in')).toBe(5);
+  });
+
+  it('gives up at the shutdown deadline when the output never comes back, leaving records unacknowledged', async () => {
+    const buffer = new RecordBuffer<OutboundRecord>(100);
+    const output = new FlakyOutput(Number.POSITIVE_INFINITY);
+    const loop = new DeliveryLoop(buffer, output, new CollectorMetrics(), { batchSize: 10, lingerMs: 0, retryDelayMs: 1, maxRetryDelayMs: 2 });
+    const ack = new Acknowledgement();
+    ack.add();
+    buffer.push(record(1, ack));
+    let settled = false;
+    void ack.seal().then(() => (settled = true));
+    loop.start();
+    expect(await loop.drain(50)).toEqual({ delivered: false });
+    expect(settled).toBe(false);
+    expect(output.batches).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { startAlertApi, type RunningAlertApi } from '../../api/alert-api.ts';
+import { CorrelationWorker } from '../../distributed/correlation-worker.ts';
+import { ElasticsearchAlertStore } from '../../distributed/elasticsearch-alert-store.ts';
+import { createJsonLogger } from '../../distributed/json-logger.ts';
+import { loadServiceConfig, maskSecrets } from '../../distributed/service-config.ts';
+
+export interface ServeOptions {
+  config: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'Run the distributed correlation worker: Kafka event topics -> one engine per partition -> alerts topic and ' +
+        'Elasticsearch, with engine checkpoints in a compacted topic; /metrics, /healthz, /readyz. JSON logs on ' +
+        'stderr. SIGTERM/SIGINT: stop consuming, finish the batch in flight, checkpoint, commit, exit.',
+    )
+    .requiredOption('-c, --config <file>', 'service YAML configuration (see packages/service/README.md, "Distributed mode")')
+    .action(async (opts: ServeOptions) => {
+      process.exitCode = await serve(opts);
+    });
+}
+
+/** Runs the worker until SIGTERM or SIGINT; resolves to the exit code. */
+export async function serve(opts: ServeOptions): Promise<number> {
+  const logger = createJsonLogger();
+  let worker: CorrelationWorker;
+  let api: RunningAlertApi | undefined;
+  try {
+    const { config, overrides } = await loadServiceConfig(opts.config);
+    logger.info('configuration loaded', { file: opts.config, overrides, config: maskSecrets(config) });
+    worker = new CorrelationWorker({ config, logger });
+    const stop = new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    await worker.start();
+    if (config.api) {
+      const i = config.api.listen.lastIndexOf(':');
+      api = await startAlertApi({ store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix) }, config.api.listen.slice(0, i), Number(config.api.listen.slice(i + 1)));
+      logger.info('alert API listening', { url: api.url });
+    }
+    const signal = await stop;
+    logger.info('signal received', { signal });
+  } catch (err) {
+    logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
+    return 2;
+  }
+  await api?.close();
+  await worker.stop();
+  return 0;
+}

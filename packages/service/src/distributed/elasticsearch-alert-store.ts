@@ -1,0 +1,101 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { Alert } from '@socle/core';
+import { decodeCursor, encodeCursor } from '../alerts/cursor.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseTime } from '../alerts/alert-index.ts';
+import type { AlertCount, AlertCountKey, AlertPage, AlertQuery, AlertStore } from '../ports.ts';
+import { fromDocument, type AlertDocument } from './alert-documents.ts';
+
+/**
+ * The AlertStore on Elasticsearch, over every `<prefix>-*` alert index: the same answers as the embedded store
+ * (newest first, ties by id; host, user and free text case-insensitive) with `search_after` cursors.
+ */
+export class ElasticsearchAlertStore implements AlertStore {
+  constructor(
+    private readonly client: Client,
+    private readonly indexPrefix: string,
+  ) {}
+
+  private get pattern(): string {
+    return `${this.indexPrefix}-*`;
+  }
+
+  async search(query: AlertQuery): Promise<AlertPage> {
+    const size = pageSize(query.size);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const response = await this.client.search<AlertDocument>({
+      index: this.pattern,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      query: toEsQuery(query),
+      sort: [{ '@timestamp': { order: 'desc' } }, { 'event.id': { order: 'asc' } }],
+      size: size + 1,
+      track_total_hits: true,
+      ...(after ? { search_after: [after.timeMs, after.id] } : {}),
+    });
+    const hits = response.hits.hits;
+    const page = hits.slice(0, size);
+    const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+    const last = page[page.length - 1];
+    const alerts = page.map((h) => fromDocument(h._source as AlertDocument));
+    return {
+      alerts,
+      total,
+      ...(hits.length > size && last ? { nextCursor: encodeCursor({ timeMs: Number(last.sort?.[0]), id: String(last.sort?.[1]) }) } : {}),
+    };
+  }
+
+  async get(id: string): Promise<Alert | undefined> {
+    const response = await this.client.search<AlertDocument>({
+      index: this.pattern,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      query: { ids: { values: [id] } },
+      size: 1,
+    });
+    const hit = response.hits.hits[0];
+    return hit?._source ? fromDocument(hit._source) : undefined;
+  }
+
+  async aggregate(by: AlertCountKey, query: AlertQuery = {}): Promise<AlertCount[]> {
+    const field = by === 'rule' ? 'rule.id' : 'socle.lookup.level';
+    const response = await this.client.search({
+      index: this.pattern,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      query: toEsQuery(query),
+      size: 0,
+      aggs: { counts: { terms: { field, size: 10_000 } } },
+    });
+    const buckets = (response.aggregations?.counts as estypes.AggregationsStringTermsAggregate | undefined)?.buckets;
+    const list = Array.isArray(buckets) ? buckets : [];
+    return list
+      .map((b) => ({ key: String(b.key), count: b.doc_count }))
+      .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  }
+}
+
+/** The query's criteria as an Elasticsearch bool filter (cursor and size excluded). */
+export function toEsQuery(query: AlertQuery): estypes.QueryDslQueryContainer {
+  const filter: estypes.QueryDslQueryContainer[] = [];
+  const range: Record<string, number> = {};
+  if (query.from !== undefined) range.gte = parseTime(query.from, 'from');
+  if (query.to !== undefined) range.lt = parseTime(query.to, 'to');
+  if (Object.keys(range).length) filter.push({ range: { '@timestamp': { ...range, format: 'epoch_millis' } } });
+  if (query.rule?.length) filter.push({ terms: { 'rule.id': query.rule } });
+  if (query.severity?.length) filter.push({ terms: { 'socle.lookup.level': query.severity.map((s) => s.toLowerCase()) } });
+  if (query.host) filter.push({ term: { 'socle.lookup.host': query.host.toLowerCase() } });
+  if (query.user) filter.push({ term: { 'socle.lookup.user': query.user.toLowerCase() } });
+  const needle = query.q?.trim().toLowerCase();
+  if (needle) filter.push({ wildcard: { 'socle.lookup.text': { value: `*${escapeWildcard(needle)}*` } } });
+  return filter.length ? { bool: { filter } } : { match_all: {} };
+}
+
+function escapeWildcard(text: string): string {
+  return text.replace(/[\\*?]/g, (c) => `\\${c}`);
+}
+
+function pageSize(size: number | undefined): number {
+  if (size === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw new RangeError(`size: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${size}`);
+  return size;
+}

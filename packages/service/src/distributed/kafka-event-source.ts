@@ -1,0 +1,297 @@
+import type { SocleEvent } from '@socle/core';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EventRef, EventSource, SourcedEvent } from '../ports.ts';
+import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
+import type { PartitionEngines } from './partition-engines.ts';
+import { formatPartitionRef, nextOffset, parsePartitionRef, partitionKey } from './partition-ref.ts';
+import type { JsonLogger } from './json-logger.ts';
+
+export interface KafkaEventSourceOptions {
+  kafka: Kafka;
+  admin: Admin;
+  group: string;
+  topics: string[];
+  fromBeginning: boolean;
+  sessionTimeoutMs: number;
+  engines: PartitionEngines;
+  checkpoints: CheckpointStore;
+  /** Checkpoint a partition (and commit its offset) when this much time passed since its last checkpoint... */
+  checkpointIntervalMs: number;
+  /** ...or this many events were handled since. */
+  checkpointEveryEvents: number;
+  logger: JsonLogger;
+  /** Told about every fetched batch: events, lag (for metrics). */
+  onBatch?: (topic: string, partition: number, messages: number, lag: number) => void;
+  onCheckpoint?: (checkpoint: Checkpoint, bytes: number) => void;
+  onAssignment?: (partitions: number) => void;
+  now?: () => number;
+}
+
+/** What the source knows of a partition it owns in the current generation. */
+interface PartitionProgress {
+  /** Next offset to handle; undefined until the first batch when there was no checkpoint. */
+  next?: string;
+  /** Offset of the latest durable checkpoint (committed offsets never pass it). */
+  checkpointed?: string;
+  eventsSinceCheckpoint: number;
+  lastCheckpointAt: number;
+  seeked: boolean;
+}
+
+interface InFlightBatch {
+  events: SourcedEvent[];
+  topic: string;
+  partition: number;
+  generation: number;
+  /** Last Kafka offset of the fetched batch (may be past the last event when some messages were unreadable). */
+  lastOffset: string;
+  done: () => void;
+}
+
+/**
+ * Kafka consumer-group source for the detection loop. Each fetched partition batch becomes one loop batch (refs
+ * `topic/partition/offset`); the consumer waits (heartbeating) until the loop acks it, so nothing runs ahead.
+ *
+ * Invariant: a partition's committed offset never passes its latest checkpoint, and a checkpoint (state S, offset
+ * O) is written only after every alert of the events before O is durable in every sink. On assignment the owner
+ * restores S and resumes at O (seeking there when the committed offset differs), so a restart or rebalance
+ * replays events after O into the state they were first processed in, and the replayed alerts keep their ids.
+ */
+export class KafkaEventSource implements EventSource {
+  private consumer?: Consumer;
+  private generation = 0;
+  private checkpointsOfGeneration?: Promise<Map<string, Checkpoint>>;
+  private readonly progress = new Map<string, PartitionProgress>();
+  private readonly queue: InFlightBatch[] = [];
+  private inFlight?: InFlightBatch;
+  private wake?: () => void;
+  private stopping = false;
+  private paused = false;
+  private readonly now: () => number;
+  private ready = false;
+
+  constructor(private readonly options: KafkaEventSourceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** True once the consumer joined its group (for `/readyz`). */
+  get isReady(): boolean {
+    return this.ready && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const consumer = o.kafka.consumer({ groupId: o.group, sessionTimeout: o.sessionTimeoutMs, heartbeatInterval: Math.floor(o.sessionTimeoutMs / 5), maxBytesPerPartition: 1024 * 1024 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // Every rebalance reopens each partition from its checkpoint: kafkajs resumes at the committed offset, and
+      // an engine kept from before would have seen events after it.
+      this.generation++;
+      this.ready = true;
+      this.progress.clear();
+      o.engines.closeAll();
+      this.checkpointsOfGeneration = undefined;
+      const assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
+      o.onAssignment?.(assigned);
+      o.logger.info('partitions assigned', { generation: this.generation, assignment: e.payload.memberAssignment });
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.ready = false;
+      o.logger.error('kafka consumer crashed', { error: String(e.payload.error), restart: e.payload.restart });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SourcedEvent[]> {
+    while (true) {
+      const next = this.queue.shift();
+      if (next) {
+        this.inFlight = next;
+        yield next.events;
+        continue;
+      }
+      if (this.stopping) return;
+      await new Promise<void>((r) => (this.wake = r));
+      this.wake = undefined;
+    }
+  }
+
+  async ack(upTo: EventRef): Promise<void> {
+    const batch = this.inFlight;
+    const pos = parsePartitionRef(upTo.id);
+    if (!batch || batch.topic !== pos.topic || batch.partition !== pos.partition) {
+      throw new Error(`kafka source: ack for ${upTo.id}, which is not the batch in flight`);
+    }
+    this.inFlight = undefined;
+    await this.complete(batch);
+  }
+
+  /** Moves the partition's position past a handled batch and checkpoints when due. */
+  private async complete(batch: InFlightBatch): Promise<void> {
+    try {
+      if (batch.generation !== this.generation) return; // the partition was reassigned meanwhile: its new owner replays
+      const progress = this.progressOf(batch.topic, batch.partition);
+      progress.next = nextOffset(batch.lastOffset);
+      progress.eventsSinceCheckpoint += batch.events.length;
+      const due = progress.eventsSinceCheckpoint >= this.options.checkpointEveryEvents || this.now() - progress.lastCheckpointAt >= this.options.checkpointIntervalMs;
+      if (due) await this.checkpoint(batch.topic, batch.partition);
+    } finally {
+      batch.done();
+    }
+  }
+
+  /** Stops fetching new batches (the loop's sink is failing); `resume` continues where it stopped. */
+  pause(): void {
+    if (this.paused || !this.consumer) return;
+    this.paused = true;
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    this.options.logger.warn('consumption paused: an alert sink is failing');
+  }
+
+  resume(): void {
+    if (!this.paused || !this.consumer) return;
+    this.paused = false;
+    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
+    this.options.logger.info('consumption resumed');
+  }
+
+  /** Ends the iteration after the batch in flight; batches not yet handed to the loop are left uncommitted. */
+  stopConsuming(): void {
+    this.stopping = true;
+    for (const b of this.queue.splice(0)) b.done();
+    this.wake?.();
+  }
+
+  /** Checkpoints every partition with progress since its last checkpoint, then leaves the group. */
+  async close(): Promise<void> {
+    this.stopConsuming();
+    if (this.inFlight) this.inFlight.done();
+    for (const key of [...this.progress.keys()]) {
+      const slash = key.lastIndexOf('/');
+      const topic = key.slice(0, slash);
+      const partition = Number(key.slice(slash + 1));
+      const p = this.progress.get(key);
+      if (p && p.next !== undefined && p.next !== p.checkpointed) await this.checkpoint(topic, partition);
+    }
+    await this.consumer?.disconnect();
+    this.ready = false;
+  }
+
+  private progressOf(topic: string, partition: number): PartitionProgress {
+    const key = partitionKey(topic, partition);
+    let p = this.progress.get(key);
+    if (!p) this.progress.set(key, (p = { eventsSinceCheckpoint: 0, lastCheckpointAt: this.now(), seeked: false }));
+    return p;
+  }
+
+  /** Writes the partition's state at its position, then commits that position (never the other way round). */
+  private async checkpoint(topic: string, partition: number): Promise<void> {
+    const progress = this.progressOf(topic, partition);
+    const engine = this.options.engines.get(topic, partition);
+    if (!engine || progress.next === undefined) return;
+    const offset = progress.next;
+    try {
+      const state = engine.snapshot();
+      const checkpoint = { topic, partition, offset, state };
+      await this.options.checkpoints.write(checkpoint);
+      progress.checkpointed = offset;
+      progress.eventsSinceCheckpoint = 0;
+      progress.lastCheckpointAt = this.now();
+      this.options.onCheckpoint?.(checkpoint, state.byteLength);
+    } catch (err) {
+      // Without a checkpoint nothing is committed: a restart replays from the previous one.
+      this.options.logger.error('checkpoint failed; offsets not committed', { topic, partition, offset, error: errorText(err) });
+      return;
+    }
+    try {
+      await this.consumer?.commitOffsets([{ topic, partition, offset }]);
+    } catch (err) {
+      // The checkpoint is durable: the partition's next owner resumes from it whatever was committed.
+      this.options.logger.warn('offset commit failed after checkpoint', { topic, partition, offset, error: errorText(err) });
+    }
+  }
+
+  /** Opens the partition's engine from its checkpoint the first time it is fetched in this generation. */
+  private async openPartition(topic: string, partition: number): Promise<PartitionProgress> {
+    const key = partitionKey(topic, partition);
+    const known = this.progress.get(key);
+    if (known && this.options.engines.get(topic, partition)) return known;
+    this.checkpointsOfGeneration ??= this.options.checkpoints.readAll(this.options.admin);
+    const checkpoint = (await this.checkpointsOfGeneration).get(key);
+    this.options.engines.open(topic, partition, checkpoint?.state);
+    const progress = this.progressOf(topic, partition);
+    progress.next = checkpoint?.offset;
+    progress.checkpointed = checkpoint?.offset;
+    this.options.logger.info('partition opened', { topic, partition, checkpoint: checkpoint ? { offset: checkpoint.offset, bytes: checkpoint.state.byteLength } : null });
+    return progress;
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    const generation = this.generation;
+    const progress = await this.openPartition(topic, partition);
+    const first = BigInt(batch.messages[0].offset);
+    if (progress.next !== undefined && first > BigInt(progress.next) && !progress.seeked) {
+      // Committed offset ahead of the checkpoint (a crash between the two): go back to the checkpoint.
+      progress.seeked = true;
+      this.consumer?.seek({ topic, partition, offset: progress.next });
+      this.options.logger.warn('seeking back to the checkpoint', { topic, partition, from: batch.messages[0].offset, to: progress.next });
+      return;
+    }
+    const from = progress.next === undefined ? first : BigInt(progress.next);
+    const events: SourcedEvent[] = [];
+    for (const message of batch.messages) {
+      if (BigInt(message.offset) < from) continue; // already in the restored state
+      const event = parseEvent(message.value);
+      const ref = { id: formatPartitionRef({ topic, partition, offset: message.offset }) };
+      if (event === undefined) this.options.logger.warn('skipped a message that is not a JSON object', { ref: ref.id });
+      else events.push({ event, ref });
+    }
+    const lastOffset = batch.messages[batch.messages.length - 1].offset;
+    this.options.onBatch?.(topic, partition, batch.messages.length, Number(batch.offsetLag()));
+    if (BigInt(lastOffset) < from) {
+      resolveOffset(lastOffset);
+      return;
+    }
+    let done!: () => void;
+    const handled = new Promise<void>((r) => (done = r));
+    const entry: InFlightBatch = { events, topic, partition, generation, lastOffset, done };
+    if (events.length === 0) {
+      // Nothing to detect on: still move the position (and checkpoint when due) like a handled batch.
+      await this.complete(entry);
+    } else {
+      this.queue.push(entry);
+      this.wake?.();
+      // Heartbeat while the loop works (or waits for a failing sink), so the group keeps this member.
+      let waiting = true;
+      void handled.then(() => (waiting = false));
+      while (waiting) {
+        await Promise.race([handled, new Promise((r) => setTimeout(r, Math.max(500, Math.floor(this.options.sessionTimeoutMs / 5))))]);
+        if (waiting) await heartbeat().catch(() => undefined);
+      }
+    }
+    if (!this.stopping && generation === this.generation) resolveOffset(lastOffset);
+  }
+}
+
+function parseEvent(value: Buffer | null): SocleEvent | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as SocleEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

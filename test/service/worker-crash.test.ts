@@ -1,0 +1,88 @@
+// Crash test: `socle serve` as a child process over 100k events, killed with SIGKILL at random points several
+// times and restarted; in the end every alert of an uninterrupted run is in Elasticsearch exactly once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { stackConnection } from '../setup/stack-connection.ts';
+import { uniqueName } from '../setup/unique-name.ts';
+import { compareIds, createTopic, esClient, generateEvents, indexedAlertIds, kafkaClient, produceEvents, random, referenceAlerts, waitFor, workerConfig } from './service-fixtures.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(join(tmpdir(), 'socle-crash-test-'));
+const es = esClient();
+const children = new Set<ChildProcess>();
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await es.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Worker {
+  child: ChildProcess;
+  log: string[];
+  exited: Promise<number | null>;
+}
+
+function startWorker(configFile: string): Worker {
+  const { kafkaBrokers, elasticsearchUrl } = stackConnection();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/service/worker-process.ts'), configFile], {
+    cwd: root,
+    env: { ...process.env, SOCLE_KAFKA_BROKERS: kafkaBrokers.join(','), SOCLE_ES_URL: elasticsearchUrl },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.add(child);
+  const log: string[] = [];
+  let rest = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    log.push(...lines);
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => (children.delete(child), r(code))));
+  return { child, log, exited };
+}
+
+it('loses and duplicates no alert when the worker is killed -9 and restarted several times', async () => {
+  const base = uniqueName('crash');
+  const n = { topic: `${base}-events`, group: `${base}-group`, prefix: `${base}-alerts`, state: `${base}-state`, alerts: `${base}-alerts-topic` };
+  const kafka = kafkaClient();
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopic(admin, n.topic, 4);
+  await admin.disconnect();
+  const events = generateEvents(100_000, 4, 1234);
+  const expected = referenceAlerts(n.topic, events, 4);
+  await produceEvents(kafka, n.topic, events);
+  const { file } = workerConfig(join(dir, 'crash'), n, { checkpointIntervalMs: 300, checkpointEveryEvents: 4000 });
+
+  const next = random(99);
+  let restoredFromCheckpoint = 0;
+  for (let kill = 0; kill < 3; kill++) {
+    const worker = startWorker(file);
+    // Let it join, open its partitions and index some alerts, then kill it somewhere in the stream.
+    expect(await waitFor(async () => worker.log.some((l) => l.includes('"partition opened"')), 40_000, 100)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300 + Math.floor(next() * 1500)));
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    restoredFromCheckpoint += worker.log.filter((l) => l.includes('"partition opened"') && !l.includes('"checkpoint":null')).length;
+  }
+  const last = startWorker(file);
+  try {
+    const done = await waitFor(async () => compareIds(expected.keys(), await indexedAlertIds(es, n.prefix)).missing.length === 0, 120_000, 1000);
+    expect(done, last.log.slice(-20).join('\n')).toBe(true);
+  } finally {
+    last.child.kill('SIGTERM');
+  }
+  expect(await last.exited).toBe(0); // graceful shutdown on SIGTERM
+  restoredFromCheckpoint += last.log.filter((l) => l.includes('"partition opened"') && !l.includes('"checkpoint":null')).length;
+  expect(last.log.some((l) => l.includes('"stopped"'))).toBe(true);
+
+  const indexed = await indexedAlertIds(es, n.prefix);
+  expect(indexed.size).toBe(expected.size);
+  expect(compareIds(expected.keys(), indexed)).toEqual({ missing: [], unexpected: [], duplicated: [] });
+  expect(restoredFromCheckpoint).toBeGreaterThan(0);
+}, 300_000);
