@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests under test/ that need no Kafka or Elasticsearch; they run with the unit tests. */
+const serverless = ['test/stack/manifests.test.ts', 'test/rules/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     // Time for the integration project's global teardown to stop Kafka and Elasticsearch cleanly.
@@ -8,14 +11,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts'],
-        },
-      },
-      {
-        // Checks of deploy/ manifests: no servers needed, unit speed.
-        test: {
-          name: 'manifests',
-          include: ['test/stack/manifests.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', ...serverless],
+          testTimeout: 120_000,
         },
       },
       {
@@ -24,11 +21,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/stack/manifests.test.ts'],
+          exclude: serverless,
           globalSetup: ['test/setup/global-stack.ts'],
           fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

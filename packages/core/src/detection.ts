@@ -11,6 +11,8 @@ import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import { EventContext, type FieldTable } from './sigma/context.ts';
 
 const MAX_LITERAL = 12;
+/** The slot of keyword (whole-event) searches. */
+const KEYWORDS = -1;
 
 export interface IndexedRule {
   compiled: CompiledDetection;
@@ -24,6 +26,11 @@ interface Entry {
   prefiltered: boolean;
   /** The index key: a field that must hold one of these (lower-cased) values. */
   anchor?: { slot: number; values: Set<string> };
+}
+
+interface PathNode {
+  children: Map<string, PathNode>;
+  scanner?: SlotScanner;
 }
 
 interface SlotScanner {
@@ -52,9 +59,15 @@ export class RuleIndex {
   private readonly ctx: EventContext;
   /** Per rule position: the epoch of the last event that reached it through the index. */
   private readonly seenEpoch: Int32Array;
+  /** Per slot: the epoch of the last event whose value of it was scanned. */
+  private readonly scannedEpoch: Int32Array;
   /** Prefiltered rules whose literals the current event holds, in the order found. */
   private readonly passed: Entry[] = [];
   private readonly scanners = new Map<number, SlotScanner>();
+  /** Scanners by field path, so one walk over the event finds the fields worth scanning and skips the rest. */
+  private readonly scannerPaths: PathNode = { children: new Map() };
+  /** Scanner over every value of the event, for keyword searches. */
+  private readonly keywordScanner: SlotScanner | undefined;
   /** Global literal id -> positions of the rules that need it. */
   private readonly literalRules: Int32Array[];
   private readonly hitEpoch: Int32Array;
@@ -89,11 +102,23 @@ export class RuleIndex {
     this.hitEpoch = new Int32Array(nextId);
     this.passEpoch = new Int32Array(this.entries.length);
     this.seenEpoch = new Int32Array(this.entries.length);
+    this.scannedEpoch = new Int32Array(fields.names.length);
     for (const [slot, texts] of textsBySlot) {
       const list = [...texts.entries()];
       const globalIds = Int32Array.from(list.map(([, id]) => id));
-      this.scanners.set(slot, { slot, automaton: new AhoCorasick(list.map(([t]) => t)), hit: (i) => this.found(globalIds[i]) });
+      const scanner: SlotScanner = { slot, automaton: new AhoCorasick(list.map(([t]) => t)), hit: (i) => this.found(globalIds[i]) };
+      this.scanners.set(slot, scanner);
+      if (slot >= 0) {
+        let node = this.scannerPaths;
+        for (const part of fields.names[slot].split('.')) {
+          let child = node.children.get(part);
+          if (!child) node.children.set(part, (child = { children: new Map() }));
+          node = child;
+        }
+        node.scanner = scanner;
+      }
     }
+    this.keywordScanner = this.scanners.get(KEYWORDS);
     const anchorOf = chooseAnchors(this.entries.map((e) => e.compiled.anchors));
     for (const e of this.entries) {
       const anchor = anchorOf[e.position];
@@ -120,7 +145,8 @@ export class RuleIndex {
     const ctx = this.ctx.reset(event);
     const epoch = ++this.epoch;
     this.passed.length = 0;
-    for (const scanner of this.scanners.values()) this.scan(scanner);
+    this.scanEvent(event, this.scannerPaths);
+    if (this.keywordScanner) for (const v of ctx.keywordStrings()) this.keywordScanner.automaton.scan(v, this.keywordScanner.hit);
     const out: Entry[] = [];
     for (const e of this.unanchored) this.evaluate(e, out);
     for (const slot of this.anchorSlots) {
@@ -153,10 +179,33 @@ export class RuleIndex {
     if (e.compiled.match(this.ctx)) out.push(e);
   }
 
-  /** Finds the slot's literals in the event; the rules that need them become worth evaluating. */
-  private scan(scanner: SlotScanner): void {
-    const values = this.ctx.lowerStrings(scanner.slot);
-    for (let i = 0; i < values.length; i++) scanner.automaton.scan(values[i], scanner.hit);
+  /**
+   * Walks the parts of the event that some scanner's field path leads into (nested and flat dotted names
+   * alike, as field access reads them); every field with a scanner is scanned for its literals once, and the
+   * rules that need them become worth evaluating.
+   */
+  private scanEvent(node: Record<string, unknown>, paths: PathNode): void {
+    for (const key in node) {
+      let next = paths.children.get(key);
+      if (next === undefined) {
+        if (!key.includes('.')) continue;
+        next = paths;
+        for (const part of key.split('.')) if (next) next = next.children.get(part);
+        if (next === undefined) continue;
+      }
+      const value = node[key];
+      if (value === null || value === undefined) continue;
+      const scanner = next.scanner;
+      if (scanner !== undefined && this.scannedEpoch[scanner.slot] !== this.epoch) {
+        this.scannedEpoch[scanner.slot] = this.epoch;
+        const values = this.ctx.lowerStrings(scanner.slot);
+        for (let i = 0; i < values.length; i++) scanner.automaton.scan(values[i], scanner.hit);
+      }
+      if (typeof value === 'object' && next.children.size) {
+        if (!Array.isArray(value)) this.scanEvent(value as Record<string, unknown>, next);
+        else for (const el of value) if (el !== null && typeof el === 'object' && !Array.isArray(el)) this.scanEvent(el as Record<string, unknown>, next);
+      }
+    }
   }
 
   private found(literal: number): void {

@@ -56,15 +56,18 @@ function bodyNeed(body: SearchBody, env: CompileEnv): Need {
   return body.kind === 'and' ? best(body.items.map(member)) : union(body.alternatives.map(member));
 }
 
+const REGEX_MODIFIERS = new Set(['re', 'i', 'ignorecase', 'm', 'multiline', 's', 'dotall', 'contains', 'startswith', 'endswith', 'all']);
+
 function itemNeed(item: DetectionItem, env: CompileEnv): Need {
-  if (item.field === null) return undefined;
   const mods = item.modifiers.map((m) => m.toLowerCase());
+  if (mods.includes('re')) return regexNeed(item, mods, env);
   if (!mods.every((m) => STRING_MODIFIERS.has(m))) return undefined;
   if (item.values.some((v) => v === null)) return undefined;
-  const slot = env.fields.slot(item.field);
+  // Keyword searches look at every value of the event: slot -1.
+  const slot = item.field === null ? -1 : env.fields.slot(item.field);
   const transforms = mods.filter((m) => m !== 'all' && m !== 'cased');
   const perValue: Need[] = item.values.map((v) => {
-    const alternatives = transformValue(v as string | number | boolean, transforms, env, item.field!, false);
+    const alternatives = transformValue(v as string | number | boolean, transforms, env, item.field ?? 'keywords', false);
     const lits: Literal[] = [];
     for (const parts of alternatives) {
       let longest = '';
@@ -100,4 +103,76 @@ function best(needs: Need[]): Need {
     }
   }
   return chosen;
+}
+
+function regexNeed(item: DetectionItem, mods: string[], env: CompileEnv): Need {
+  if (!mods.every((m) => REGEX_MODIFIERS.has(m))) return undefined;
+  const slot = item.field === null ? -1 : env.fields.slot(item.field);
+  const perValue: Need[] = item.values.map((v) => {
+    const text = typeof v === 'string' ? requiredRegexText(v) : '';
+    return text.length >= MIN_LENGTH ? [{ slot, text: text.toLowerCase() }] : undefined;
+  });
+  return mods.includes('all') ? best(perValue) : union(perValue);
+}
+
+/**
+ * The longest run of literal characters that every match of a regular expression contains: read along the
+ * top-level sequence; a group, a class or a wildcard ends a run, an optional quantifier takes back the last
+ * character, and a top-level alternation means nothing is certain.
+ */
+export function requiredRegexText(source: string): string {
+  let best = '';
+  let run = '';
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (depth > 0) {
+      if (c === '\\') i++;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === '[') i = skipClass(source, i);
+      continue;
+    }
+    if (c === '|') return '';
+    if (c === '(') {
+      end();
+      depth = 1;
+    } else if (c === '[') {
+      end();
+      i = skipClass(source, i);
+    } else if (c === '*' || c === '?' || c === '{') {
+      // The quantified character may be absent ({0,...}) or repeated: it cannot extend the run either way.
+      run = run.slice(0, -1);
+      end();
+      if (c === '{') i = Math.max(i, source.indexOf('}', i));
+    } else if (c === '+') {
+      end();
+    } else if (c === '.' || c === '^' || c === '$') {
+      end();
+    } else if (c === '\\') {
+      const next = source[i + 1];
+      i++;
+      if (next !== undefined && /[\\.*+?()[\]{}|^$\/\-]/.test(next)) run += next;
+      else end(); // \d, \w, \s, \b, \x41 ...: not a literal character here
+    } else {
+      run += c;
+    }
+  }
+  end();
+  return best;
+}
+
+function skipClass(source: string, i: number): number {
+  let j = i + 1;
+  if (source[j] === '^') j++;
+  if (source[j] === ']') j++;
+  while (j < source.length && source[j] !== ']') {
+    if (source[j] === '\\') j++;
+    j++;
+  }
+  return j;
 }

@@ -1,6 +1,6 @@
 import type { Alert } from '@socle/core';
 
-/** The few alert fields the store indexes and the table prints, read the same way for detection and correlation alerts. */
+/** The alert fields the store indexes and the table prints, read the same way for detection and correlation alerts. */
 export interface AlertFields {
   id: string;
   timeMs: number;
@@ -9,7 +9,18 @@ export interface AlertFields {
   host?: string;
   user?: string;
   sourceIp?: string;
+  /** `source.ip` and `destination.ip` (own fields or correlation group). */
+  ips: string[];
+  /** ATT&CK technique and sub-technique ids, upper-cased. */
+  techniques: string[];
+  /** `organization.id` values (own field or correlation group). */
+  organizations: string[];
+  /** Marked as shared upward by the sharing side. */
+  shared: boolean;
 }
+
+/** The flag the sharing side sets on an alert it pushed upward; layer-4 principals see only those alerts. */
+export const SHARED_UPWARD_FIELD = 'socle.sharing.shared';
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -22,15 +33,38 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
+function texts(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(texts);
+  const t = text(v);
+  return t === undefined ? [] : [t];
+}
+
 /** `host.name` from the alert's own ECS fields (detection) or from the correlation group (`group-by: [host.name]`). */
 function nested(alert: Alert, path: string): string | undefined {
+  return nestedAll(alert, path)[0];
+}
+
+function nestedAll(alert: Alert, path: string): string[] {
   const [top, leaf] = path.split('.');
-  const own = text(asRecord(alert[top])?.[leaf]);
-  if (own !== undefined) return own;
-  return text(alert.socle.correlation?.group?.[path]);
+  const own = texts(asRecord(alert[top])?.[leaf]);
+  if (own.length > 0) return own;
+  // A flattened ECS key (`organization.id` at top level), then the correlation group.
+  const flat = texts(alert[path]);
+  if (flat.length > 0) return flat;
+  return texts(alert.socle?.correlation?.group?.[path]);
+}
+
+function isShared(alert: Alert): boolean {
+  return asRecord(alert.socle?.sharing)?.shared === true || alert[SHARED_UPWARD_FIELD] === true;
+}
+
+function techniques(alert: Alert): string[] {
+  const t = alert.threat?.technique;
+  return [...texts(t?.id), ...texts(t?.subtechnique?.id)].map((s) => s.toUpperCase());
 }
 
 export function alertFields(alert: Alert): AlertFields {
+  const sourceIps = nestedAll(alert, 'source.ip');
   return {
     id: alert.event.id,
     timeMs: Date.parse(alert['@timestamp']),
@@ -38,13 +72,17 @@ export function alertFields(alert: Alert): AlertFields {
     rule: alert.rule.id,
     host: nested(alert, 'host.name'),
     user: nested(alert, 'user.name'),
-    sourceIp: nested(alert, 'source.ip'),
+    sourceIp: sourceIps[0],
+    ips: [...new Set([...sourceIps, ...nestedAll(alert, 'destination.ip')])],
+    techniques: [...new Set(techniques(alert))],
+    organizations: [...new Set(nestedAll(alert, 'organization.id'))],
+    shared: isShared(alert),
   };
 }
 
 /** Lower-cased text searched by free-text queries. */
 export function alertSearchText(alert: Alert, fields: AlertFields): string {
-  const parts = [alert.rule.id, alert.rule.name, fields.host, fields.user, fields.sourceIp, ...(alert.tags ?? [])];
+  const parts = [alert.rule.id, alert.rule.name, fields.host, fields.user, ...fields.ips, ...fields.techniques, ...(alert.tags ?? [])];
   const group = alert.socle.correlation?.group;
   if (group) for (const v of Object.values(group)) parts.push(text(v));
   return parts.filter((p): p is string => p !== undefined).join('\n').toLowerCase();

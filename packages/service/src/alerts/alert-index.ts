@@ -1,5 +1,5 @@
 import type { Alert } from '@socle/core';
-import type { AlertCount, AlertCountKey, AlertPage, AlertQuery } from '../ports.ts';
+import type { AlertCount, AlertCountKey, AlertPage, AlertQuery, AlertTimeBucket } from '../ports.ts';
 import { alertFields, alertSearchText, type AlertFields } from './alert-fields.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
 
@@ -69,10 +69,21 @@ export class AlertIndex {
   aggregate(by: AlertCountKey, query: AlertQuery = {}): AlertCount[] {
     const counts = new Map<string, number>();
     for (const e of this.matching(query)) {
-      const key = by === 'rule' ? e.fields.rule : e.fields.level;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const keys = by === 'rule' ? [e.fields.rule] : by === 'severity' ? [e.fields.level] : e.fields.organizations;
+      for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  }
+
+  /** Counts per `intervalMs` bucket aligned on the epoch, oldest first; empty buckets are left out. */
+  histogram(intervalMs: number, query: AlertQuery = {}): AlertTimeBucket[] {
+    if (!Number.isInteger(intervalMs) || intervalMs < 1000) throw new RangeError(`interval: expected at least one second, got ${intervalMs} ms`);
+    const counts = new Map<number, number>();
+    for (const e of this.matching(query)) {
+      const start = Math.floor(e.fields.timeMs / intervalMs) * intervalMs;
+      counts.set(start, (counts.get(start) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => a[0] - b[0]).map(([start, count]) => ({ key: new Date(start).toISOString(), count }));
   }
 
   /** Entries matching every criterion of the query, newest first. */
@@ -84,12 +95,23 @@ export class AlertIndex {
     if (query.severity?.length) sets.push(union(query.severity.map((s) => this.byLevel.get(s.toLowerCase()))));
     if (query.host) sets.push(this.byHost.get(query.host.toLowerCase()) ?? new Set());
     if (query.user) sets.push(this.byUser.get(query.user.toLowerCase()) ?? new Set());
+    if (query.ids) sets.push(new Set(query.ids));
+    const excluded = query.excludeIds?.length ? new Set(query.excludeIds) : undefined;
+    const orgs = query.organization ? new Set(query.organization) : undefined;
+    const techniques = query.technique?.length ? new Set(query.technique.map((t) => t.toUpperCase())) : undefined;
+    const ip = query.ip?.trim().toLowerCase();
     const needle = query.q?.trim().toLowerCase();
     return this.newestFirst().filter(
       (e) =>
         (from === undefined || e.fields.timeMs >= from) &&
         (to === undefined || e.fields.timeMs < to) &&
         sets.every((s) => s.has(e.fields.id)) &&
+        (!excluded || !excluded.has(e.fields.id)) &&
+        // An alert is in an organisation filter only when every organisation it carries is in it.
+        (!orgs || (e.fields.organizations.length > 0 && e.fields.organizations.every((o) => orgs.has(o)))) &&
+        (!query.sharedOnly || e.fields.shared) &&
+        (!techniques || e.fields.techniques.some((t) => techniques.has(t))) &&
+        (!ip || e.fields.ips.some((a) => a.toLowerCase() === ip)) &&
         (!needle || e.text.includes(needle)),
     );
   }
