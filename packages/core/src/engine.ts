@@ -19,7 +19,8 @@ import {
   type SuppressionStats,
 } from './correlation/index.ts';
 import { applyPipelines, mapFieldName, mergePlaceholders, parsePipeline, type Pipeline } from './pipeline/index.ts';
-import { compileDetectionRule } from './sigma/compile.ts';
+import { compileDetection, compileDetectionRule } from './sigma/compile.ts';
+import type { CompileEnv } from './sigma/modifiers.ts';
 import { FieldTable } from './sigma/context.ts';
 import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRule, SigmaRule } from './sigma/model.ts';
@@ -119,7 +120,7 @@ class SocleEngine implements Engine {
     const fields = new FieldTable();
     const suppressions = new Map<string, SuppressionConfig>();
     const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };
-    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines);
+    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, { fields, placeholders });
     const compiled: IndexedRule[] = [];
     for (const rule of rules) {
       if (rule.type !== 'detection') continue;
@@ -219,12 +220,21 @@ class SocleEngine implements Engine {
     return out;
   }
 
-  private prepareFilters(filters: SigmaFilterRule[], pipelines: Pipeline[]): SigmaFilterRule[] {
+  /** Filters after pipelines; a filter that does not compile is rejected itself and applied to no rule. */
+  private prepareFilters(filters: SigmaFilterRule[], pipelines: Pipeline[], env: CompileEnv): SigmaFilterRule[] {
     const out: SigmaFilterRule[] = [];
     for (const f of filters) {
       const result = pipelines.length ? applyPipelines(f, pipelines) : { rule: f };
-      if ('notApplicable' in result) this.reject(f, undefined, result.notApplicable);
-      else out.push(result.rule);
+      if ('notApplicable' in result) {
+        this.reject(f, undefined, result.notApplicable);
+        continue;
+      }
+      try {
+        compileDetection(result.rule.identifiers, result.rule.conditions, env, 'filter');
+        out.push(result.rule);
+      } catch (err) {
+        this.reject(f, err);
+      }
     }
     return out;
   }
@@ -327,7 +337,10 @@ function info(rule: SigmaDetectionRule | SigmaCorrelationRule, type: LoadedRule[
 /** Filters that name the rule (by id, name or `any`) and whose log source covers the rule's. */
 function filtersFor(rule: SigmaDetectionRule, filters: SigmaFilterRule[]): SigmaFilterRule[] {
   return filters.filter((f) => {
-    const named = f.rules.some((r) => r.toLowerCase() === 'any' || r === rule.id || (rule.name !== undefined && r === rule.name));
+    const named = f.rules.some((r) => {
+      const ref = r.toLowerCase();
+      return ref === 'any' || ref === rule.id?.toLowerCase() || (rule.name !== undefined && r === rule.name);
+    });
     if (!named) return false;
     return (['product', 'category', 'service'] as const).every(
       (k) => f.logsource[k] === undefined || f.logsource[k]?.toLowerCase() === rule.logsource[k]?.toLowerCase(),

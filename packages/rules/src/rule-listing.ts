@@ -30,15 +30,7 @@ export function listSources(rules: TextSource[], pipelines: TextSource[]): RuleL
     rejected: engine.rejected.map((r) => ({
       file: r.file ? displayPath(r.file) : '(unknown file)',
       id: r.id ?? r.title,
-      reason: withoutLabel(r.construct ? `${r.construct}: ${r.reason}` : r.reason, r.file, r.id ?? r.title),
+      reason: r.construct ? `${r.construct}: ${r.reason}` : r.reason,
     })),
   };
-}
-
-/** Drops a leading "<file>: rule <id>: " that some engine messages carry, since the listing has both columns. */
-function withoutLabel(reason: string, file: string | undefined, id: string | undefined): string {
-  let out = reason;
-  if (file && out.startsWith(`${file}: `)) out = out.slice(file.length + 2);
-  if (id && out.startsWith(`rule ${id}: `)) out = out.slice(`rule ${id}: `.length);
-  return out;
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseCefExtension } from './cef.ts';
-import { parseSamples, rejectSamples } from './test-samples.ts';
+import { getField } from './ecs.ts';
+import { parseRecord } from './index.ts';
+import { parseSamples, rejectSamples, testContext } from './test-samples.ts';
 
 describe('CEF', () => {
-  const [basic, pipe, backslash, equals, multiline, paloAlto] = parseSamples('cef', 'cef.log');
+  const [basic, pipe, backslash, equals, multiline, paloAlto, fortigateSession, checkPointDrop] = parseSamples('cef', 'cef.log');
 
   it('reads the header into cef.* and ECS observer/event fields', () => {
     expect(basic('cef.version')).toBe('0');
@@ -47,6 +49,43 @@ describe('CEF', () => {
     expect(paloAlto('destination.port')).toBe(443);
     expect(paloAlto('url.original')).toBe('https://example.com/index.html?a=1');
     expect(paloAlto('log.syslog.priority')).toBe(134);
+  });
+
+  it('describes a firewall session as Filebeat does: in = bytes the client sent, deviceDirection 1 = outbound', () => {
+    expect(fortigateSession('source.bytes')).toBe(115343360);
+    expect(fortigateSession('destination.bytes')).toBe(1048576);
+    expect(fortigateSession('network.direction')).toBe('outbound');
+    expect(fortigateSession('event.action')).toBe('accept');
+    expect(fortigateSession('event.start')).toBe('2026-03-14T09:40:31.000Z');
+    expect(fortigateSession('@timestamp')).toBe('2026-03-14T09:41:52.000Z');
+    expect(fortigateSession('observer.hostname')).toBe('fgt-01');
+    expect(fortigateSession('cef.extensions.deviceEventCategory')).toBe('traffic:forward');
+  });
+
+  it('marks connection records of firewalls (by product or by cat) so the firewall pipeline can recognise them', () => {
+    for (const session of [fortigateSession, checkPointDrop]) {
+      expect(session('event.dataset')).toBe('cef.log');
+      expect(session('observer.type')).toBe('firewall');
+      expect(session('event.category')).toEqual(['network']);
+    }
+    expect(fortigateSession('event.type')).toEqual(['connection', 'allowed']);
+    expect(checkPointDrop('event.type')).toEqual(['connection', 'denied']);
+    expect(checkPointDrop('network.direction')).toBe('inbound');
+    expect(paloAlto('observer.type')).toBe('firewall');
+  });
+
+  it('does not call other devices firewalls, nor records without both ends connections', () => {
+    expect(basic('observer.type')).toBeUndefined();
+    expect(basic('event.category')).toEqual(['network']);
+    expect(basic('event.type')).toEqual(['connection']);
+    expect(multiline('event.category')).toBeUndefined();
+    expect(multiline('network.direction')).toBeUndefined();
+  });
+
+  it('leaves network.direction out when deviceDirection is not 0 or 1, keeping the raw value', () => {
+    const result = parseRecord('cef', 'CEF:0|Fortinet|FortiGate|7.2.8|13|traffic|3|deviceDirection=2 src=10.0.0.1 dst=192.0.2.1', testContext());
+    expect(result.ok && getField(result.event, 'network.direction')).toBeUndefined();
+    expect(result.ok && getField(result.event, 'cef.extensions.deviceDirection')).toBe('2');
   });
 
   it('reads values that contain "=" only when escaped, and keeps trailing spaces out', () => {

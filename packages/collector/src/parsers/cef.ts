@@ -1,4 +1,4 @@
-import { addValue, setChild, setField, toInteger, type EcsEvent } from './ecs.ts';
+import { addValue, getField, setChild, setField, toInteger, type EcsEvent } from './ecs.ts';
 import { readBsdTimestamp } from './syslog-3164.ts';
 import { ecsMac, setEndpoint, transportName } from './network-fields.ts';
 import { anyTimestampToIso } from './timestamps.ts';
@@ -16,13 +16,42 @@ const TEXT_MAPPING: Record<string, string> = {
   sntdom: 'source.user.domain', dntdom: 'destination.user.domain',
   sproc: 'source.process.name', dproc: 'destination.process.name', deviceProcessName: 'process.name',
   fname: 'file.name', filePath: 'file.path', fileHash: 'file.hash.md5', fileType: 'file.type',
-  deviceExternalId: 'observer.name', dvc: 'observer.ip', deviceDirection: 'network.direction',
+  deviceExternalId: 'observer.name', dvc: 'observer.ip',
   cat: 'cef.extensions.deviceEventCategory',
 };
 const NUMBER_MAPPING: Record<string, string> = {
   in: 'source.bytes', out: 'destination.bytes', spid: 'source.process.pid', dpid: 'destination.process.pid',
   dvcpid: 'process.pid', fsize: 'file.size', cnt: 'cef.extensions.baseEventCount',
 };
+
+/** `deviceDirection` is 0 or 1 in the CEF dictionary; Filebeat's decoder writes these ECS words. */
+const DIRECTIONS: Record<string, string> = { '0': 'inbound', '1': 'outbound' };
+
+/**
+ * Device products that are network firewalls (lower case), for `observer.type: firewall`. Products named
+ * otherwise are recognised by their event category (`cat`), e.g. FortiGate's `traffic:forward`.
+ */
+const FIREWALL_PRODUCTS = new Set(['fortigate', 'pan-os', 'asa', 'pix', 'firepower', 'srx', 'ngfw', 'firebox', 'sonicos']);
+
+/** `act` values meaning the firewall let the connection through (Fortinet reports how an allowed session ended). */
+const ALLOWED_ACTIONS = new Set(['accept', 'allow', 'allowed', 'permit', 'pass', 'close', 'timeout', 'client-rst', 'server-rst']);
+const DENIED_ACTIONS = new Set(['deny', 'denied', 'drop', 'dropped', 'block', 'blocked', 'reject', 'reset-both', 'reset-client', 'reset-server']);
+
+function isFirewall(product: string, category: string | undefined): boolean {
+  const name = product.toLowerCase();
+  if (FIREWALL_PRODUCTS.has(name) || name.includes('firewall')) return true;
+  const cat = category?.toLowerCase();
+  return cat !== undefined && (cat.startsWith('traffic') || cat.includes('firewall'));
+}
+
+/** A record naming both ends of a connection is a network event; `act` says whether it was let through. */
+function setConnectionFields(fields: EcsEvent, action: string | undefined): void {
+  if (getField(fields, 'source.ip') === undefined || getField(fields, 'destination.ip') === undefined) return;
+  setField(fields, 'event.category', ['network']);
+  const verdict = action?.toLowerCase();
+  const type = verdict === undefined ? undefined : ALLOWED_ACTIONS.has(verdict) ? 'allowed' : DENIED_ACTIONS.has(verdict) ? 'denied' : undefined;
+  setField(fields, 'event.type', type ? ['connection', type] : ['connection']);
+}
 
 function isKeyChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ||
@@ -156,6 +185,12 @@ export function parseCefMessage(message: string, receivedAt: string): MessageOut
   setField(fields, 'destination.mac', ecsMac(extension.get('dmac')));
   setField(fields, 'observer.mac', ecsMac(extension.get('dvcmac')));
   setField(fields, 'network.transport', transportName(extension.get('proto')));
+  const direction = extension.get('deviceDirection');
+  if (direction !== undefined && Object.prototype.hasOwnProperty.call(DIRECTIONS, direction)) {
+    setField(fields, 'network.direction', DIRECTIONS[direction]);
+  }
+  if (isFirewall(product, extension.get('cat'))) setField(fields, 'observer.type', 'firewall');
+  setConnectionFields(fields, extension.get('act'));
   addValue(fields, 'related.user', extension.get('suser'));
   addValue(fields, 'related.user', extension.get('duser'));
   const outcome = extension.get('outcome')?.toLowerCase();

@@ -207,14 +207,14 @@ describe('log-source recognition', () => {
   it('reports a rule whose logsource no pipeline recognises as not applicable', () => {
     const rule = detectionRule({ product: 'linux', category: 'process_creation' }, Object.fromEntries(processRule().identifiers));
     expect(applyPipelines(rule, [windows])).toEqual({
-      notApplicable: `test.yml: rule ${rule.id}: logsource product=linux category=process_creation is not recognised by pipeline windows-test`,
+      notApplicable: `logsource product=linux category=process_creation is not recognised by pipeline windows-test`,
     });
     expect(applied(applyPipelines(rule, [windows, linux])).addedConditions).toEqual([
       { kind: 'and', items: [item('event.module', ['auditd'])] },
     ]);
     const unknownService = detectionRule({ product: 'windows', service: 'dns-server' }, Object.fromEntries(processRule().identifiers));
     expect(applyPipelines(unknownService, [windows, linux])).toEqual({
-      notApplicable: `test.yml: rule ${rule.id}: logsource product=windows service=dns-server is not recognised by pipelines windows-test, linux-test`,
+      notApplicable: `logsource product=windows service=dns-server is not recognised by pipelines windows-test, linux-test`,
     });
   });
 

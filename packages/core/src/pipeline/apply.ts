@@ -95,16 +95,11 @@ export function applyPipelines<R extends SigmaDetectionRule | SigmaFilterRule>(
   }
   const recognised = recognise(state.logsource, ordered);
   if (recognised !== undefined && 'notApplicable' in recognised) {
-    return { notApplicable: `${ruleLabel(rule)}: ${recognised.notApplicable}` };
+    return { notApplicable: recognised.notApplicable };
   }
   const addedConditions = recognised === undefined ? state.addedConditions : [...state.addedConditions, recognised];
   const out = { ...rule, logsource: state.logsource, identifiers: state.identifiers, addedConditions };
   return { rule: out, placeholders, appliedTransformations: applied };
-}
-
-function ruleLabel(rule: SigmaDetectionRule): string {
-  const file = rule.location.file ? `${rule.location.file}: ` : '';
-  return `${file}rule ${rule.id ?? rule.title}`;
 }
 
 /**

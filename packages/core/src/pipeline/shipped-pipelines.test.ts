@@ -134,7 +134,7 @@ describe('Windows pipelines on SigmaHQ rules', () => {
     const rule = sigmaRule('linux/process_creation/proc_creation_lnx_apt_shell_execution.yml');
     const result = applyPipelines(rule, [ecs]);
     expect(result).toEqual({
-      notApplicable: `linux/process_creation/proc_creation_lnx_apt_shell_execution.yml: rule ${rule.id}: logsource product=linux category=process_creation is not recognised by pipeline windows-ecs`,
+      notApplicable: `logsource product=linux category=process_creation is not recognised by pipeline windows-ecs`,
     });
     const linux = applied(rule, [ecs, shipped('linux-ecs')]);
     expect(linux.identifiers.get('selection')).toEqual(

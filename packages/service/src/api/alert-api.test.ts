@@ -57,8 +57,10 @@ describe('alert API', () => {
     expect((await get('/alerts/_counts?by=host')).status).toBe(400);
   });
 
-  it('GET /alerts/:id returns the alert, or 404 naming the id', async () => {
-    expect((await get('/alerts/a2')).body.rule.id).toBe('ssh_brute_force');
+  it('GET /alerts/:id returns the alert with its triage state, or 404 naming the id', async () => {
+    const detail = await get('/alerts/a2');
+    expect(detail.body.alert.rule.id).toBe('ssh_brute_force');
+    expect(detail.body.triage).toMatchObject({ alertId: 'a2', status: 'open', tags: [] });
     expect(await get('/alerts/zzz')).toEqual({ status: 404, body: { error: "no alert with id 'zzz'" } });
   });
 
@@ -68,8 +70,23 @@ describe('alert API', () => {
     expect(await get('/alerts?cursor=bogus')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^cursor:/) } });
   });
 
-  it('refuses writes', async () => {
+  it('refuses writes other than triage', async () => {
     const res = await fetch(api.url + '/alerts', { method: 'POST', body: '{}' });
     expect(res.status).toBe(405);
+  });
+
+  it('refuses unknown and repeated single-valued parameters, naming them', async () => {
+    expect(await get('/alerts?colour=red')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^colour: unknown parameter/) } });
+    expect(await get('/alerts?host=a&host=b')).toMatchObject({ status: 400, body: { error: 'host: given 2 times; give it once' } });
+  });
+
+  it('serves its OpenAPI 3.1 document', async () => {
+    const doc = await get('/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/alerts', '/alerts/{id}', '/alerts/{id}/history', '/alerts/{id}/triage']));
+  });
+
+  it('without a token store, refuses to listen beyond loopback', async () => {
+    await expect(startAlertApi({ store: new JournalAlertStore(journal), log: () => {} }, '0.0.0.0', 0)).rejects.toThrow(/only listens on 127\.0\.0\.1/);
   });
 });

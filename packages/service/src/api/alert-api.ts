@@ -1,12 +1,34 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { alertQueryFromParams, type AlertQueryParams } from '../alerts/alert-query-params.ts';
-import type { AlertStore } from '../ports.ts';
+import type { Alert } from '@socle/core';
+import type { AccessAuditLog } from '../access/access-audit-log.ts';
+import { HistogramUnsupportedError, ScopedAlertStore } from '../access/alert-scope.ts';
+import { authenticate, isAuthError, type Principal } from '../access/principal.ts';
+import type { TokenStore } from '../access/token-store.ts';
+import type { AlertQuery, AlertStore } from '../ports.ts';
+import type { TriageStore } from '../triage/triage-store.ts';
+import { parseTriageChange, untriaged, type TriageStatus } from '../triage/triage.ts';
+import { BadRequestError, parseCountKey, parseInterval, parseSearchParams } from './api-query.ts';
+import { HttpError, readJsonBody, sendJson } from './http-io.ts';
+import { OPENAPI_DOCUMENT } from './openapi.ts';
 
 export interface AlertApiOptions {
   store: AlertStore;
+  /** Triage state and trails; without it triage writes answer 501 and every alert reads as open. */
+  triage?: TriageStore;
+  /**
+   * API tokens. With a token store every request needs a valid token and is scoped by it; without one the API is
+   * the single-organisation laptop mode and must listen on a loopback address.
+   */
+  tokens?: TokenStore;
+  /** The access audit trail; required with `tokens` (auditor reads must be recorded). */
+  audit?: AccessAuditLog;
   /** Extra facts for `/healthz` (event and alert counts, ...). */
   health?: () => Record<string, unknown>;
+  /** Server-side log lines (authentication failures, errors); never carries a token secret. Default: stderr. */
+  log?: (line: string) => void;
+  /** Clock for token expiry (epoch ms); default Date.now. */
+  now?: () => number;
 }
 
 export interface RunningAlertApi {
@@ -16,21 +38,45 @@ export interface RunningAlertApi {
   close(): Promise<void>;
 }
 
+export const MAX_URL_LENGTH = 8192;
+const ALERT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
+const UNAUTHENTICATED = 'invalid or expired token';
+
 /**
- * The alert query API:
- *   GET /alerts?from=&to=&severity=&rule=&host=&user=&q=&cursor=&size=   newest first, `nextCursor` for the next page
- *   GET /alerts/_counts?by=rule|severity (plus the same filters)
- *   GET /alerts/:id
- *   GET /healthz
+ * The alert API (see openapi.ts for the full description):
+ *   GET  /alerts                 search (filters, cursor pagination), newest first
+ *   GET  /alerts/_counts?by=     counts by rule, severity or organization
+ *   GET  /alerts/_histogram      counts per time bucket
+ *   GET  /alerts/:id             alert, triage state, member events
+ *   GET  /alerts/:id/history     triage trail
+ *   POST /alerts/:id/triage      change status, assignee, tags, add a note
+ *   GET  /openapi.json, /healthz
  */
 export function createAlertApi(options: AlertApiOptions): Server {
+  if (options.tokens && !options.audit) throw new Error('alert API: a token store needs an access audit log (auditor reads must be recorded)');
+  if (options.tokens && options.store.scopeFilters !== true) {
+    throw new Error('alert API: this alert store does not support organisation scoping (scopeFilters); refusing to serve it with tokens');
+  }
+  const log = options.log ?? ((line: string) => process.stderr.write(`socle api: ${line}\n`));
   return createServer((req, res) => {
-    handle(options, req, res).catch((err) => send(res, 500, { error: err instanceof Error ? err.message : String(err) }));
+    new RequestHandler(options, log, req, res).run().catch((err) => {
+      log(`${req.method} ${(req.url ?? '').slice(0, 200)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
   });
 }
 
+/** Starts the API. Without a token store it only binds a loopback address, and says so. */
 export async function startAlertApi(options: AlertApiOptions, host: string, port: number): Promise<RunningAlertApi> {
-  const server = createAlertApi(options);
+  const log = options.log ?? ((line: string) => process.stderr.write(`socle api: ${line}\n`));
+  if (!options.tokens) {
+    if (!isLoopback(host)) {
+      throw new Error(`api.listen ${host}:${port}: without a token store the alert API only listens on 127.0.0.1 (laptop mode); configure a token store to listen on ${host}`);
+    }
+    log(`no token store configured: single-organisation laptop mode, unauthenticated, listening on ${host} only`);
+  }
+  const server = createAlertApi({ ...options, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -42,59 +88,212 @@ export async function startAlertApi(options: AlertApiOptions, host: string, port
   return {
     server,
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+      }),
   };
 }
 
-const QUERY_KEYS = ['from', 'to', 'severity', 'rule', 'host', 'user', 'q', 'cursor', 'size'] as const;
-
-async function handle(options: AlertApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
-    return send(res, 405, { error: `${req.method} ${url.pathname}: the alert API is read-only; use GET` });
-  }
-  const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (path === '/healthz') return send(res, 200, { status: 'ok', ...(options.health?.() ?? {}) });
-
-  if (path === '/alerts' || path === '/alerts/_counts') {
-    const params: AlertQueryParams = {};
-    for (const key of QUERY_KEYS) {
-      const values = url.searchParams.getAll(key);
-      if (values.length === 0) continue;
-      if (key === 'severity' || key === 'rule') params[key] = values;
-      else params[key] = values[values.length - 1];
-    }
-    let query;
-    try {
-      query = alertQueryFromParams(params);
-    } catch (err) {
-      return send(res, 400, { error: (err as Error).message });
-    }
-    if (path === '/alerts') {
-      try {
-        return send(res, 200, await options.store.search(query));
-      } catch (err) {
-        if (err instanceof RangeError) return send(res, 400, { error: err.message });
-        throw err;
-      }
-    }
-    const by = url.searchParams.get('by') ?? 'rule';
-    if (by !== 'rule' && by !== 'severity') return send(res, 400, { error: `by: '${by}' is not supported (use rule or severity)` });
-    return send(res, 200, { by, counts: await options.store.aggregate(by, query) });
-  }
-
-  const match = /^\/alerts\/([^/]+)$/.exec(path);
-  if (match) {
-    const id = decodeURIComponent(match[1]);
-    const alert = await options.store.get(id);
-    return alert ? send(res, 200, alert) : send(res, 404, { error: `no alert with id '${id}'` });
-  }
-  return send(res, 404, { error: `${url.pathname}: not found (try /alerts, /alerts/_counts, /alerts/<id>, /healthz)` });
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(res.req.method === 'HEAD' ? undefined : text);
+/** One request: authenticate, route, scope, answer, audit. */
+class RequestHandler {
+  private principal: Principal | undefined;
+  private store: AlertStore;
+
+  constructor(
+    private readonly options: AlertApiOptions,
+    private readonly log: (line: string) => void,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {
+    this.store = options.store;
+  }
+
+  async run(): Promise<void> {
+    const { req } = this;
+    const raw = req.url ?? '/';
+    if (raw.length > MAX_URL_LENGTH) return this.reply(414, { error: `URL longer than ${MAX_URL_LENGTH} characters` }, 'uri too long');
+
+    if (this.options.tokens) {
+      const result = authenticate(req.headers.authorization, this.options.tokens, (this.options.now ?? Date.now)());
+      if (isAuthError(result)) {
+        this.log(`401 ${req.method} ${raw.slice(0, 200)}: ${result.reason}${result.tokenId ? ` (token ${result.tokenId})` : ''}`);
+        await this.audit(401, `unauthenticated: ${result.reason}`, undefined, result.tokenId).catch((err: Error) => this.log(`access audit write failed: ${err.message}`));
+        return this.send(401, { error: UNAUTHENTICATED }, { 'www-authenticate': 'Bearer' });
+      }
+      this.principal = result;
+      this.store = new ScopedAlertStore(this.options.store, result);
+    }
+
+    let url: URL;
+    try {
+      url = new URL(raw, 'http://localhost');
+    } catch {
+      return this.reply(400, { error: 'request target: not a URL' }, 'bad url');
+    }
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    const read = method === 'GET' || method === 'HEAD';
+
+    if (this.principal?.readOnly && !read) {
+      return this.reply(403, { error: 'this token is read-only' }, 'write by read-only token');
+    }
+    try {
+      const triageMatch = /^\/alerts\/([^/]+)\/triage$/.exec(path);
+      if (triageMatch) {
+        if (method !== 'POST') return this.reply(405, { error: `${method} ${path}: use POST` }, 'method', { allow: 'POST' });
+        return await this.triage(triageMatch[1]);
+      }
+      if (!read) return this.reply(405, { error: `${method} ${url.pathname}: use GET (triage changes: POST /alerts/<id>/triage)` }, 'method', { allow: 'GET, HEAD' });
+
+      if (path === '/healthz') return this.reply(200, { status: 'ok', ...(this.principal ? {} : (this.options.health?.() ?? {})) });
+      if (path === '/openapi.json') return this.reply(200, OPENAPI_DOCUMENT);
+      if (path === '/alerts') return await this.search(url.searchParams);
+      if (path === '/alerts/_counts') return await this.counts(url.searchParams);
+      if (path === '/alerts/_histogram') return await this.histogram(url.searchParams);
+      const detail = /^\/alerts\/([^/]+)$/.exec(path);
+      if (detail) return await this.detail(detail[1]);
+      const history = /^\/alerts\/([^/]+)\/history$/.exec(path);
+      if (history) return await this.history(history[1]);
+      return this.reply(404, { error: `${url.pathname.slice(0, 200)}: not found (see /openapi.json)` }, 'no route');
+    } catch (err) {
+      if (err instanceof BadRequestError || err instanceof RangeError) return this.reply(400, { error: err.message }, 'bad request');
+      if (err instanceof HttpError) return this.reply(err.status, { error: err.message }, 'bad request', err.status === 413 ? { connection: 'close' } : {});
+      if (err instanceof HistogramUnsupportedError) return this.reply(501, { error: err.message }, 'unsupported');
+      throw err;
+    }
+  }
+
+  private async search(params: URLSearchParams): Promise<void> {
+    const parsed = parseSearchParams(params);
+    const query = await this.withStatus(parsed.query, parsed.status);
+    const page = await this.store.search(query);
+    const triage: Record<string, { status: TriageStatus; assignee?: string }> = {};
+    for (const a of page.alerts) {
+      const s = this.options.triage ? await this.options.triage.state(a.event.id) : untriaged(a.event.id);
+      triage[a.event.id] = { status: s.status, ...(s.assignee ? { assignee: s.assignee } : {}) };
+    }
+    return this.reply(200, { ...page, triage }, undefined, {}, page.alerts.length);
+  }
+
+  private async counts(params: URLSearchParams): Promise<void> {
+    const parsed = parseSearchParams(params, ['by']);
+    const by = parseCountKey(parsed.extra.by);
+    const counts = await this.store.aggregate(by, await this.withStatus(parsed.query, parsed.status));
+    return this.reply(200, { by, counts }, undefined, {}, counts.length);
+  }
+
+  private async histogram(params: URLSearchParams): Promise<void> {
+    const parsed = parseSearchParams(params, ['interval']);
+    const interval = parseInterval(parsed.extra.interval);
+    if (!this.store.histogram) throw new HistogramUnsupportedError();
+    const buckets = await this.store.histogram(interval, await this.withStatus(parsed.query, parsed.status));
+    return this.reply(200, { interval, buckets }, undefined, {}, buckets.length);
+  }
+
+  private async detail(rawId: string): Promise<void> {
+    const alert = await this.visibleAlert(rawId);
+    if (!alert) return this.notFound(rawId);
+    const triage = this.options.triage ? await this.options.triage.state(alert.event.id) : untriaged(alert.event.id);
+    return this.reply(200, { alert, triage, members: this.members(alert) }, undefined, {}, 1);
+  }
+
+  private async history(rawId: string): Promise<void> {
+    const alert = await this.visibleAlert(rawId);
+    if (!alert) return this.notFound(rawId);
+    const entries = this.options.triage ? await this.options.triage.history(alert.event.id) : [];
+    return this.reply(200, { alertId: alert.event.id, entries }, undefined, {}, entries.length);
+  }
+
+  private async triage(rawId: string): Promise<void> {
+    // Read-only principals are refused whatever the id, so the answer confirms nothing about the alert.
+    if (this.principal?.readOnly) return this.reply(403, { error: 'this token is read-only' }, 'write by read-only token');
+    if (!this.options.triage) return this.reply(501, { error: 'no triage store configured' }, 'unsupported');
+    const alert = await this.visibleAlert(rawId);
+    if (!alert) return this.notFound(rawId);
+    const change = parseTriageChange(await readJsonBody(this.req));
+    const by = this.principal ? { tokenId: this.principal.tokenId, layer: this.principal.layer, role: this.principal.role } : { tokenId: 'local' };
+    const state = await this.options.triage.append(alert.event.id, by, change);
+    return this.reply(200, state, 'triage write', {}, 1);
+  }
+
+  /** Adds the triage-status filter: the ids come from the triage store, the scope still applies in the store. */
+  private async withStatus(query: AlertQuery, status: TriageStatus[] | undefined): Promise<AlertQuery> {
+    if (!status || status.length === 3) return query;
+    const triage = this.options.triage;
+    if (status.includes('open')) {
+      if (!triage) return query;
+      const others = (['acknowledged', 'closed'] as const).filter((s) => !status.includes(s));
+      const excluded = (await Promise.all(others.map((s) => triage.idsWithStatus(s)))).flat();
+      return { ...query, excludeIds: [...(query.excludeIds ?? []), ...excluded] };
+    }
+    if (!triage) return { ...query, ids: [] };
+    const ids = (await Promise.all(status.map((s) => triage.idsWithStatus(s as Exclude<TriageStatus, 'open'>)))).flat();
+    return { ...query, ids };
+  }
+
+  private async visibleAlert(rawId: string): Promise<Alert | undefined> {
+    let id: string;
+    try {
+      id = decodeURIComponent(rawId);
+    } catch {
+      return undefined;
+    }
+    if (!ALERT_ID.test(id)) return undefined;
+    return this.store.get(id);
+  }
+
+  private members(alert: Alert): { eventIds: string[]; total: number; events: Record<string, unknown>[] } {
+    const correlation = alert.socle.correlation;
+    const eventIds = correlation ? correlation.events.ids : alert.socle.eventId ? [alert.socle.eventId] : [];
+    const total = correlation ? correlation.events.total : eventIds.length;
+    // Layer 4 never sees raw events (the scoped store has already removed them from the alert).
+    const event = this.principal?.layer === 4 ? undefined : alert['socle.event'];
+    return { eventIds, total, events: event ? [event] : [] };
+  }
+
+  private notFound(rawId: string): Promise<void> {
+    // The same answer for an unknown id and for an alert outside the caller's scope.
+    return this.reply(404, { error: `no alert with id '${rawId.slice(0, 64)}'` }, 'not found or outside scope');
+  }
+
+  /** Audits when required, then sends. A layer-3 read that cannot be audited is not served. */
+  private async reply(status: number, body: unknown, reason?: string, headers: Record<string, string> = {}, count?: number): Promise<void> {
+    try {
+      await this.audit(status, reason, count);
+    } catch (err) {
+      this.log(`access audit write failed: ${(err as Error).message}`);
+      if (this.principal?.layer === 3 || status >= 400 || this.req.method === 'POST') {
+        return this.send(503, { error: 'access audit unavailable; request not served' });
+      }
+    }
+    return this.send(status, body, headers);
+  }
+
+  /** Written: every request of a layer-3 principal, every write, every refusal. */
+  private async audit(status: number, reason?: string, count?: number, tokenId?: string): Promise<void> {
+    const log = this.options.audit;
+    if (!log || !this.options.tokens) return;
+    const p = this.principal;
+    const needed = p?.layer === 3 || this.req.method === 'POST' || status >= 400;
+    if (!needed) return;
+    await log.record({
+      at: new Date((this.options.now ?? Date.now)()).toISOString(),
+      ...(p ? { tokenId: p.tokenId, layer: p.layer } : tokenId ? { tokenId } : {}),
+      method: this.req.method ?? 'GET',
+      target: (this.req.url ?? '').slice(0, 2048),
+      status,
+      ...(reason ? { reason } : {}),
+      ...(count !== undefined ? { count } : {}),
+    });
+  }
+
+  private send(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    sendJson(this.res, status, body, headers);
+  }
 }

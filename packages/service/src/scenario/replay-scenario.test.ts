@@ -27,6 +27,7 @@ const RULE = {
   lateralMovement: '3f50374b-629d-4ccc-b671-e01ec1b55b54', // identity/lateral-movement.yml, correlation
   windowsUserCreated: '37c90031-36da-4f8f-bb8e-4a9e98b955ad',
   newWindowsAdmin: '2059a031-8243-4a87-a089-07f0d7a216f2',
+  exfiltration: 'a6b2b6d4-6355-4877-9e33-854fd10569c7', // network/exfiltration.yml, value_sum of source.bytes
 };
 const ATTACKER = '203.0.113.66';
 
@@ -45,10 +46,10 @@ afterAll(async () => {
 });
 
 describe('replaying the bundled scenario (the pipeline behind `socle demo`)', () => {
-  it('parses every raw line of the four logs', () => {
+  it('parses every raw line of the five logs', () => {
     expect(result.rejectedRecords).toEqual([]);
-    expect(result.lines).toBe(679);
-    expect(result.events).toBe(679);
+    expect(result.lines).toBe(961);
+    expect(result.events).toBe(961);
   });
 
   it('sees the reconnaissance: port scan, scanner, content discovery', () => {
@@ -96,6 +97,17 @@ describe('replaying the bundled scenario (the pipeline behind `socle demo`)', ()
     expect(of(RULE.newWindowsAdmin)[0]).toMatchObject({ host: { name: 'dc-01' } });
   });
 
+  it('sees app-02 sending 500 MiB to one external address, counted from the firewall session log', () => {
+    const exfiltration = of(RULE.exfiltration);
+    expect(exfiltration).toHaveLength(1);
+    const correlation = exfiltration[0].socle.correlation;
+    expect(correlation?.group).toEqual({ 'source.ip': '10.0.2.15', 'destination.ip': '198.51.100.200' });
+    expect(Number(correlation?.value)).toBeGreaterThanOrEqual(500 * 1024 * 1024);
+    expect(exfiltration[0]['@timestamp']).toBe('2026-03-14T09:47:45.000Z');
+    // The bytes come from the CEF session records; the ufw lines of the same connections carry none.
+    expect(correlation?.events.ids.every((id) => id.startsWith('firewall-sessions.cef:'))).toBe(true);
+  });
+
   it('raises nothing about the benign background traffic', () => {
     const expected = new Set(Object.values(RULE));
     expect(result.alerts.filter((a) => !expected.has(a.rule.id)).map((a) => a.rule.name)).toEqual([]);
@@ -109,7 +121,7 @@ describe('replaying the bundled scenario (the pipeline behind `socle demo`)', ()
     expect(lines.length).toBeLessThan(60);
     const rows = lines.filter((l) => /^\d\d:\d\d:\d\d /.test(l));
     const rowOf = (rule: string) => rows.findIndex((l) => l.includes(of(rule)[0].rule.name));
-    const steps = [RULE.portScan, RULE.webShell, RULE.sshSuccessAfterBruteForce, RULE.lateralMovement, RULE.newWindowsAdmin].map(rowOf);
+    const steps = [RULE.portScan, RULE.webShell, RULE.sshSuccessAfterBruteForce, RULE.lateralMovement, RULE.newWindowsAdmin, RULE.exfiltration].map(rowOf);
     expect(steps.every((i) => i >= 0)).toBe(true);
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
     expect(lines.some((l) => l.startsWith(`${result.events} events (0 unparsed), ${result.alerts.length} alerts: critical `))).toBe(true);

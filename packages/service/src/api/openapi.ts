@@ -1,0 +1,173 @@
+/** The OpenAPI 3.1 description of the alert API, written by hand and served at `/openapi.json`. */
+import { SEVERITY_LEVELS } from '../ports.ts';
+import { TRIAGE_STATUSES } from '../triage/triage.ts';
+
+const list = (description: string, items: Record<string, unknown> = { type: 'string' }) => ({
+  description: `${description} Repeat the parameter or separate values with commas; any value matches.`,
+  schema: { type: 'array', items },
+  style: 'form',
+  explode: true,
+});
+
+const filterParameters = [
+  { name: 'from', in: 'query', description: 'At or after this time (ISO 8601 or epoch ms).', schema: { type: 'string' } },
+  { name: 'to', in: 'query', description: 'Before this time.', schema: { type: 'string' } },
+  { name: 'severity', in: 'query', ...list('Alert level.', { type: 'string', enum: [...SEVERITY_LEVELS] }) },
+  { name: 'rule', in: 'query', ...list('Rule id.') },
+  { name: 'technique', in: 'query', ...list('ATT&CK technique or sub-technique id (threat.technique.id).', { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' }) },
+  { name: 'organization', in: 'query', ...list('organization.id; always narrowed to the caller\'s scope, never widened.') },
+  { name: 'status', in: 'query', ...list('Triage status.', { type: 'string', enum: [...TRIAGE_STATUSES] }) },
+  { name: 'host', in: 'query', description: 'host.name (case-insensitive).', schema: { type: 'string' } },
+  { name: 'user', in: 'query', description: 'user.name (case-insensitive).', schema: { type: 'string' } },
+  { name: 'ip', in: 'query', description: 'source.ip or destination.ip.', schema: { type: 'string' } },
+  { name: 'q', in: 'query', description: 'Free text in rule, host, user, addresses, techniques, tags, correlation group.', schema: { type: 'string', maxLength: 1024 } },
+];
+
+const idParameter = { name: 'id', in: 'path', required: true, description: 'The alert id (event.id).', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$' } };
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const common = {
+  '400': errorResponse('A parameter is invalid; the message names it.'),
+  '401': errorResponse('Missing, invalid or expired token.'),
+};
+const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Socle alert API',
+    version: '1.0.0',
+    description:
+      'Alerts, aggregations and triage, scoped by the caller\'s token: layer 1 its organisation, layer 2 its organisations, ' +
+      'layer 3 read-only and audited, layer 4 only alerts shared upward and never raw events. Alerts outside the scope answer 404.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/alerts': {
+      get: {
+        summary: 'Search alerts, newest first',
+        parameters: [
+          ...filterParameters,
+          { name: 'cursor', in: 'query', description: 'nextCursor of the previous page.', schema: { type: 'string' } },
+          { name: 'size', in: 'query', description: 'Page size, 1 to 1000 (default 50).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        ],
+        responses: { '200': { description: 'A page of alerts.', content: json({ $ref: '#/components/schemas/AlertPage' }) }, ...common },
+      },
+    },
+    '/alerts/_counts': {
+      get: {
+        summary: 'Alert counts by rule, severity or organisation',
+        parameters: [...filterParameters, { name: 'by', in: 'query', schema: { type: 'string', enum: ['rule', 'severity', 'organization'], default: 'rule' } }],
+        responses: {
+          '200': { description: 'Counts, largest first.', content: json({ type: 'object', properties: { by: { type: 'string' }, counts: { type: 'array', items: { $ref: '#/components/schemas/Count' } } } }) },
+          ...common,
+        },
+      },
+    },
+    '/alerts/_histogram': {
+      get: {
+        summary: 'Alert counts per time bucket',
+        parameters: [...filterParameters, { name: 'interval', in: 'query', description: '1m to 31d, e.g. 15m, 1h, 1d (default 1h).', schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'Buckets, oldest first; empty buckets are left out.', content: json({ type: 'object', properties: { interval: { type: 'integer' }, buckets: { type: 'array', items: { $ref: '#/components/schemas/Count' } } } }) },
+          ...common,
+          '501': errorResponse('The alert store has no date histogram.'),
+        },
+      },
+    },
+    '/alerts/{id}': {
+      get: {
+        summary: 'An alert with its triage state and member events',
+        parameters: [idParameter],
+        responses: { '200': { description: 'The alert.', content: json({ $ref: '#/components/schemas/AlertDetail' }) }, ...common, '404': errorResponse('No such alert in the caller\'s scope.') },
+      },
+    },
+    '/alerts/{id}/history': {
+      get: {
+        summary: 'The triage trail of an alert, oldest first',
+        parameters: [idParameter],
+        responses: {
+          '200': { description: 'The trail.', content: json({ type: 'object', properties: { alertId: { type: 'string' }, entries: { type: 'array', items: { $ref: '#/components/schemas/TriageEntry' } } } }) },
+          ...common,
+          '404': errorResponse('No such alert in the caller\'s scope.'),
+        },
+      },
+    },
+    '/alerts/{id}/triage': {
+      post: {
+        summary: 'Change the triage state of an alert (appends to its trail)',
+        parameters: [idParameter],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/TriageChange' }) },
+        responses: {
+          '200': { description: 'The new state.', content: json({ $ref: '#/components/schemas/TriageState' }) },
+          ...common,
+          '403': errorResponse('The token is read-only (layer 3 or 4).'),
+          '404': errorResponse('No such alert in the caller\'s scope.'),
+          '413': errorResponse('Body larger than 64 KiB.'),
+          '415': errorResponse('Body is not application/json.'),
+        },
+      },
+    },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' }, '401': common['401'] } } },
+    '/healthz': { get: { summary: 'Liveness and counts', responses: { '200': { description: 'ok' }, '401': common['401'] } } },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'socle_<id>_<secret>, from `socle tokens create`.' } },
+    schemas: {
+      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      Count: { type: 'object', required: ['key', 'count'], properties: { key: { type: 'string' }, count: { type: 'integer' } } },
+      Alert: { type: 'object', description: 'An ECS alert document (event.kind: alert).', additionalProperties: true },
+      AlertPage: {
+        type: 'object',
+        required: ['alerts', 'total'],
+        properties: {
+          alerts: { type: 'array', items: { $ref: '#/components/schemas/Alert' } },
+          total: { type: 'integer' },
+          nextCursor: { type: 'string' },
+          triage: { type: 'object', description: 'Triage status and assignee per returned alert id.', additionalProperties: { type: 'object' } },
+        },
+      },
+      AlertDetail: {
+        type: 'object',
+        required: ['alert', 'triage', 'members'],
+        properties: {
+          alert: { $ref: '#/components/schemas/Alert' },
+          triage: { $ref: '#/components/schemas/TriageState' },
+          members: {
+            type: 'object',
+            description: 'Events behind the alert: ids always; the events themselves when the store has them (never for layer 4).',
+            properties: { eventIds: { type: 'array', items: { type: 'string' } }, total: { type: 'integer' }, events: { type: 'array', items: { type: 'object' } } },
+          },
+        },
+      },
+      TriageChange: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          status: { type: 'string', enum: [...TRIAGE_STATUSES] },
+          assignee: { type: ['string', 'null'] },
+          addTags: { type: 'array', items: { type: 'string' }, maxItems: 32 },
+          removeTags: { type: 'array', items: { type: 'string' }, maxItems: 32 },
+          note: { type: 'string', maxLength: 4000 },
+        },
+      },
+      TriageState: {
+        type: 'object',
+        properties: {
+          alertId: { type: 'string' },
+          status: { type: 'string', enum: [...TRIAGE_STATUSES] },
+          assignee: { type: 'string' },
+          tags: { type: 'array', items: { type: 'string' } },
+          notes: { type: 'array', items: { type: 'object' } },
+          updatedAt: { type: 'string' },
+          updatedBy: { type: 'object' },
+        },
+      },
+      TriageEntry: {
+        type: 'object',
+        properties: { alertId: { type: 'string' }, at: { type: 'string' }, by: { type: 'object' }, change: { $ref: '#/components/schemas/TriageChange' } },
+      },
+    },
+  },
+} as const;
