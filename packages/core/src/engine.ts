@@ -25,6 +25,7 @@ import { FieldTable } from './sigma/context.ts';
 import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRule, SigmaRule } from './sigma/model.ts';
 import { parseSigmaYaml } from './sigma/parse.ts';
+import { definitionOf, fingerprint } from './rule-fingerprint.ts';
 
 export interface TextSource {
   text: string;
@@ -70,6 +71,18 @@ export interface EngineStats {
   suppression: SuppressionStats;
 }
 
+/** What a reload did to each rule's correlation and suppression state (rule ids, sorted). */
+export interface StateCarryOver {
+  /** Same id and same definition: their state carried over. */
+  kept: string[];
+  /** Same id, changed definition (or a rule it builds on changed): their state starts empty. */
+  reset: string[];
+  /** New ids: they start empty. */
+  added: string[];
+  /** Ids no longer loaded: their state is gone. */
+  removed: string[];
+}
+
 export interface Engine {
   readonly loaded: LoadedRule[];
   readonly rejected: RuleLoadError[];
@@ -82,6 +95,12 @@ export interface Engine {
   /** The correlation and suppression state, as bytes; `restore` on an engine with the same rules continues it. */
   snapshot(): Uint8Array;
   restore(bytes: Uint8Array): void;
+  /**
+   * Hot reload: takes over the state of `previous` (an engine, or its snapshot) for every rule whose id and
+   * definition are unchanged; changed and removed rules lose theirs, added rules start empty, the watermark
+   * carries over. Call it on a new engine, before its first event.
+   */
+  carryStateFrom(previous: Engine | Uint8Array): StateCarryOver;
   stats(): EngineStats;
 }
 
@@ -103,6 +122,8 @@ class SocleEngine implements Engine {
   private readonly groupFields = new Map<string, Map<string, FieldGetter[]>>();
   private readonly logsourceOf = new Map<string, SigmaDetectionRule>();
   private readonly pipelines: Pipeline[];
+  /** Rule id -> fingerprint of its loaded definition (see rule-fingerprint.ts). */
+  private readonly fingerprints = new Map<string, string>();
   private events = 0;
   private eventsWithoutTime = 0;
   private alerts = 0;
@@ -121,6 +142,8 @@ class SocleEngine implements Engine {
     const suppressions = new Map<string, SuppressionConfig>();
     const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };
     const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, { fields, placeholders });
+    // what every detection rule also depends on: a change here resets them all
+    const shared = { pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders };
     const compiled: IndexedRule[] = [];
     for (const rule of rules) {
       if (rule.type !== 'detection') continue;
@@ -131,8 +154,10 @@ class SocleEngine implements Engine {
       }
       try {
         const env = { fields, placeholders };
-        const c = compileDetectionRule(result.rule, env, filtersFor(result.rule, filters));
+        const applied = filtersFor(result.rule, filters);
+        const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);
+        this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
         compiled.push({ compiled: c, literals: necessaryLiterals(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
         this.loaded.push(info(rule, 'detection'));
@@ -177,6 +202,9 @@ class SocleEngine implements Engine {
           const suppression = parseSuppressionConfig(rule);
           if (suppression) suppressions.set(c.id, suppression);
           out.push(c);
+          // its state means "counted with those rules": a referenced rule that changed resets it too
+          const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id) ?? null]);
+          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs }));
           known.set(c.id, { id: c.id });
           if (c.name) known.set(c.name, { id: c.id });
           this.loaded.push(info(rule, 'correlation'));
@@ -290,20 +318,38 @@ class SocleEngine implements Engine {
   }
 
   snapshot(): Uint8Array {
-    const state = { format: 'socle.engine/1', correlation: this.correlation.snapshot(), suppression: this.suppressor.snapshot() };
+    const state = {
+      format: 'socle.engine/1',
+      rules: Object.fromEntries(this.fingerprints),
+      correlation: this.correlation.snapshot(),
+      suppression: this.suppressor.snapshot(),
+    };
     return new TextEncoder().encode(JSON.stringify(state));
   }
 
   restore(bytes: Uint8Array): void {
-    let state: { format?: unknown; correlation?: unknown; suppression?: unknown };
-    try {
-      state = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new Error('engine snapshot: not a Socle engine snapshot (invalid JSON)');
-    }
-    if (state?.format !== 'socle.engine/1') throw new Error(`engine snapshot: unknown format ${JSON.stringify(state?.format)}`);
+    const state = readSnapshot(bytes);
     this.correlation.restore(state.correlation);
     this.suppressor.restore(state.suppression);
+  }
+
+  carryStateFrom(previous: Engine | Uint8Array): StateCarryOver {
+    if (this.events > 0) throw new Error('carryStateFrom: call it on a new engine, before its first event');
+    const state = readSnapshot(previous instanceof Uint8Array ? previous : previous.snapshot());
+    const before = new Map(Object.entries(state.rules ?? {}));
+    const result: StateCarryOver = { kept: [], reset: [], added: [], removed: [] };
+    for (const [id, print] of this.fingerprints) {
+      const old = before.get(id);
+      if (old === undefined) result.added.push(id);
+      else (old === print ? result.kept : result.reset).push(id);
+    }
+    for (const id of before.keys()) if (!this.fingerprints.has(id)) result.removed.push(id);
+    for (const list of Object.values(result)) list.sort();
+    const kept = new Set(result.kept);
+    const keepRules = (id: string) => kept.has(id);
+    this.correlation.restore(state.correlation, { keepRules });
+    this.suppressor.restore(state.suppression, { keepRules });
+    return result;
   }
 
   stats(): EngineStats {
@@ -316,6 +362,25 @@ class SocleEngine implements Engine {
       suppression: this.suppressor.stats(),
     };
   }
+}
+
+interface EngineSnapshot {
+  format: 'socle.engine/1';
+  /** Rule id -> definition fingerprint (absent in snapshots written before hot reload). */
+  rules?: Record<string, string>;
+  correlation: unknown;
+  suppression: unknown;
+}
+
+function readSnapshot(bytes: Uint8Array): EngineSnapshot {
+  let state: Partial<EngineSnapshot> | null;
+  try {
+    state = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new Error('engine snapshot: not a Socle engine snapshot (invalid JSON)');
+  }
+  if (state?.format !== 'socle.engine/1') throw new Error(`engine snapshot: unknown format ${JSON.stringify(state?.format)}`);
+  return state as EngineSnapshot;
 }
 
 function correlationRefs(rule: SigmaCorrelationRule): string[] {

@@ -53,6 +53,8 @@ export interface AlertQuery {
    * (the caller's scope left no organisation); `undefined` means no filter. Access scoping relies on this.
    */
   organization?: string[];
+  /** Only alerts that carry an `organization.id` (layer-4 scope without a list of organisations). */
+  withOrganization?: boolean;
   /** Only alerts the sharing side marked as shared upward (see `access/alert-scope.ts`, SHARED_UPWARD_FIELD). */
   sharedOnly?: boolean;
   /** Only these alert ids (`event.id`); an empty array matches nothing. Used for triage-status filters. */
@@ -89,7 +91,7 @@ export interface AlertCount {
 
 export interface AlertStore {
   /**
-   * True when search, aggregate and histogram honour `organization`, `sharedOnly`, `ids` and `excludeIds`.
+   * True when search, aggregate and histogram honour `organization`, `withOrganization`, `sharedOnly`, `ids` and `excludeIds`.
    * The token-authenticated API refuses to start over a store without it (it would leak across organisations).
    */
   readonly scopeFilters?: boolean;

@@ -104,6 +104,16 @@ interface RuleRuntime {
 
 const SNAPSHOT_FORMAT = 'socle.correlation/1';
 
+interface CorrelationSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  watermark: number | string | null;
+  maxSeen: number | string | null;
+  seq: number;
+  buffer: BufferedMatch[];
+  timers: WindowTimer[];
+  rules: Array<{ id: string; counters: RuleRuntime['counters']; groups: Array<[string, GroupState]> }>;
+}
+
 const byTimeThenIds = (a: BufferedMatch, b: BufferedMatch): boolean =>
   a.t !== b.t ? a.t < b.t : a.e !== b.e ? a.e < b.e : a.r !== b.r ? a.r < b.r : a.q < b.q;
 
@@ -263,32 +273,43 @@ export class CorrelationEngine {
     return JSON.parse(JSON.stringify(state));
   }
 
-  restore(snapshot: unknown): void {
-    const s = snapshot as {
-      format?: unknown;
-      watermark: number | string | null;
-      maxSeen: number | string | null;
-      seq: number;
-      buffer: BufferedMatch[];
-      timers: WindowTimer[];
-      rules: Array<{ id: string; counters: RuleRuntime['counters']; groups: Array<[string, GroupState]> }>;
-    };
+  /**
+   * Continues from a snapshot. By default the snapshot must be of the same rules, in the same order. With
+   * `keepRules`, it may come from another rule set: the state of the rules `keepRules` accepts that this engine
+   * also runs is restored (groups, counters, buffered matches, window ends), every other rule starts empty; the
+   * watermark carries over either way.
+   */
+  restore(snapshot: unknown, options: { keepRules?: (ruleId: string) => boolean } = {}): void {
+    const s = snapshot as Partial<CorrelationSnapshot> | undefined;
     if (!s || s.format !== SNAPSHOT_FORMAT) throw new Error(`correlation restore: not a ${SNAPSHOT_FORMAT} snapshot`);
+    const keep = options.keepRules;
     const ids = this.rules.map((r) => r.corr.id);
-    const snapIds = s.rules.map((r) => r.id);
-    if (ids.join('\n') !== snapIds.join('\n')) {
+    const snapIds = (s.rules ?? []).map((r) => r.id);
+    if (!keep && ids.join('\n') !== snapIds.join('\n')) {
       throw new Error(`correlation restore: the snapshot is for rules [${snapIds.join(', ')}], this engine runs [${ids.join(', ')}]`);
     }
-    const copy = JSON.parse(JSON.stringify(s)) as typeof s;
+    const copy = JSON.parse(JSON.stringify(s)) as CorrelationSnapshot;
+    // index in the snapshot -> index here, or -1 when that rule's state is dropped
+    const here = new Map(ids.map((id, i) => [id, i]));
+    const target = copy.rules.map((saved, i) => (keep ? (keep(saved.id) ? here.get(saved.id) ?? -1 : -1) : i));
     this.watermark = decodeTime(copy.watermark, -Infinity);
     this.maxSeen = decodeTime(copy.maxSeen, -Infinity);
     this.seq = copy.seq;
-    this.buffer = new MinHeap(copy.buffer, byTimeThenIds);
-    this.timers = new MinHeap(copy.timers, this.byDeadline);
-    copy.rules.forEach((saved, i) => {
-      const r = this.rules[i]!;
-      r.counters = { ...zeroCounters(), ...saved.counters };
+    this.buffer = new MinHeap([], byTimeThenIds);
+    for (const m of copy.buffer) {
+      const x = m.x.filter(([ci]) => target[ci]! >= 0).map(([ci, key, value]): Extracted => [target[ci]!, key, value]);
+      if (x.length) this.buffer.push({ ...m, x });
+    }
+    this.timers = new MinHeap([], this.byDeadline);
+    for (const t of copy.timers) if (target[t.c]! >= 0) this.timers.push({ ...t, c: target[t.c]! });
+    for (const r of this.rules) {
+      r.counters = zeroCounters();
       r.groups = new GroupTable();
+    }
+    copy.rules.forEach((saved, i) => {
+      if (target[i]! < 0) return;
+      const r = this.rules[target[i]!]!;
+      r.counters = { ...zeroCounters(), ...saved.counters };
       for (const [key, g] of saved.groups) r.groups.add(key, g);
     });
   }

@@ -169,7 +169,11 @@ export class AlertSuppressor {
     );
   }
 
-  restore(snapshot: unknown): void {
+  /**
+   * Continues from a snapshot. With `keepRules` (a reload), only the open windows of the rules it accepts are
+   * restored; the alert clock and counters carry over.
+   */
+  restore(snapshot: unknown, options: { keepRules?: (ruleId: string) => boolean } = {}): void {
     const s = JSON.parse(JSON.stringify(snapshot)) as {
       format: string;
       clock: number | string | null;
@@ -182,8 +186,10 @@ export class AlertSuppressor {
     this.clock = s.clock === 'end' ? Infinity : typeof s.clock === 'number' ? s.clock : -Infinity;
     this.seq = s.seq;
     this.counters = s.counters;
-    this.windows = new Map(s.windows);
-    this.ends = new MinHeap(s.ends, (a, b) => (a.end !== b.end ? a.end < b.end : a.q < b.q));
+    const keep = options.keepRules;
+    this.windows = new Map(keep ? s.windows.filter(([, w]) => keep(w.alert.rule.id)) : s.windows);
+    this.ends = new MinHeap([], (a, b) => (a.end !== b.end ? a.end < b.end : a.q < b.q));
+    for (const end of s.ends) if (this.windows.has(end.id)) this.ends.push(end);
   }
 }
 

@@ -30,12 +30,13 @@ export function scopeQuery(p: Principal, query: AlertQuery): AlertQuery {
   if (allowed) {
     organization = query.organization === undefined ? [...allowed] : query.organization.filter((o) => allowed.includes(o));
   }
-  return { ...query, ...(organization ? { organization } : {}), ...(p.layer === 4 ? { sharedOnly: true } : {}) };
+  return { ...query, ...(organization ? { organization } : {}), ...(p.layer === 4 ? { sharedOnly: true, withOrganization: true } : {}) };
 }
 
 export function alertInScope(p: Principal, alert: Alert): boolean {
   const f = alertFields(alert);
   if (p.layer === 4 && !f.shared) return false;
+  if (f.organizations.length === 0) return false;
   const allowed = allowedOrganizations(p);
   if (!allowed) return true;
   return f.organizations.length > 0 && f.organizations.every((o) => allowed.includes(o));

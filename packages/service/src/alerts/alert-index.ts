@@ -109,6 +109,7 @@ export class AlertIndex {
         (!excluded || !excluded.has(e.fields.id)) &&
         // An alert is in an organisation filter only when every organisation it carries is in it.
         (!orgs || (e.fields.organizations.length > 0 && e.fields.organizations.every((o) => orgs.has(o)))) &&
+        (!query.withOrganization || e.fields.organizations.length > 0) &&
         (!query.sharedOnly || e.fields.shared) &&
         (!techniques || e.fields.techniques.some((t) => techniques.has(t))) &&
         (!ip || e.fields.ips.some((a) => a.toLowerCase() === ip)) &&

@@ -4,7 +4,7 @@
  * One append-only file, `outbox.ndjson`: a `put` line when a bundle is accepted, an `ack` line when it was delivered;
  * every append is synced before it resolves. Opening replays the file (put minus ack = pending), and rewrites it
  * (temporary file + rename) with the pending entries and a short `ack` line per delivered bundle, so delivered bodies
- * are removed. Ack lines are kept for `rememberAckedMs` (30 days by default): putting a bundle id that is pending, or
+ * are removed (at open, when the outbox empties, and every 64 deliveries). Ack lines are kept for `rememberAckedMs` (30 days by default): putting a bundle id that is pending, or
  * was delivered within that time, is a no-op, so re-scanning the same alerts does not send them twice.
  * A torn last line from a crash is ignored.
  */
@@ -95,7 +95,7 @@ export class Outbox {
     await this.append({ op: 'ack', id, at });
     this.pendingById.delete(id);
     this.ackedAt.set(id, at);
-    if (++this.bodiesSinceCompaction >= 64) await this.compact();
+    if (++this.bodiesSinceCompaction >= 64 || this.pendingById.size === 0) await this.compact();
   }
 
   async close(): Promise<void> {
