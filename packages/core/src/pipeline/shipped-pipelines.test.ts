@@ -205,7 +205,12 @@ describe('other shipped pipelines on SigmaHQ rules', () => {
   it('firewall-ecs maps the SigmaHQ cleartext-protocols rule', () => {
     const rule = applied(sigmaRule('network/firewall/net_firewall_cleartext_protocols.yml'), [shipped('firewall-ecs')]);
     expect(JSON.stringify(rule.identifiers.get('selection'))).toContain('"destination.port"');
-    expect(rule.addedConditions).toEqual([and(item('event.dataset', ['iptables.log']))]);
+    expect(rule.addedConditions).toEqual([
+      or(
+        and(item('event.dataset', ['iptables.log'])),
+        and(item('event.dataset', ['cef.log']), item('observer.type', ['firewall']), item('event.category', ['network'])),
+      ),
+    ]);
   });
 
   it('dns-ecs maps query to dns.question.name', () => {
