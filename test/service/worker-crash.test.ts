@@ -61,6 +61,7 @@ it('loses and duplicates no alert when the worker is killed -9 and restarted sev
 
   const next = random(99);
   let restoredFromCheckpoint = 0;
+  const indexedAtKill: number[] = [];
   for (let kill = 0; kill < 3; kill++) {
     const worker = startWorker(file);
     // Let it join, open its partitions and index some alerts, then kill it somewhere in the stream.
@@ -68,6 +69,7 @@ it('loses and duplicates no alert when the worker is killed -9 and restarted sev
     await new Promise((r) => setTimeout(r, 300 + Math.floor(next() * 1500)));
     worker.child.kill('SIGKILL');
     await worker.exited;
+    indexedAtKill.push((await indexedAlertIds(es, n.prefix)).size);
     restoredFromCheckpoint += worker.log.filter((l) => l.includes('"partition opened"') && !l.includes('"checkpoint":null')).length;
   }
   const last = startWorker(file);
@@ -85,4 +87,6 @@ it('loses and duplicates no alert when the worker is killed -9 and restarted sev
   expect(indexed.size).toBe(expected.size);
   expect(compareIds(expected.keys(), indexed)).toEqual({ missing: [], unexpected: [], duplicated: [] });
   expect(restoredFromCheckpoint).toBeGreaterThan(0);
+  // The kills landed mid-stream, not after the work was done.
+  expect(Math.min(...indexedAtKill), `alerts indexed at each kill: ${indexedAtKill.join(', ')} of ${expected.size}`).toBeLessThan(expected.size);
 }, 300_000);

@@ -188,7 +188,7 @@ export class AlertSuppressor {
     this.counters = s.counters;
     const keep = options.keepRules;
     this.windows = new Map(keep ? s.windows.filter(([, w]) => keep(w.alert.rule.id)) : s.windows);
-    this.ends = new MinHeap([], (a, b) => (a.end !== b.end ? a.end < b.end : a.q < b.q));
+    this.ends = new MinHeap<WindowEnd>([], (a, b) => (a.end !== b.end ? a.end < b.end : a.q < b.q));
     for (const end of s.ends) if (this.windows.has(end.id)) this.ends.push(end);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeScopedAlert } from '../api/test-alerts.ts';
+import { makeScopedAlert } from '../api/scoped-alerts.test-helper.ts';
 import { alertInScope, redactForPrincipal, scopeQuery } from './alert-scope.ts';
 import type { Principal } from './principal.ts';
 

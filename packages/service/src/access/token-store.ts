@@ -119,6 +119,12 @@ export class MemoryTokenStore implements TokenStore {
     return created;
   }
 
+  /** Stores a record minted elsewhere (`mintToken`), e.g. when moving tokens between stores. */
+  put(record: TokenRecord): void {
+    this.records.set(record.id, record);
+    this.persist();
+  }
+
   /** Marks a token revoked; returns false when there is no such token. Revoking twice keeps the first date. */
   revoke(id: string, now = Date.now()): boolean {
     const record = this.records.get(id);
@@ -155,6 +161,21 @@ export class FileTokenStore extends MemoryTokenStore {
   override list(): TokenRecord[] {
     this.refresh();
     return super.list();
+  }
+
+  override create(input: NewToken, now = Date.now()): CreatedToken {
+    this.refresh();
+    return super.create(input, now);
+  }
+
+  override put(record: TokenRecord): void {
+    this.refresh();
+    super.put(record);
+  }
+
+  override revoke(id: string, now = Date.now()): boolean {
+    this.refresh();
+    return super.revoke(id, now);
   }
 
   private refresh(): void {

@@ -17,7 +17,7 @@ import { encodeCursor } from '../alerts/cursor.ts';
 import { JournalAlertStore } from '../alerts/journal-alert-store.ts';
 import { JournalTriageStore } from '../triage/journal-triage-store.ts';
 import { startAlertApi, type RunningAlertApi } from './alert-api.ts';
-import { makeScopedAlert } from './test-alerts.ts';
+import { makeScopedAlert } from './scoped-alerts.test-helper.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 let clock = NOW;
@@ -139,8 +139,7 @@ beforeAll(async () => {
   tokens.revoke(revoked.record.id, NOW);
   // An expired token: minted two days ago for one day.
   const expired = mintToken({ layer: 2, organizations: ['org-a', 'org-b'], role: 'admin', expiresAt: new Date(NOW - 86_400_000).toISOString(), createdBy: 'test' }, NOW - 2 * 86_400_000);
-  (tokens as unknown as { records: Map<string, unknown> }).records.set(expired.record.id, expired.record);
-  (tokens as unknown as { persist(): void }).persist();
+  tokens.put(expired.record);
   const valid = tokenOf.get('L2 org-a+org-b')!.slice('Bearer '.length);
   const [, id, secret] = /^socle_([0-9a-f]+)_([0-9a-f]+)$/.exec(valid)!;
   const flipped = secret.slice(0, -1) + (secret.endsWith('0') ? '1' : '0');
@@ -227,6 +226,13 @@ describe.each(PRINCIPALS)('$name', (p) => {
         if (r.body.by !== 'organization' && (r.body.counts || r.body.buckets)) expect(sum, `${path} ${qs}`).toBeLessThanOrEqual(p.sees.length);
       }
     }
+  });
+
+  it('reads the OpenAPI document and health, which reveal no alert counts', async () => {
+    const doc = judge(await send('GET', '/openapi.json', h()), p.sees, p);
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(judge(await send('GET', '/healthz', h()), p.sees, p)).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
   it('aggregations count only the alerts in scope', async () => {

@@ -7,7 +7,7 @@ import { JournalAlertStore } from '../alerts/journal-alert-store.ts';
 import { makeAlert } from '../testing/alert-fixtures.ts';
 import { JournalTriageStore } from '../triage/journal-triage-store.ts';
 import { startAlertApi, type RunningAlertApi } from './alert-api.ts';
-import { makeScopedAlert } from './test-alerts.ts';
+import { makeScopedAlert } from './scoped-alerts.test-helper.ts';
 
 let dir: string;
 let journal: AlertJournal;

@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
+import { registerShare } from './commands/share.ts';
 
 const program = new Command('socle')
   .description('Socle: Sigma detection and correlation for SOCs')
@@ -19,6 +20,7 @@ registerRules(program);
 registerCollect(program);
 registerRun(program);
 registerAlerts(program);
+registerShare(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
-import { readPipelineSources, readYamlSources } from '@socle/rules';
 import { AlertJournal } from '../alerts/alert-journal.ts';
 import { JournalAlertStore } from '../alerts/journal-alert-store.ts';
 import { startAlertApi, type RunningAlertApi } from '../api/alert-api.ts';
-import { readPlaceholders } from '../cli/placeholders.ts';
 import { DetectionLoop } from '../detection-loop.ts';
+import { mountAdminReload } from '../reload/admin-reload-route.ts';
+import { ReloadableEngine } from '../reload/reloadable-engine.ts';
+import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
+import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
+import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
 import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
@@ -27,7 +30,9 @@ export interface EmbeddedServiceDependencies {
  * alert query API. The clustered service runs the same DetectionLoop with Kafka and Elasticsearch adapters.
  */
 export class EmbeddedService {
-  private engine!: Engine;
+  private holder!: ReloadableEngine;
+  private reloader!: RuleSetReloader;
+  private watch: RuleSourceWatch | undefined;
   private journal!: AlertJournal;
   private bus!: InProcessBus;
   private sink!: BusRecordSink;
@@ -51,6 +56,10 @@ export class EmbeddedService {
     return this.inputs.find((i) => i.name === name) as T | undefined;
   }
 
+  private get engine(): Engine {
+    return this.holder.current;
+  }
+
   get rules(): { loaded: number; rejected: Engine['rejected'] } {
     return { loaded: this.engine.loaded.length, rejected: this.engine.rejected };
   }
@@ -62,11 +71,9 @@ export class EmbeddedService {
 
   async start(): Promise<void> {
     const c = this.config;
-    this.engine = createEngine({
-      rules: await readYamlSources(c.rules.length ? c.rules : [BASELINE_RULES]),
-      pipelines: await readPipelineSources(c.pipelines),
-      placeholders: c.placeholders ? await readPlaceholders(c.placeholders) : undefined,
-    });
+    const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
+    this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
+    this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
     await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
     await this.restoreEngineState();
@@ -76,7 +83,7 @@ export class EmbeddedService {
     this.sink = new BusRecordSink(this.bus, this.deps.onRejected ?? ((r) => this.log(`${r.input}: record not parsed: ${r.error}`)));
     this.loop = new DetectionLoop({
       source: this.bus,
-      engine: this.engine,
+      engine: this.holder,
       sinks: [this.journal],
       onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${(err as Error).message}); skipped`),
       onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${(err as Error).message}`),
@@ -92,6 +99,9 @@ export class EmbeddedService {
       host,
       port,
     );
+    // laptop mode (no token store): the admin endpoint answers callers on this machine only
+    mountAdminReload(this.api.server, { reload: () => this.reloadRules('admin'), log: this.log });
+    if (c.reload.watch) await this.watchRuleSources(sources);
     const metrics = new CollectorMetrics();
     this.inputs = c.inputs.map((input, i) => {
       const name = input.name ?? `${input.type}-${i + 1}`;
@@ -115,6 +125,26 @@ export class EmbeddedService {
     }
   }
 
+  /** Reloads the rule set now (the running one stays if the new one is broken); see RuleSetReloader. */
+  reloadRules(trigger = 'admin'): Promise<ReloadResult> {
+    return this.reloader.reload(trigger);
+  }
+
+  /** Rule folders and files, plus pipeline and placeholder files given as paths (shipped pipelines do not change). */
+  private async watchRuleSources(sources: RuleSetSources): Promise<void> {
+    const c = this.config;
+    const paths = [...c.rules, ...sources.pipelines.filter((p) => /[\\/]/.test(p)), ...(c.placeholders ? [c.placeholders] : [])];
+    if (paths.length === 0) return;
+    this.watch = new RuleSourceWatch({
+      paths,
+      debounceMs: c.reload.debounceMs,
+      pollIntervalMs: c.reload.pollIntervalMs,
+      onChange: () => void this.reloadRules('watch'),
+      onError: (m) => this.log(`rules watch: ${m}`),
+    });
+    await this.watch.start();
+  }
+
   private get snapshotFile(): string {
     return join(this.config.dataDir, 'engine-state.json');
   }
@@ -131,7 +161,13 @@ export class EmbeddedService {
       return;
     }
     try {
-      this.engine.restore(bytes);
+      // rules edited while stopped: unchanged rules continue, changed ones start empty (as in a hot reload)
+      const carried = this.engine.carryStateFrom(bytes);
+      if (carried.kept.length === 0 && carried.removed.length === 0 && carried.reset.length === 0) {
+        this.engine.restore(bytes); // a snapshot written before rule fingerprints existed: same rules required
+      } else if (carried.reset.length || carried.removed.length) {
+        this.log(`${this.snapshotFile}: rules changed since the last stop; state kept for ${carried.kept.length} rules, reset for ${carried.reset.length}, dropped for ${carried.removed.length}`);
+      }
     } catch (err) {
       this.log(`${this.snapshotFile}: not restored (${(err as Error).message}); correlation windows start empty`);
     }
@@ -154,11 +190,13 @@ export class EmbeddedService {
    */
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
+    this.watch?.close();
+    await this.reloader?.idle();
     await Promise.all(this.inputs.map((i) => i.stop()));
     this.bus?.close();
     await this.running?.catch(() => undefined);
     await Promise.all(this.inputs.map((i) => i.finish?.()));
-    if (this.engine) await this.saveEngineState();
+    if (this.holder) await this.saveEngineState();
     await this.api?.close();
     await this.journal?.close();
   }

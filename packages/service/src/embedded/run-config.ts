@@ -72,6 +72,18 @@ export const runConfigSchema = z.strictObject({
    * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
    */
   watermark: z.strictObject({ idleAdvanceMs: z.number().int().min(0).default(0) }).default({ idleAdvanceMs: 0 }),
+  /**
+   * Rules hot reload: with `watch`, a change under `rules` (or to a pipeline or placeholders file) reloads the rule
+   * set after `debounceMs` of quiet; `POST /admin/reload` reloads on demand either way.
+   */
+  reload: z
+    .strictObject({
+      watch: z.boolean().default(true),
+      debounceMs: z.number().int().min(0).default(500),
+      /** For files, and folders the platform cannot watch. */
+      pollIntervalMs: z.number().int().min(50).default(1000),
+    })
+    .default({ watch: true, debounceMs: 500, pollIntervalMs: 1000 }),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;

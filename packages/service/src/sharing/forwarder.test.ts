@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '@socle/core';
 import { Forwarder } from './forwarder.ts';
+import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { AlertSharing } from './shared-alert.ts';
@@ -136,5 +137,28 @@ describe('forwarder with an outbox', () => {
     await forwarder.accept(bundlesFor([detectionAlert()])[0]!);
     const report = await forwarder.deliverDue();
     expect(report.failed[0]!.error).toContain('must be sent over https');
+  });
+});
+
+describe('forwarding loop', () => {
+  it('delivers what was accepted once woken, and stops cleanly', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'socle-outbox-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const server = new TaxiiServer({ title: 'National', apiRoot: 'national', collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }], authenticate: authenticateTestToken });
+    const { url } = await server.listen();
+    cleanup.push(() => server.close());
+    const outbox = await Outbox.open(dir);
+    cleanup.push(() => outbox.close());
+    const forwarder = new Forwarder({ endpoint: { kind: 'taxii', apiRoot: `${url}/national/`, collectionId: 'acme-incidents', token: 'soc' }, signingKey: generateSigningKey('k').signing, outbox });
+    const bundle = bundlesFor([detectionAlert()])[0]!;
+    let resolveDelivered: (ids: string[]) => void;
+    const delivered = new Promise<string[]>((resolve) => (resolveDelivered = resolve));
+    const loop = new ForwardingLoop(forwarder, { idleMs: 3_600_000, onReport: (r) => r.delivered.length && resolveDelivered(r.delivered) });
+    loop.start();
+    await forwarder.accept(bundle);
+    loop.wake();
+    expect(await delivered).toEqual([bundle.id]);
+    await loop.stop();
+    expect(outbox.pending()).toEqual([]);
   });
 });

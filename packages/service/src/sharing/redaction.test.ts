@@ -113,3 +113,25 @@ describe('sharing decisions', () => {
     expect(s.decide(detectionAlert({ rule: { id: 'noisy-rule', name: 'n', category: 'detection' } }))).toMatchObject({ shared: false, reason: 'rule noisy-rule is denied by the policy' });
   });
 });
+
+describe('alerts without an organisation', () => {
+  const base = 'organization: acme\nsharedBy: SOC\npersonalData: {users: redact, emails: redact, internalHosts: redact, internalAddresses: redact}\n';
+  const correlation = detectionAlert({
+    organization: undefined,
+    user: undefined,
+    host: undefined,
+    source: undefined,
+    destination: undefined,
+    file: undefined,
+    'socle.event': undefined,
+    socle: { level: 'medium', correlation: { type: 'value_count', group: { 'source.ip': '203.0.113.66' }, window: { start: '2026-03-14T09:03:00.000Z', end: '2026-03-14T09:03:19.000Z' }, value: 20, events: { ids: [], total: 20 }, rules: [] } },
+  });
+
+  it('are kept unless the policy includes them, and then share their group address as an indicator', () => {
+    expect(new AlertSharing(parseSharingPolicy(base, 'p.yml'), undefined).decide(correlation)).toEqual({ shared: false, reason: 'organization (none) is not acme' });
+    const d = new AlertSharing(parseSharingPolicy(base + 'includeUnattributed: true\n', 'p.yml'), undefined).decide(correlation);
+    if (!d.shared) throw new Error(d.reason);
+    expect(d.alert.indicators).toEqual([{ kind: 'ipv4-addr', value: '203.0.113.66' }]);
+    expect(d.alert.correlation!.group).toEqual({ 'source.ip': '203.0.113.66' });
+  });
+});

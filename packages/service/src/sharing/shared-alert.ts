@@ -62,7 +62,7 @@ export class AlertSharing {
 
   decide(alert: Alert): SharingDecision {
     const org = organizationOf(alert);
-    if (org !== this.policy.organization) return { shared: false, reason: `organization ${org ?? '(none)'} is not ${this.policy.organization}` };
+    if (org !== this.policy.organization && !(org === undefined && this.policy.includeUnattributed)) return { shared: false, reason: `organization ${org ?? '(none)'} is not ${this.policy.organization}` };
     const level = levelOf(alert);
     if (SEVERITY_LEVELS.indexOf(level) < SEVERITY_LEVELS.indexOf(this.policy.minimumSeverity)) {
       return { shared: false, reason: `level ${level} is below ${this.policy.minimumSeverity}` };
@@ -102,6 +102,11 @@ export class AlertSharing {
     for (const user of valuesAt(sources, USER_FIELDS)) this.keep(affected.users, 'user', user, this.policy.personalData.users);
     for (const email of valuesAt(sources, EMAIL_FIELDS)) this.keep(affected.emails, 'email', email, this.policy.personalData.emails);
     for (const hashes of fileHashes(sources)) addIndicator({ kind: 'file', hashes });
+    for (const [field, value] of Object.entries(alert.socle.correlation?.group ?? {})) {
+      if (typeof value !== 'string' || personalKindOfField(field) !== 'address') continue;
+      const version = this.scope.ipVersion(value);
+      if (version !== 0 && !this.scope.isInternalAddress(value)) addIndicator({ kind: version === 4 ? 'ipv4-addr' : 'ipv6-addr', value });
+    }
 
     const suppression = alert.socle.suppression;
     const correlation = alert.socle.correlation;

@@ -23,6 +23,11 @@ const policySchema = z
     /** The SOC that shares (the `created_by_ref` identity). */
     sharedBy: z.string().min(1),
     minimumSeverity: z.enum(SEVERITY_LEVELS).default('medium'),
+    /**
+     * Alerts that name no organisation (a correlation grouped by source address only) are kept unless this is
+     * true; set it where the SOC serves this one organisation, so every alert is its.
+     */
+    includeUnattributed: z.boolean().default(false),
     rules: z
       .object({
         /** Rule ids or tags (e.g. `attack.credential-access`); empty: every rule. */

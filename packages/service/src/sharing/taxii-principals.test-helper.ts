@@ -5,7 +5,7 @@ const base = { expiresAt: '2099-01-01T00:00:00.000Z' };
 export const PRINCIPALS: Record<string, Principal> = {
   soc: { ...base, tokenId: 'soc', layer: 2, organizations: ['acme'], role: 'analyst', readOnly: false },
   otherSoc: { ...base, tokenId: 'other-soc', layer: 2, organizations: ['globex'], role: 'analyst', readOnly: false },
-  national: { ...base, tokenId: 'national', layer: 4, organizations: ['*'], role: 'national', readOnly: true },
+  national: { ...base, tokenId: 'national', layer: 4, organizations: [], role: 'national', readOnly: true },
   auditor: { ...base, tokenId: 'auditor', layer: 3, organizations: ['acme'], role: 'auditor', readOnly: true },
   onSite: { ...base, tokenId: 'on-site', layer: 1, organizations: ['acme'], role: 'analyst', readOnly: false },
 };

@@ -3,6 +3,8 @@ import { TaxiiServer, type TaxiiAuditEntry } from './taxii-server.ts';
 import { TAXII_MEDIA_TYPE } from './upstream-endpoint.ts';
 import { stixId } from './stix-ids.ts';
 import { authenticateTestToken } from './taxii-principals.test-helper.ts';
+import { authenticate } from '../access/principal.ts';
+import { MemoryTokenStore } from '../access/token-store.ts';
 
 let server: TaxiiServer | undefined;
 afterEach(async () => {
@@ -134,5 +136,28 @@ describe('TAXII 2.1 server', () => {
     expect(rest.objects.map((o: { id: string }) => o.id)).toEqual(seen.slice(5));
     expect(await json(req(`${objects}?match[type]=report`, 'national'))).toEqual({});
     expect((await req(`${objects}?limit=0`, 'national')).status).toBe(400);
+  });
+
+  it('authenticates with the access module tokens: expired and revoked tokens get 401, a layer-4 token reads', async () => {
+    const tokens = new MemoryTokenStore();
+    const now = Date.parse('2026-03-14T10:00:00.000Z');
+    const national = tokens.create({ layer: 4, organizations: [], role: 'national', expiresAt: '2026-12-31T00:00:00Z', createdBy: 'test' }, now);
+    const revoked = tokens.create({ layer: 2, organizations: ['acme'], role: 'analyst', expiresAt: '2026-12-31T00:00:00Z', createdBy: 'test' }, now);
+    const shortLived = tokens.create({ layer: 2, organizations: ['acme'], role: 'analyst', expiresAt: '2026-03-14T10:00:01Z', createdBy: 'test' }, now);
+    tokens.revoke(revoked.record.id, now);
+    server = new TaxiiServer({
+      title: 'National',
+      apiRoot: 'national',
+      collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }],
+      authenticate: (header) => authenticate(header, tokens, now + 5000),
+    });
+    const { url } = await server.listen();
+    const get = (token: string) => fetch(`${url}/national/collections/`, { headers: { authorization: `Bearer ${token}`, accept: TAXII_MEDIA_TYPE } });
+    const ok = await get(national.token);
+    expect(ok.status).toBe(200);
+    expect((await json(ok)).collections).toMatchObject([{ id: 'acme-incidents', can_read: true, can_write: false }]);
+    expect((await get(revoked.token)).status).toBe(401);
+    expect((await get(shortLived.token)).status).toBe(401);
+    expect((await get(national.token.slice(0, -1) + '0')).status).toBe(401);
   });
 });

@@ -5,8 +5,8 @@
  *
  * Every request carries the media type `application/taxii+json;version=2.1` (406 for any other Accept, 415 for
  * any other Content-Type on POST) and a bearer token checked by the access module. A principal reads a collection
- * when its layer is 2 (SOC), 3 (auditor) or 4 (national) and the collection holds one of its organisations (`*`:
- * all); it writes only when it is not read-only (so never layer 3 or 4) and is granted the collection. Collections a
+ * when its layer is 2 (SOC), 3 (auditor) or 4 (national) and the collection holds one of its organisations (a
+ * layer-4 principal without organisations: all); it writes only when it is not read-only (so never layer 3 or 4) and is granted the collection. Collections a
  * principal may not read are answered 404, as if absent. When `trustedKeys` is set, a POST must carry a valid
  * Socle signature (see signed-bundle.ts) from one of those keys.
  */
@@ -256,8 +256,10 @@ export class TaxiiServer {
   }
 }
 
+/** As in the access module: a layer-4 principal with no organisations covers all of them. */
 function granted(p: Principal, c: TaxiiCollectionConfig): boolean {
-  return p.organizations.includes('*') || c.organizations.some((o) => p.organizations.includes(o));
+  if (p.layer === 4 && p.organizations.length === 0) return true;
+  return c.organizations.some((o) => p.organizations.includes(o));
 }
 
 export function canRead(p: Principal, c: TaxiiCollectionConfig): boolean {

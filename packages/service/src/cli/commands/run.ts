@@ -13,6 +13,7 @@ export function registerRun(program: Command): void {
     .description(
       'Run Socle embedded, in one process: file, stdin and syslog inputs -> collector parsers -> in-process bus -> engine -> ' +
         'alert journal, with the alert query API (GET /alerts, /alerts/_counts, /alerts/<id>, /healthz). ' +
+        'Rules reload when their files change, on POST /admin/reload and on SIGHUP (a broken set never replaces the running one). ' +
         'Stops cleanly on SIGINT/SIGTERM.',
     )
     .requiredOption('-c, --config <file>', 'YAML configuration (see packages/service/README.md)')
@@ -34,7 +35,9 @@ async function run(opts: RunOptions): Promise<number> {
   }
   const { loaded, rejected } = service.rules;
   for (const r of rejected) log(`rule not loaded: ${formatLoadError(r)}`);
-  log(`${loaded} rules loaded; alert API on ${service.apiUrl} (GET /alerts, /alerts/_counts?by=rule, /healthz)`);
+  log(`${loaded} rules loaded; alert API on ${service.apiUrl} (GET /alerts, /alerts/_counts?by=rule, /healthz; POST /admin/reload)`);
+  const reloadOnHangup = () => void service.reloadRules('signal');
+  process.on('SIGHUP', reloadOnHangup);
   void service.inputsEnded.then(() => log('every input reached its end; still serving the API (Ctrl-C to stop)'));
 
   await new Promise<void>((resolve) => {
@@ -42,6 +45,7 @@ async function run(opts: RunOptions): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.off('SIGHUP', reloadOnHangup);
   log('stopping: finishing buffered events');
   await service.stop();
   const s = service.stats;

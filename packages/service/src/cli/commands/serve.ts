@@ -26,7 +26,7 @@ export function registerServe(program: Command): void {
 /** Runs the worker until SIGTERM or SIGINT; resolves to the exit code. */
 export async function serve(opts: ServeOptions): Promise<number> {
   const logger = createJsonLogger();
-  let worker: CorrelationWorker;
+  let worker: CorrelationWorker | undefined;
   let api: RunningAlertApi | undefined;
   try {
     const { config, overrides } = await loadServiceConfig(opts.config);
@@ -46,6 +46,8 @@ export async function serve(opts: ServeOptions): Promise<number> {
     logger.info('signal received', { signal });
   } catch (err) {
     logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
+    await api?.close();
+    await worker?.stop().catch(() => undefined);
     return 2;
   }
   await api?.close();

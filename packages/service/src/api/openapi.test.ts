@@ -1,0 +1,17 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { SEARCH_PARAMS } from './api-query.ts';
+import { OPENAPI_DOCUMENT } from './openapi.ts';
+
+describe('OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await new Validator().validate(structuredClone(OPENAPI_DOCUMENT) as unknown as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents every search parameter the server accepts', () => {
+    const documented = OPENAPI_DOCUMENT.paths['/alerts'].get.parameters.map((p) => p.name);
+    expect([...documented].sort()).toEqual([...SEARCH_PARAMS].sort());
+  });
+});

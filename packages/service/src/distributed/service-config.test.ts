@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { YamlConfigError } from '../config/validated-yaml.ts';
+import { maskSecrets, parseServiceConfig } from './service-config.ts';
+
+const MINIMAL = `
+kafka:
+  brokers: [kafka-1:9092]
+  topics: {events: [socle.events]}
+elasticsearch:
+  url: http://es:9200
+  password: hunter2
+rules: [rules/]
+`;
+
+describe('service configuration', () => {
+  it('fills defaults and resolves rule paths against the file folder', () => {
+    const { config } = parseServiceConfig(MINIMAL, 'socle.yaml', {}, '/etc/socle');
+    expect(config.kafka).toMatchObject({ group: 'socle-workers', topics: { events: ['socle.events'], alerts: 'socle.alerts', state: 'socle.state' } });
+    expect(config.rules).toEqual(['/etc/socle/rules']);
+    expect(config.checkpoint).toEqual({ intervalMs: 10_000, everyEvents: 50_000 });
+    expect(config.retention.days).toBe(30);
+    expect(config.metrics.listen).toBe('127.0.0.1:9464');
+  });
+
+  it('lets SOCLE_* environment variables override the file', () => {
+    const { config, overrides } = parseServiceConfig(MINIMAL, 'socle.yaml', { SOCLE_KAFKA_BROKERS: 'a:1, b:2', SOCLE_ES_URL: 'https://es.internal:9243', SOCLE_RETENTION_DAYS: '7' }, '/');
+    expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(config.elasticsearch.url).toBe('https://es.internal:9243');
+    expect(config.retention.days).toBe(7);
+    expect(overrides.sort()).toEqual(['SOCLE_ES_URL', 'SOCLE_KAFKA_BROKERS', 'SOCLE_RETENTION_DAYS']);
+  });
+
+  it('names the file, line and key path of each problem', () => {
+    const bad = MINIMAL.replace('kafka-1:9092', 'kafka-1').replace('http://es:9200', 'es:9200') + 'checkpoint: {intervalMs: 5}\n';
+    let error: unknown;
+    try {
+      parseServiceConfig(bad, 'socle.yaml', {}, '/');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(YamlConfigError);
+    const problems = (error as YamlConfigError).problems.join('\n');
+    expect(problems).toMatch(/socle\.yaml:3:\d+: kafka\.brokers\.0: expected host:port/);
+    expect(problems).toMatch(/socle\.yaml:\d+:\d+: elasticsearch\.url: expected an http\(s\) URL/);
+    expect(problems).toMatch(/checkpoint\.intervalMs/);
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    expect(() => parseServiceConfig(`${MINIMAL}retension: {days: 3}\n`, 'socle.yaml', {}, '/')).toThrow(/retension/);
+  });
+
+  it('masks passwords, API keys and URL credentials', () => {
+    const withSecrets = MINIMAL.replace('http://es:9200', 'http://elastic:changeme@es:9200').replace('topics:', 'sasl: {mechanism: plain}\n  topics:');
+    const { config } = parseServiceConfig(withSecrets, 'socle.yaml', { SOCLE_ES_API_KEY: 'abc123', SOCLE_KAFKA_USERNAME: 'svc', SOCLE_KAFKA_PASSWORD: 'pw' }, '/');
+    expect(config.kafka.sasl).toEqual({ mechanism: 'plain', username: 'svc', password: 'pw' });
+    const masked = JSON.stringify(maskSecrets(config));
+    expect(masked).not.toMatch(/hunter2|changeme|abc123|"pw"/);
+    expect(masked).toContain('"username":"svc"');
+    expect(masked).toContain('elastic:***@es');
+  });
+});
