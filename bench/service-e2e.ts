@@ -72,8 +72,12 @@ async function produce(topic: string, events: PlacedEvent[]): Promise<void> {
 }
 
 async function countIndexed(prefix: string): Promise<number> {
-  await es.indices.refresh({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true });
-  return (await es.count({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true })).count;
+  try {
+    await es.indices.refresh({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true });
+    return (await es.count({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true })).count;
+  } catch {
+    return 0; // a new index whose shard is not started yet
+  }
 }
 
 async function throughput(total: number): Promise<{ events: number; alerts: number; seconds: number }> {
@@ -115,7 +119,10 @@ async function latency(rate: number, seconds: number): Promise<number[]> {
     while (polling || producedAt.size > 0) {
       const pending = [...producedAt.keys()].slice(0, 1000);
       if (pending.length > 0) {
-        const r = await es.search({ index: `${n.prefix}-*`, allow_no_indices: true, ignore_unavailable: true, size: pending.length, _source: false, query: { ids: { values: pending } } });
+        // A new daily index answers "no shard available" for a moment after its creation: poll again.
+        const r = await es
+          .search({ index: `${n.prefix}-*`, allow_no_indices: true, ignore_unavailable: true, size: pending.length, _source: false, query: { ids: { values: pending } } })
+          .catch(() => ({ hits: { hits: [] as { _id?: string }[] } }));
         const now = performance.now();
         for (const h of r.hits.hits) {
           const t = producedAt.get(h._id ?? '');

@@ -143,7 +143,7 @@ class SocleEngine implements Engine {
     const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };
     const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, { fields, placeholders });
     // what every detection rule also depends on: a change here resets them all
-    const shared = { pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders };
+    const shared = { pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) };
     const compiled: IndexedRule[] = [];
     for (const rule of rules) {
       if (rule.type !== 'detection') continue;

@@ -6,6 +6,7 @@ import { registerDetect } from './commands/detect.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
 import { registerShare } from './commands/share.ts';
+import { registerTokens } from './commands/tokens.ts';
 
 const program = new Command('socle')
   .description('Socle: Sigma detection and correlation for SOCs')
@@ -21,6 +22,7 @@ registerCollect(program);
 registerRun(program);
 registerAlerts(program);
 registerShare(program);
+registerTokens(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,17 @@ import { EmbeddedService } from '../embedded/embedded-service.ts';
 import { runConfigSchema } from '../embedded/run-config.ts';
 import { BROKEN_RULE, BRUTE_FORCE_ID, FAILURE_ID, FAILURE_RULE, SUDO_ID, SUDO_RULE, bruteForceRule } from './test-rules.test-helper.ts';
 
+const SUDO_BURST_RULE = `
+title: Test sudo burst
+id: 55555555-5555-4555-8555-555555555555
+correlation:
+  type: event_count
+  rules: [${SUDO_ID}]
+  group-by: [user.name]
+  timespan: 5m
+  condition: {gte: 5}
+level: medium
+`;
 const failure = (second: number) => `Mar 14 09:00:${String(second).padStart(2, '0')} web-01 sshd[${100 + second}]: Failed password for root from 198.51.100.7 port ${40000 + second} ssh2\n`;
 
 let dir: string;
@@ -91,5 +102,21 @@ describe('socle run: rules hot reload', () => {
 
     expect((await api('/admin/reload')).status).toBe(405);
     expect((await api('/healthz')).status).toBe(200);
+  }, 30_000);
+
+  it('a restart after the rules changed keeps the state of the unchanged ones', async () => {
+    let stdin = await start({ watch: false });
+    stdin.write(failure(1) + failure(2));
+    await vi.waitFor(async () => expect((await api('/healthz')).body.events).toBe(2), { timeout: 10_000, interval: 50 });
+    await service!.stop();
+
+    // a new correlation changes the correlation rule list: a plain restore would refuse the saved state
+    await writeFile(join(rulesDir, 'sudo.yml'), `${SUDO_RULE}\n---\n${SUDO_BURST_RULE}`);
+    stdin = await start({ watch: false });
+    expect(service!.rules.loaded).toBe(4);
+    expect(logs.some((l) => l.includes('not restored'))).toBe(false);
+    stdin.write(failure(3));
+    await vi.waitFor(async () => expect((await api('/healthz')).body.events).toBe(1), { timeout: 10_000, interval: 50 });
+    expect((await api(`/alerts?rule=${BRUTE_FORCE_ID}`)).body.total).toBe(1);
   }, 30_000);
 });
