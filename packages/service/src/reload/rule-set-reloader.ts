@@ -91,7 +91,12 @@ export class RuleSetReloader {
       return refuse(`${fresh.length} rule(s) of the new set are rejected: ${what}`, rejections);
     }
     // The swap is synchronous from here on (the current engine may have moved on while the new set was read).
-    const state = this.options.target.replace(candidate, () => this.build(set));
+    let state: StateCarryOver;
+    try {
+      state = this.options.target.replace(candidate, () => this.build(set));
+    } catch (err) {
+      return refuse(`the new rule set could not take over the running state: ${err instanceof Error ? err.message : String(err)}`, rejections);
+    }
     return this.report({ status: 'applied', trigger, loaded: candidate.loaded.length, rejections, state });
   }
 
