@@ -225,7 +225,7 @@ export class KafkaEventSource implements EventSource {
     if (known && this.options.engines.get(topic, partition)) return known;
     this.checkpointsOfGeneration ??= this.options.checkpoints.readAll(this.options.admin);
     const checkpoint = (await this.checkpointsOfGeneration).get(key);
-    this.options.engines.open(topic, partition, checkpoint?.state);
+    this.options.engines.open(topic, partition, undefined);
     const progress = this.progressOf(topic, partition);
     progress.next = checkpoint?.offset;
     progress.checkpointed = checkpoint?.offset;
