@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { registerAlerts } from './commands/alerts.ts';
 import { registerCollect } from './commands/collect.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerRun } from './commands/run.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerShare } from './commands/share.ts';
 import { registerTokens } from './commands/tokens.ts';
 
@@ -20,6 +22,8 @@ registerDetect(program);
 registerRules(program);
 registerCollect(program);
 registerRun(program);
+registerServe(program);
+registerConfig(program);
 registerAlerts(program);
 registerShare(program);
 registerTokens(program);

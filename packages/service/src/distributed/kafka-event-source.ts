@@ -172,8 +172,12 @@ export class KafkaEventSource implements EventSource {
   /** Checkpoints every partition with progress since its last checkpoint, then leaves the group. */
   async close(): Promise<void> {
     this.stopConsuming();
-    if (this.inFlight) this.inFlight.done();
+    // A batch handed to the loop but never acked (its sink kept failing) is in its engine's state already:
+    // that partition keeps its previous checkpoint, from which the batch is replayed.
+    const unacked = this.inFlight ? partitionKey(this.inFlight.topic, this.inFlight.partition) : undefined;
+    this.inFlight?.done();
     for (const key of [...this.progress.keys()]) {
+      if (key === unacked) continue;
       const slash = key.lastIndexOf('/');
       const topic = key.slice(0, slash);
       const partition = Number(key.slice(slash + 1));
@@ -225,7 +229,7 @@ export class KafkaEventSource implements EventSource {
     if (known && this.options.engines.get(topic, partition)) return known;
     this.checkpointsOfGeneration ??= this.options.checkpoints.readAll(this.options.admin);
     const checkpoint = (await this.checkpointsOfGeneration).get(key);
-    this.options.engines.open(topic, partition, undefined);
+    this.options.engines.open(topic, partition, checkpoint?.state);
     const progress = this.progressOf(topic, partition);
     progress.next = checkpoint?.offset;
     progress.checkpointed = checkpoint?.offset;

@@ -31,7 +31,7 @@ describe('service configuration', () => {
   });
 
   it('names the file, line and key path of each problem', () => {
-    const bad = MINIMAL.replace('kafka-1:9092', 'kafka-1').replace('http://es:9200', 'es:9200') + 'checkpoint: {intervalMs: 5}\n';
+    const bad = MINIMAL.replace('kafka-1:9092', 'kafka-1').replace('http://es:9200', 'es:9200') + 'checkpoint: {intervalMs: 5}\nretention: {schedule: every night}\n';
     let error: unknown;
     try {
       parseServiceConfig(bad, 'socle.yaml', {}, '/');
@@ -43,6 +43,7 @@ describe('service configuration', () => {
     expect(problems).toMatch(/socle\.yaml:3:\d+: kafka\.brokers\.0: expected host:port/);
     expect(problems).toMatch(/socle\.yaml:\d+:\d+: elasticsearch\.url: expected an http\(s\) URL/);
     expect(problems).toMatch(/checkpoint\.intervalMs/);
+    expect(problems).toMatch(/retention\.schedule: not a cron expression/);
   });
 
   it('rejects unknown keys, so a typo is not silently ignored', () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { parseValidatedYaml } from '../config/validated-yaml.ts';
 
@@ -66,7 +67,7 @@ export const serviceConfigSchema = z.strictObject({
     .strictObject({
       days: z.number().int().min(1).default(30),
       /** node-cron expression (UTC). */
-      schedule: z.string().min(1).default('17 3 * * *'),
+      schedule: z.string().refine((s) => cron.validate(s), "not a cron expression (e.g. '17 3 * * *')").default('17 3 * * *'),
     })
     .default({ days: 30, schedule: '17 3 * * *' }),
   metrics: z.strictObject({ listen: listen.default('127.0.0.1:9464') }).default({ listen: '127.0.0.1:9464' }),
