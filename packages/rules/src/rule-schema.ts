@@ -1,3 +1,4 @@
+import { CORRELATION_KINDS } from '@socle/core';
 import { z } from 'zod';
 
 /**
@@ -85,18 +86,8 @@ const comparison = {
   neq: z.number().optional(),
 };
 
-export const CORRELATION_TYPES = [
-  'event_count',
-  'value_count',
-  'temporal',
-  'temporal_ordered',
-  'value_sum',
-  'value_avg',
-  'value_min',
-  'value_max',
-  'value_percentile',
-  'value_median',
-] as const;
+/** The Sigma correlation types, as the engine knows them. */
+export const CORRELATION_TYPES = CORRELATION_KINDS;
 
 export const correlationRuleSchema = z.looseObject({
   ...common,

@@ -18,7 +18,8 @@ import {
 
 export type CorrelationKind = CorrelationType | 'value_min' | 'value_max';
 
-const KINDS: readonly CorrelationKind[] = [
+/** Every correlation type the engine runs. */
+export const CORRELATION_KINDS: readonly CorrelationKind[] = [
   'event_count',
   'value_count',
   'temporal',
@@ -91,7 +92,7 @@ export function compileCorrelationRule(
   }
 
   const type = c.type as CorrelationKind;
-  if (!KINDS.includes(type)) fail(`correlation.type ${JSON.stringify(c.type)} is not one of ${KINDS.join(', ')}`);
+  if (!CORRELATION_KINDS.includes(type)) fail(`correlation.type ${JSON.stringify(c.type)} is not one of ${CORRELATION_KINDS.join(', ')}`);
   const temporal = type === 'temporal' || type === 'temporal_ordered';
 
   const refs = typeof c.rules === 'string' ? [c.rules] : c.rules;

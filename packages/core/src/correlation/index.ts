@@ -1,4 +1,4 @@
-export { compileCorrelationRule } from './compile.ts';
+export { compileCorrelationRule, CORRELATION_KINDS } from './compile.ts';
 export type { CompiledCorrelation, CorrelationKind, WindowMode } from './compile.ts';
 export { CorrelationEngine } from './engine.ts';
 export type {

@@ -15,6 +15,15 @@ export interface AlertLookup {
   host?: string;
   user?: string;
   text: string;
+  /** `source.ip` and `destination.ip` (own fields or correlation group), lower-cased. */
+  ips: string[];
+  /** ATT&CK technique and sub-technique ids, upper-cased. */
+  techniques: string[];
+  /** Every `organization.id` the alert carries, and how many: "all of them in a list" is a `terms_set` on the count. */
+  organizations: string[];
+  organizationCount: number;
+  /** Marked as shared upward (SHARED_UPWARD_FIELD). */
+  shared: boolean;
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -50,7 +59,15 @@ export function dayOfIndex(prefix: string, index: string): number | undefined {
 
 export function toDocument(alert: Alert): AlertDocument {
   const fields = alertFields(alert);
-  const lookup: AlertLookup = { level: fields.level, text: alertSearchText(alert, fields) };
+  const lookup: AlertLookup = {
+    level: fields.level,
+    text: alertSearchText(alert, fields),
+    ips: fields.ips.map((ip) => ip.toLowerCase()),
+    techniques: fields.techniques,
+    organizations: fields.organizations,
+    organizationCount: fields.organizations.length,
+    shared: fields.shared,
+  };
   if (fields.host) lookup.host = fields.host.toLowerCase();
   if (fields.user) lookup.user = fields.user.toLowerCase();
   return { ...alert, socle: { ...alert.socle, lookup } };
@@ -100,7 +117,19 @@ export function alertIndexTemplate(prefix: string): { name: string; body: Record
               properties: {
                 level: keyword,
                 eventId: keyword,
-                lookup: { properties: { level: keyword, host: keyword, user: keyword, text: { type: 'keyword', ignore_above: 8191 } } },
+                lookup: {
+                  properties: {
+                    level: keyword,
+                    host: keyword,
+                    user: keyword,
+                    text: { type: 'keyword', ignore_above: 8191 },
+                    ips: keyword,
+                    techniques: keyword,
+                    organizations: keyword,
+                    organizationCount: { type: 'integer' },
+                    shared: { type: 'boolean' },
+                  },
+                },
                 correlation: {
                   properties: {
                     type: keyword,

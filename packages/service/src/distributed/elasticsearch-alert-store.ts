@@ -2,14 +2,17 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Alert } from '@socle/core';
 import { decodeCursor, encodeCursor } from '../alerts/cursor.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseTime } from '../alerts/alert-index.ts';
-import type { AlertCount, AlertCountKey, AlertPage, AlertQuery, AlertStore } from '../ports.ts';
+import type { AlertCount, AlertCountKey, AlertPage, AlertQuery, AlertStore, AlertTimeBucket } from '../ports.ts';
 import { fromDocument, type AlertDocument } from './alert-documents.ts';
 
 /**
  * The AlertStore on Elasticsearch, over every `<prefix>-*` alert index: the same answers as the embedded store
- * (newest first, ties by id; host, user and free text case-insensitive) with `search_after` cursors.
+ * (newest first, ties by id; host, user and free text case-insensitive) with `search_after` cursors, including the
+ * scope filters (organisations, sharing flag, ids) the token-authenticated API relies on.
  */
 export class ElasticsearchAlertStore implements AlertStore {
+  readonly scopeFilters = true;
+
   constructor(
     private readonly client: Client,
     private readonly indexPrefix: string,
@@ -57,7 +60,7 @@ export class ElasticsearchAlertStore implements AlertStore {
   }
 
   async aggregate(by: AlertCountKey, query: AlertQuery = {}): Promise<AlertCount[]> {
-    const field = by === 'rule' ? 'rule.id' : 'socle.lookup.level';
+    const field = by === 'rule' ? 'rule.id' : by === 'severity' ? 'socle.lookup.level' : 'socle.lookup.organizations';
     const response = await this.client.search({
       index: this.pattern,
       ignore_unavailable: true,
@@ -71,6 +74,21 @@ export class ElasticsearchAlertStore implements AlertStore {
     return list
       .map((b) => ({ key: String(b.key), count: b.doc_count }))
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  }
+
+  async histogram(intervalMs: number, query: AlertQuery = {}): Promise<AlertTimeBucket[]> {
+    if (!Number.isInteger(intervalMs) || intervalMs < 1000) throw new RangeError(`interval: expected at least one second, got ${intervalMs} ms`);
+    const response = await this.client.search({
+      index: this.pattern,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      query: toEsQuery(query),
+      size: 0,
+      aggs: { buckets: { date_histogram: { field: '@timestamp', fixed_interval: `${intervalMs}ms`, min_doc_count: 1, order: { _key: 'asc' } } } },
+    });
+    const buckets = (response.aggregations?.buckets as estypes.AggregationsDateHistogramAggregate | undefined)?.buckets;
+    const list = Array.isArray(buckets) ? buckets : [];
+    return list.map((b) => ({ key: new Date(Number(b.key)).toISOString(), count: b.doc_count }));
   }
 }
 
@@ -87,8 +105,28 @@ export function toEsQuery(query: AlertQuery): estypes.QueryDslQueryContainer {
   if (query.user) filter.push({ term: { 'socle.lookup.user': query.user.toLowerCase() } });
   const needle = query.q?.trim().toLowerCase();
   if (needle) filter.push({ wildcard: { 'socle.lookup.text': { value: `*${escapeWildcard(needle)}*` } } });
-  return filter.length ? { bool: { filter } } : { match_all: {} };
+  const ip = query.ip?.trim().toLowerCase();
+  if (ip) filter.push({ term: { 'socle.lookup.ips': ip } });
+  if (query.technique?.length) filter.push({ terms: { 'socle.lookup.techniques': query.technique.map((t) => t.toUpperCase()) } });
+  if (query.organization !== undefined) {
+    if (query.organization.length === 0) return MATCH_NONE;
+    // Every organisation of the alert must be in the list: as many of its organisations match as it carries.
+    filter.push({
+      terms_set: { 'socle.lookup.organizations': { terms: [...new Set(query.organization)], minimum_should_match_field: 'socle.lookup.organizationCount' } },
+    });
+  }
+  if (query.organization !== undefined || query.withOrganization) filter.push({ range: { 'socle.lookup.organizationCount': { gte: 1 } } });
+  if (query.sharedOnly) filter.push({ term: { 'socle.lookup.shared': true } });
+  if (query.ids !== undefined) {
+    if (query.ids.length === 0) return MATCH_NONE;
+    filter.push({ ids: { values: query.ids } });
+  }
+  const mustNot: estypes.QueryDslQueryContainer[] = query.excludeIds?.length ? [{ ids: { values: query.excludeIds } }] : [];
+  if (!filter.length && !mustNot.length) return { match_all: {} };
+  return { bool: { filter, ...(mustNot.length ? { must_not: mustNot } : {}) } };
 }
+
+const MATCH_NONE: estypes.QueryDslQueryContainer = { match_none: {} };
 
 function escapeWildcard(text: string): string {
   return text.replace(/[\\*?]/g, (c) => `\\${c}`);
