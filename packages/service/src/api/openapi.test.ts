@@ -10,6 +10,12 @@ describe('OpenAPI document', () => {
     expect(result.valid).toBe(true);
   });
 
+  it('documents POST /admin/reload with its applied and refused answers', () => {
+    const reload = OPENAPI_DOCUMENT.paths['/admin/reload'].post;
+    expect(Object.keys(reload.responses).sort()).toEqual(['200', '401', '403', '405', '422']);
+    expect(reload.responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/ReloadResult');
+  });
+
   it('documents every search parameter the server accepts', () => {
     const documented = OPENAPI_DOCUMENT.paths['/alerts'].get.parameters.map((p) => p.name);
     expect([...documented].sort()).toEqual([...SEARCH_PARAMS].sort());

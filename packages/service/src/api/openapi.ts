@@ -108,6 +108,23 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/admin/reload': {
+      post: {
+        summary: 'Reload the rule set now (validated first; the running set stays when the new one is refused)',
+        description:
+          'Reads and compiles the configured rules and pipelines, refuses the set when nothing loads or when it rejects a rule the ' +
+          'running set did not, and otherwise swaps it in between two batches, keeping the correlation and suppression state of ' +
+          'unchanged rules. With a token store only an admin token may call it; without one, only callers on this machine.',
+        requestBody: { required: false, description: 'No body is read.', content: {} },
+        responses: {
+          '200': { description: 'Applied.', content: json({ $ref: '#/components/schemas/ReloadResult' }) },
+          '401': common['401'],
+          '403': errorResponse('Not an admin token, or (without a token store) a caller on another machine.'),
+          '405': errorResponse('Another method than POST.'),
+          '422': { description: 'Refused: the running rule set stays; `rejections` lists the rules at fault (`new: true`).', content: json({ $ref: '#/components/schemas/ReloadResult' }) },
+        },
+      },
+    },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' }, '401': common['401'] } } },
     '/healthz': { get: { summary: 'Liveness and counts', responses: { '200': { description: 'ok' }, '401': common['401'] } } },
   },
@@ -162,6 +179,29 @@ export const OPENAPI_DOCUMENT = {
           notes: { type: 'array', items: { type: 'object' } },
           updatedAt: { type: 'string' },
           updatedBy: { type: 'object' },
+        },
+      },
+      ReloadResult: {
+        type: 'object',
+        required: ['status', 'trigger', 'loaded', 'rejections'],
+        properties: {
+          status: { type: 'string', enum: ['applied', 'refused'] },
+          trigger: { type: 'string', description: 'What asked for the reload: admin, watch, signal.' },
+          reason: { type: 'string', description: 'Why the set was refused, naming the files at fault.' },
+          loaded: { type: 'integer', description: 'Rules of the set running after the call.' },
+          rejections: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['reason', 'new'],
+              properties: { file: { type: 'string' }, id: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' }, new: { type: 'boolean', description: 'True when it blocked the reload.' } },
+            },
+          },
+          state: {
+            type: 'object',
+            description: 'Rule ids whose state was kept, reset, or that were added or removed (applied reloads).',
+            properties: Object.fromEntries(['kept', 'reset', 'added', 'removed'].map((k) => [k, { type: 'array', items: { type: 'string' } }])),
+          },
         },
       },
       TriageEntry: {

@@ -1,8 +1,10 @@
 import { Client } from '@elastic/elasticsearch';
-import { createEngine, type Alert, type Engine } from '@socle/core';
-import { readPipelineSources, readYamlSources } from '@socle/rules';
+import { createEngine, type Alert, type Engine, type EngineOptions } from '@socle/core';
 import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
 import { DetectionLoop, type DetectionEngine, type DetectionLoopStats } from '../detection-loop.ts';
+import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
+import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
+import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
 import { alertFields } from '../alerts/alert-fields.ts';
 import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.ts';
@@ -24,6 +26,8 @@ export interface WorkerOptions {
   retention?: boolean;
   /** Told about alerts once durable in Kafka and Elasticsearch. */
   onAlerts?: (alerts: Alert[]) => void;
+  /** Watch the rule files and reload on change when `config.reload.watch` (tests may turn it off). Default true. */
+  watchRules?: boolean;
 }
 
 /**
@@ -46,6 +50,8 @@ export class CorrelationWorker {
   private stopRetention?: () => void;
   private esHealthy = true;
   private stopped?: Promise<void>;
+  private reloader?: RuleSetReloader;
+  private watch?: RuleSourceWatch;
 
   constructor(private readonly options: WorkerOptions) {
     const { kafka, elasticsearch } = options.config;
@@ -75,13 +81,16 @@ export class CorrelationWorker {
 
   async start(): Promise<void> {
     const { config, logger } = this.options;
-    const rules = await readYamlSources(config.rules);
-    const pipelines = await readPipelineSources(config.pipelines);
-    const makeEngine = (): Engine => createEngine({ rules, pipelines, timestampField: config.engine.timestampField, includeEvent: config.engine.includeEvent });
-    const probe = makeEngine();
+    const sources: RuleSetSources = { rules: config.rules, pipelines: config.pipelines };
+    const build = (set: Pick<EngineOptions, 'rules' | 'pipelines' | 'placeholders'>): Engine =>
+      createEngine({ ...set, timestampField: config.engine.timestampField, includeEvent: config.engine.includeEvent });
+    const set = await readRuleSet(sources);
+    const engines = new PartitionEngines(() => build(set));
+    const probe = engines.current;
     for (const r of probe.rejected) logger.warn('rule rejected', { file: r.file, rule: r.id, title: r.title, reason: r.reason });
     if (probe.loaded.length === 0) throw new Error('no rule loaded; check rules and pipelines in the configuration');
     logger.info('rules loaded', { loaded: probe.loaded.length, rejected: probe.rejected.length });
+    this.reloader = new RuleSetReloader({ sources, target: engines, build, log: (line) => logger.info('rules reload', JSON.parse(line) as Record<string, unknown>) });
 
     const m = this.metrics;
     this.admin = this.kafka.admin();
@@ -112,7 +121,6 @@ export class CorrelationWorker {
     });
     await this.retryUntilStopped('install the alert index template', () => esSink.installTemplate());
 
-    const engines = new PartitionEngines(makeEngine);
     const source = new KafkaEventSource({
       kafka: this.kafka,
       admin: this.admin,
@@ -187,7 +195,30 @@ export class CorrelationWorker {
       });
     }
     await source.start();
+    if (config.reload.watch && this.options.watchRules !== false) await this.watchRuleSources(sources);
     logger.info('worker started', { group: config.kafka.group, topics: config.kafka.topics.events });
+  }
+
+  /**
+   * Reloads the rule set on every assigned partition (the running set stays if the new one is broken); a swap
+   * lands between two batches, and the next checkpoint holds the carried state.
+   */
+  reloadRules(trigger = 'admin'): Promise<ReloadResult> {
+    if (!this.reloader) return Promise.reject(new Error('the worker is not started'));
+    return this.reloader.reload(trigger);
+  }
+
+  /** Rule folders and files, plus pipelines given as paths (shipped pipelines do not change). */
+  private async watchRuleSources(sources: RuleSetSources): Promise<void> {
+    const { config, logger } = this.options;
+    this.watch = new RuleSourceWatch({
+      paths: [...sources.rules, ...sources.pipelines.filter((p) => /[\\/]/.test(p))],
+      debounceMs: config.reload.debounceMs,
+      pollIntervalMs: config.reload.pollIntervalMs,
+      onChange: () => void this.reloadRules('watch').catch((err: unknown) => logger.error('rules reload failed', { error: String(err) })),
+      onError: (message) => logger.warn('rules watch', { message }),
+    });
+    await this.watch.start();
   }
 
   /**
@@ -224,6 +255,8 @@ export class CorrelationWorker {
     const { logger } = this.options;
     logger.info('stopping: finishing the batch in flight');
     this.controller.abort();
+    this.watch?.close();
+    await this.reloader?.idle();
     this.stopRetention?.();
     this.source?.stopConsuming();
     await this.running?.catch(() => undefined);

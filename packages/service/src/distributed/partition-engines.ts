@@ -1,23 +1,62 @@
-import type { Alert, Engine, SocleEvent } from '@socle/core';
+import type { Alert, Engine, SocleEvent, StateCarryOver } from '@socle/core';
 import type { DetectionEngine } from '../detection-loop.ts';
+import type { ReloadTarget } from '../reload/rule-set-reloader.ts';
 import { parsePartitionRef, partitionKey } from './partition-ref.ts';
 
 /**
  * One engine per Kafka partition behind the detection loop's single-engine interface: each event goes to the
  * engine of the partition its ref names. The collector routes events by correlation key, so a key's state
  * lives in exactly one engine, which can be checkpointed and moved with its partition.
+ *
+ * It is also the hot reload's target: `replace` swaps every partition's engine for one of the new rule set that
+ * carries the state of the unchanged rules, and partitions opened later get engines of the new set.
  */
-export class PartitionEngines implements DetectionEngine {
-  private readonly engines = new Map<string, Engine>();
+export class PartitionEngines implements DetectionEngine, ReloadTarget {
+  private engines = new Map<string, Engine>();
+  /** An engine of the running rule set that never sees an event: what a reload is judged against. */
+  private probe: Engine;
 
-  constructor(private readonly create: () => Engine) {}
+  constructor(private create: () => Engine) {
+    this.probe = create();
+  }
 
-  /** A fresh engine for the partition, restored from `snapshot` when there is one; replaces any previous engine. */
+  get current(): Engine {
+    return this.probe;
+  }
+
+  /**
+   * A fresh engine for the partition, continuing `snapshot` when there is one (state of the rules unchanged since
+   * the checkpoint was written; changed rules start empty); replaces any previous engine.
+   */
   open(topic: string, partition: number, snapshot?: Uint8Array): Engine {
     const engine = this.create();
-    if (snapshot) engine.restore(snapshot);
+    if (snapshot) {
+      const carried = engine.carryStateFrom(snapshot);
+      // A snapshot written before rule fingerprints existed carries nothing: it needs the same rules.
+      if (carried.kept.length === 0 && carried.reset.length === 0 && carried.removed.length === 0) engine.restore(snapshot);
+    }
     this.engines.set(partitionKey(topic, partition), engine);
     return engine;
+  }
+
+  /**
+   * Puts the new rule set in place on every open partition (a new engine each, carrying the state of unchanged
+   * rules) and for the partitions opened later. Synchronous: the detection loop never sees half a swap. Nothing
+   * changes when one engine cannot take over its partition's state (the error goes to the caller).
+   */
+  replace(next: Engine, build: () => Engine): StateCarryOver {
+    const swapped = new Map<string, Engine>();
+    for (const [key, old] of this.engines) {
+      const engine = build();
+      engine.carryStateFrom(old);
+      swapped.set(key, engine);
+    }
+    // Which rules are kept, reset, added and removed depends on the rule sets only: ask the probes.
+    const summary = next.carryStateFrom(this.probe);
+    this.engines = swapped;
+    this.probe = next;
+    this.create = build;
+    return summary;
   }
 
   get(topic: string, partition: number): Engine | undefined {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isLoopback } from '../api/alert-api.ts';
 import { parseValidatedYaml } from '../config/validated-yaml.ts';
 
 const listen = z
@@ -71,9 +72,40 @@ export const serviceConfigSchema = z.strictObject({
     })
     .default({ days: 30, schedule: '17 3 * * *' }),
   metrics: z.strictObject({ listen: listen.default('127.0.0.1:9464') }).default({ listen: '127.0.0.1:9464' }),
-  /** The analysts' alert query API over Elasticsearch; off when absent. */
-  api: z.strictObject({ listen }).optional(),
+  /**
+   * The analysts' alert API over Elasticsearch; off when absent. With `tokens` (a token store file written by
+   * `socle tokens create`) every request needs a token and is scoped by it, and `audit` is required; without
+   * `tokens` it is the unauthenticated laptop mode and only listens on a loopback address.
+   */
+  api: z
+    .strictObject({
+      listen,
+      tokens: z.string().min(1).optional(),
+      /** Access audit trail (NDJSON, mode 0600): every auditor request, every write, every refusal. */
+      audit: z.string().min(1).optional(),
+      /** Folder of the embedded triage store (`triage.ndjson`); without it triage writes answer 501. */
+      triage: z.string().min(1).optional(),
+    })
+    .superRefine((api, ctx) => {
+      if (api.tokens && !api.audit) ctx.addIssue({ code: 'custom', path: ['audit'], message: 'a token store needs an access audit log file (auditor reads must be recorded)' });
+      if (!api.tokens && !isLoopbackListen(api.listen)) {
+        ctx.addIssue({ code: 'custom', path: ['listen'], message: `without a token store (api.tokens) the alert API only listens on a loopback address, not ${api.listen}` });
+      }
+    })
+    .optional(),
+  /** Rules hot reload: a change under `rules` (or a pipeline file) reloads after `debounceMs` of quiet; `POST /admin/reload` either way. */
+  reload: z
+    .strictObject({
+      watch: z.boolean().default(true),
+      debounceMs: z.number().int().min(0).default(500),
+      pollIntervalMs: z.number().int().min(50).default(1000),
+    })
+    .default({ watch: true, debounceMs: 500, pollIntervalMs: 1000 }),
 });
+
+function isLoopbackListen(text: string): boolean {
+  return isLoopback(text.slice(0, text.lastIndexOf(':')));
+}
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 
@@ -94,6 +126,8 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; list?: boolean; num
   SOCLE_RETENTION_DAYS: { path: ['retention', 'days'], number: true },
   SOCLE_METRICS_LISTEN: { path: ['metrics', 'listen'] },
   SOCLE_API_LISTEN: { path: ['api', 'listen'] },
+  SOCLE_API_TOKENS: { path: ['api', 'tokens'] },
+  SOCLE_API_AUDIT: { path: ['api', 'audit'] },
 };
 
 const SECRET_KEYS = new Set(['password', 'apiKey']);
@@ -144,6 +178,16 @@ export function parseServiceConfig(text: string, file: string, env: Record<strin
       ...config,
       rules: config.rules.map((r) => resolve(base, r)),
       pipelines: config.pipelines.map((p) => (isPath(p) ? resolve(base, p) : p)),
+      ...(config.api
+        ? {
+            api: {
+              ...config.api,
+              ...(config.api.tokens ? { tokens: resolve(base, config.api.tokens) } : {}),
+              ...(config.api.audit ? { audit: resolve(base, config.api.audit) } : {}),
+              ...(config.api.triage ? { triage: resolve(base, config.api.triage) } : {}),
+            },
+          }
+        : {}),
     },
     overrides,
   };

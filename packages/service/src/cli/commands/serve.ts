@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { startAlertApi, type RunningAlertApi } from '../../api/alert-api.ts';
 import { CorrelationWorker } from '../../distributed/correlation-worker.ts';
 import { ElasticsearchAlertStore } from '../../distributed/elasticsearch-alert-store.ts';
 import { createJsonLogger } from '../../distributed/json-logger.ts';
+import { startServeApi, type RunningServeApi } from '../../distributed/serve-api.ts';
 import { loadServiceConfig, maskSecrets } from '../../distributed/service-config.ts';
 
 export interface ServeOptions {
@@ -15,7 +15,8 @@ export function registerServe(program: Command): void {
     .description(
       'Run the distributed correlation worker: Kafka event topics -> one engine per partition -> alerts topic and ' +
         'Elasticsearch, with engine checkpoints in a compacted topic; /metrics, /healthz, /readyz. JSON logs on ' +
-        'stderr. SIGTERM/SIGINT: stop consuming, finish the batch in flight, checkpoint, commit, exit.',
+        'stderr. Rules reload on change, on POST /admin/reload (admin token) and on SIGHUP. ' +
+        'SIGTERM/SIGINT: stop consuming, finish the batch in flight, checkpoint, commit, exit.',
     )
     .requiredOption('-c, --config <file>', 'service YAML configuration (see packages/service/README.md, "Distributed mode")')
     .action(async (opts: ServeOptions) => {
@@ -27,7 +28,8 @@ export function registerServe(program: Command): void {
 export async function serve(opts: ServeOptions): Promise<number> {
   const logger = createJsonLogger();
   let worker: CorrelationWorker | undefined;
-  let api: RunningAlertApi | undefined;
+  let api: RunningServeApi | undefined;
+  let reloadOnHangup: (() => void) | undefined;
   try {
     const { config, overrides } = await loadServiceConfig(opts.config);
     logger.info('configuration loaded', { file: opts.config, overrides, config: maskSecrets(config) });
@@ -37,19 +39,27 @@ export async function serve(opts: ServeOptions): Promise<number> {
       process.once('SIGINT', () => resolve('SIGINT'));
     });
     await worker.start();
+    const running = worker;
     if (config.api) {
-      const i = config.api.listen.lastIndexOf(':');
-      api = await startAlertApi({ store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix) }, config.api.listen.slice(0, i), Number(config.api.listen.slice(i + 1)));
-      logger.info('alert API listening', { url: api.url });
+      api = await startServeApi({
+        api: config.api,
+        store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix),
+        reload: () => running.reloadRules('admin'),
+        logger,
+      });
     }
+    reloadOnHangup = () => void running.reloadRules('signal').catch(() => undefined);
+    process.on('SIGHUP', reloadOnHangup);
     const signal = await stop;
     logger.info('signal received', { signal });
   } catch (err) {
     logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
+    if (reloadOnHangup) process.off('SIGHUP', reloadOnHangup);
     await api?.close();
     await worker?.stop().catch(() => undefined);
     return 2;
   }
+  process.off('SIGHUP', reloadOnHangup);
   await api?.close();
   await worker.stop();
   return 0;
