@@ -120,7 +120,8 @@ class SocleEngine implements Engine {
   private readonly referenced: Set<string>;
   /** Per detection rule id, how a correlation group-by name reads its events (after pipelines). */
   private readonly groupFields = new Map<string, Map<string, FieldGetter[]>>();
-  private readonly logsourceOf = new Map<string, SigmaDetectionRule>();
+  /** Loaded detection rules by id (for correlation group-by fields through pipelines). */
+  private readonly detectionRules = new Map<string, SigmaDetectionRule>();
   private readonly pipelines: Pipeline[];
   /** Rule id -> fingerprint of its loaded definition (see rule-fingerprint.ts). */
   private readonly fingerprints = new Map<string, string>();
@@ -161,7 +162,7 @@ class SocleEngine implements Engine {
         compiled.push({ compiled: c, literals: necessaryLiterals(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
         this.loaded.push(info(rule, 'detection'));
-        this.logsourceOf.set(ruleId(rule), rule);
+        this.detectionRules.set(ruleId(rule), rule);
       } catch (err) {
         this.reject(rule, err);
       }
@@ -184,7 +185,7 @@ class SocleEngine implements Engine {
   private compileCorrelations(rules: SigmaCorrelationRule[], suppressions: Map<string, SuppressionConfig>): CompiledCorrelation[] {
     const known = new Map<string, { id: string }>();
     for (const r of this.loaded) known.set(r.id, { id: r.id });
-    for (const r of this.logsourceOf.values()) if (r.name) known.set(r.name, { id: ruleId(r) });
+    for (const r of this.detectionRules.values()) if (r.name) known.set(r.name, { id: ruleId(r) });
     const out: CompiledCorrelation[] = [];
     let pending = rules;
     for (let progress = true; pending.length && progress; ) {
@@ -227,7 +228,7 @@ class SocleEngine implements Engine {
     if (!byName) this.groupFields.set(ruleKey, (byName = new Map()));
     let getters = byName.get(name);
     if (!getters) {
-      const rule = this.logsourceOf.get(ruleKey);
+      const rule = this.detectionRules.get(ruleKey);
       const names = rule && this.pipelines.length ? mapFieldName(name, rule.logsource, this.pipelines, rule) : [name];
       getters = (names.length ? names : [name]).map(compileFieldGetter);
       byName.set(name, getters);

@@ -27,14 +27,30 @@ const NONE: string[] = [];
 export class EventContext {
   event: SocleEvent = {};
   private epoch = 0;
-  private readonly stamps: number[] = [];
-  private readonly raws: unknown[] = [];
-  private readonly strs: string[][] = [];
-  private readonly lowers: (string[] | undefined)[] = [];
+  // Dense arrays sized to the field table: sparse writes would turn them into slow dictionaries.
+  private stamps = new Int32Array(0);
+  private raws: unknown[] = [];
+  private strs: string[][] = [];
+  private lowers: (string[] | undefined)[] = [];
   private keywordEpoch = -1;
   private keywordValues: string[] = NONE;
 
-  constructor(private readonly fields: FieldTable) {}
+  constructor(private readonly fields: FieldTable) {
+    this.grow();
+  }
+
+  /** Makes room for every slot of the field table (it may have grown since the last event). */
+  private grow(): void {
+    const n = this.fields.names.length;
+    const stamps = new Int32Array(n);
+    stamps.set(this.stamps);
+    this.stamps = stamps;
+    for (let i = this.raws.length; i < n; i++) {
+      this.raws.push(undefined);
+      this.strs.push(NONE);
+      this.lowers.push(undefined);
+    }
+  }
 
   reset(event: SocleEvent): this {
     this.event = event;
@@ -43,6 +59,7 @@ export class EventContext {
   }
 
   private load(slot: number): void {
+    if (slot >= this.stamps.length) this.grow();
     const raw = this.fields.getters[slot](this.event);
     this.stamps[slot] = this.epoch;
     this.raws[slot] = raw;

@@ -59,4 +59,38 @@ describe('service configuration', () => {
     expect(masked).toContain('"username":"svc"');
     expect(masked).toContain('elastic:***@es');
   });
+
+  it('resolves the API token store, audit log, triage folder and sharing paths against the file folder', () => {
+    const text = `${MINIMAL}api: {listen: '0.0.0.0:8080', tokens: tokens.json, audit: audit/access.ndjson, triage: triage}
+sharing:
+  policies: [policies/acme.yml]
+  outbox: outbox
+  endpoint: {taxii: 'https://cti.example.gov/national/', collection: acme}
+  signingKey: {file: keys/soc.pem, keyId: soc-1}
+  reports: {outDir: reports, incidents: incidents.yml}
+`;
+    const { config } = parseServiceConfig(text, 'socle.yaml', {}, '/etc/socle');
+    expect(config.api).toEqual({ listen: '0.0.0.0:8080', tokens: '/etc/socle/tokens.json', audit: '/etc/socle/audit/access.ndjson', triage: '/etc/socle/triage' });
+    expect(config.sharing).toMatchObject({
+      policies: ['/etc/socle/policies/acme.yml'],
+      outbox: '/etc/socle/outbox',
+      signingKey: { file: '/etc/socle/keys/soc.pem', keyId: 'soc-1' },
+      endpoint: { tokenEnv: 'SOCLE_UPSTREAM_TOKEN' },
+      intervalMs: 60_000,
+      reports: { outDir: '/etc/socle/reports', incidents: '/etc/socle/incidents.yml', statisticsCron: '5 0 * * *' },
+    });
+  });
+
+  it('names the key path of a broken sharing section', () => {
+    const text = `${MINIMAL}sharing:\n  policies: []\n  outbox: o\n  endpoint: {taxii: 'https://x.example/'}\n  signingKey: {file: k.pem}\n`;
+    let problems = '';
+    try {
+      parseServiceConfig(text, 'socle.yaml', {}, '/');
+    } catch (err) {
+      problems = (err as YamlConfigError).problems.join('\n');
+    }
+    expect(problems).toMatch(/socle\.yaml:\d+:\d+: sharing\.policies: list at least one sharing policy file/);
+    expect(problems).toMatch(/sharing\.endpoint\.collection: a TAXII endpoint needs the collection id/);
+    expect(problems).toMatch(/sharing\.signingKey\.keyId/);
+  });
 });

@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { isLoopback } from '../api/alert-api.ts';
 import { parseValidatedYaml } from '../config/validated-yaml.ts';
+import { resolveSharingPaths, sharingConfigSchema } from '../sharing/sharing-config.ts';
 
 const listen = z
   .string()
@@ -101,6 +102,8 @@ export const serviceConfigSchema = z.strictObject({
       pollIntervalMs: z.number().int().min(50).default(1000),
     })
     .default({ watch: true, debounceMs: 500, pollIntervalMs: 1000 }),
+  /** Sharing upward (policies, outbox, endpoint, reports); off when absent. Every worker runs it (bundle ids are deterministic). */
+  sharing: sharingConfigSchema.optional(),
 });
 
 function isLoopbackListen(text: string): boolean {
@@ -188,6 +191,7 @@ export function parseServiceConfig(text: string, file: string, env: Record<strin
             },
           }
         : {}),
+      ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
     },
     overrides,
   };

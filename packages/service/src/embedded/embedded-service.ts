@@ -12,6 +12,7 @@ import { ReloadableEngine } from '../reload/reloadable-engine.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
 import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
+import { UpwardSharing } from '../sharing/upward-sharing.ts';
 import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
@@ -32,6 +33,7 @@ export interface EmbeddedServiceDependencies {
 export class EmbeddedService {
   private holder!: ReloadableEngine;
   private reloader!: RuleSetReloader;
+  private sharing?: UpwardSharing;
   private watch: RuleSourceWatch | undefined;
   private journal!: AlertJournal;
   private bus!: InProcessBus;
@@ -102,6 +104,15 @@ export class EmbeddedService {
     // laptop mode (no token store): the admin endpoint answers callers on this machine only
     mountAdminReload(this.api.server, { reload: () => this.reloadRules('admin'), log: this.log });
     if (c.reload.watch) await this.watchRuleSources(sources);
+    if (c.sharing) {
+      this.sharing = await UpwardSharing.open({
+        config: c.sharing,
+        store: new JournalAlertStore(this.journal),
+        sink: this.journal,
+        log: (message, fields) => this.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+      });
+      this.sharing.start();
+    }
     const metrics = new CollectorMetrics();
     this.inputs = c.inputs.map((input, i) => {
       const name = input.name ?? `${input.type}-${i + 1}`;
@@ -197,6 +208,7 @@ export class EmbeddedService {
     await this.running?.catch(() => undefined);
     await Promise.all(this.inputs.map((i) => i.finish?.()));
     if (this.holder) await this.saveEngineState();
+    await this.sharing?.stop();
     await this.api?.close();
     await this.journal?.close();
   }

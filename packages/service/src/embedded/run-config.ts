@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isFormatName } from '@socle/collector';
 import { z } from 'zod';
+import { resolveSharingPaths, sharingConfigSchema } from '../sharing/sharing-config.ts';
 import { parseValidatedYaml } from '../config/validated-yaml.ts';
 
 const listen = z
@@ -84,6 +85,8 @@ export const runConfigSchema = z.strictObject({
       pollIntervalMs: z.number().int().min(50).default(1000),
     })
     .default({ watch: true, debounceMs: 500, pollIntervalMs: 1000 }),
+  /** Sharing upward (policies, outbox, endpoint, reports); off when absent. */
+  sharing: sharingConfigSchema.optional(),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
@@ -110,6 +113,7 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
     pipelines,
     placeholders: config.placeholders === undefined ? undefined : resolve(base, config.placeholders),
     inputs: config.inputs.map((i) => (i.type === 'file' ? { ...i, paths: i.paths.map((p) => resolve(base, p)) } : i)),
+    ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
   };
 }
 

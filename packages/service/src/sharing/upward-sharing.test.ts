@@ -28,7 +28,7 @@ async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<boolea
   return true;
 }
 
-const POLICY = `organization: org-a
+const POLICY = `organization: acme
 sharedBy: SOC Hanoi
 minimumSeverity: high
 tlp: GREEN
@@ -41,12 +41,12 @@ describe('sharing upward in a running service', () => {
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const { signing, publicKeyPem } = generateSigningKey('soc-hanoi');
     await writeFile(join(dir, 'soc.pem'), signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    await writeFile(join(dir, 'org-a.yml'), POLICY);
+    await writeFile(join(dir, 'acme.yml'), POLICY);
 
     const taxii = new TaxiiServer({
       title: 'National',
       apiRoot: 'national',
-      collections: [{ id: 'org-a', title: 'Org A', organizations: ['org-a'] }],
+      collections: [{ id: 'acme', title: 'ACME', organizations: ['acme'] }],
       authenticate: authenticateTestToken,
       trustedKeys: { 'soc-hanoi': publicKeyPem },
     });
@@ -57,16 +57,16 @@ describe('sharing upward in a running service', () => {
     cleanup.push(() => journal.close());
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     await journal.write([
-      makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'org-a', level: 'high', sourceIp: '203.0.113.66', event: { message: 'raw' } }),
-      makeScopedAlert({ id: 'too-low', time: hourAgo, org: 'org-a', level: 'low', sourceIp: '203.0.113.67' }),
-      makeScopedAlert({ id: 'other-org', time: hourAgo, org: 'org-b', level: 'critical', sourceIp: '203.0.113.68' }),
+      makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'acme', level: 'high', sourceIp: '203.0.113.66', event: { message: 'raw' } }),
+      makeScopedAlert({ id: 'too-low', time: hourAgo, org: 'acme', level: 'low', sourceIp: '203.0.113.67' }),
+      makeScopedAlert({ id: 'other-org', time: hourAgo, org: 'globex', level: 'critical', sourceIp: '203.0.113.68' }),
     ]);
     const store = new JournalAlertStore(journal);
 
     const config = sharingConfigSchema.parse({
-      policies: [join(dir, 'org-a.yml')],
+      policies: [join(dir, 'acme.yml')],
       outbox: join(dir, 'outbox'),
-      endpoint: { taxii: `${taxiiUrl}/national/`, collection: 'org-a' },
+      endpoint: { taxii: `${taxiiUrl}/national/`, collection: 'acme' },
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const logs: string[] = [];
@@ -75,7 +75,7 @@ describe('sharing upward in a running service', () => {
 
     const tokens = new MemoryTokenStore();
     const national = tokens.create({ layer: 4, organizations: [], role: 'national', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
-    const soc = tokens.create({ layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
+    const soc = tokens.create({ layer: 2, organizations: ['acme', 'globex'], role: 'analyst', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
     const api = await startAlertApi({ store, tokens, audit: new MemoryAccessAuditLog(), log: () => {} }, '127.0.0.1', 0);
     cleanup.push(() => api.close());
     const visible = async (token: string) => {
@@ -99,7 +99,7 @@ describe('sharing upward in a running service', () => {
 
     // A later pass shares nothing again, and an update of the shared alert by the detection loop is marked again.
     expect(await sharing.shareDue()).toEqual({ shared: [], queued: 0 });
-    await journal.write([makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'org-a', level: 'high', sourceIp: '203.0.113.66' })]);
+    await journal.write([makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'acme', level: 'high', sourceIp: '203.0.113.66' })]);
     expect(await visible(national)).toEqual([]);
     expect(await sharing.shareDue()).toEqual({ shared: ['share-me'], queued: 0 });
     expect((await visible(national)).map((a) => a.event.id)).toEqual(['share-me']);

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { CorrelationWorker } from '../../distributed/correlation-worker.ts';
+import { ElasticsearchAlertSink } from '../../distributed/elasticsearch-alert-sink.ts';
 import { ElasticsearchAlertStore } from '../../distributed/elasticsearch-alert-store.ts';
 import { createJsonLogger } from '../../distributed/json-logger.ts';
 import { startServeApi, type RunningServeApi } from '../../distributed/serve-api.ts';
 import { loadServiceConfig, maskSecrets } from '../../distributed/service-config.ts';
+import { UpwardSharing } from '../../sharing/upward-sharing.ts';
 
 export interface ServeOptions {
   config: string;
@@ -30,6 +32,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
   let worker: CorrelationWorker | undefined;
   let api: RunningServeApi | undefined;
   let reloadOnHangup: (() => void) | undefined;
+  let sharing: UpwardSharing | undefined;
   try {
     const { config, overrides } = await loadServiceConfig(opts.config);
     logger.info('configuration loaded', { file: opts.config, overrides, config: maskSecrets(config) });
@@ -48,6 +51,17 @@ export async function serve(opts: ServeOptions): Promise<number> {
         logger,
       });
     }
+    if (config.sharing) {
+      const store = new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix);
+      const sink = new ElasticsearchAlertSink({
+        client: worker.elasticsearch,
+        indexPrefix: config.elasticsearch.indexPrefix,
+        organization: config.organization,
+        attempts: config.elasticsearch.bulkAttempts,
+      });
+      sharing = await UpwardSharing.open({ config: config.sharing, store, sink, log: (message, fields) => logger.info(message, fields) });
+      sharing.start();
+    }
     reloadOnHangup = () => void running.reloadRules('signal').catch(() => undefined);
     process.on('SIGHUP', reloadOnHangup);
     const signal = await stop;
@@ -55,11 +69,13 @@ export async function serve(opts: ServeOptions): Promise<number> {
   } catch (err) {
     logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
     if (reloadOnHangup) process.off('SIGHUP', reloadOnHangup);
+    await sharing?.stop().catch(() => undefined);
     await api?.close();
     await worker?.stop().catch(() => undefined);
     return 2;
   }
   process.off('SIGHUP', reloadOnHangup);
+  await sharing?.stop();
   await api?.close();
   await worker.stop();
   return 0;
