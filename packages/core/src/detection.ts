@@ -68,6 +68,10 @@ export class RuleIndex {
   private readonly scannerPaths: PathNode = { children: new Map() };
   /** Scanner over every value of the event, for keyword searches. */
   private readonly keywordScanner: SlotScanner | undefined;
+  /** Rules with keyword literals: the (costly) scan of every value of the event runs only when one may apply. */
+  private readonly keywordEntries: Entry[];
+  /** Per rule position: the epoch of the last event it was evaluated on (a rule is reached by several paths). */
+  private readonly evaluatedEpoch: Int32Array;
   /** Global literal id -> positions of the rules that need it. */
   private readonly literalRules: Int32Array[];
   private readonly hitEpoch: Int32Array;
@@ -102,6 +106,8 @@ export class RuleIndex {
     this.hitEpoch = new Int32Array(nextId);
     this.passEpoch = new Int32Array(this.entries.length);
     this.seenEpoch = new Int32Array(this.entries.length);
+    this.evaluatedEpoch = new Int32Array(this.entries.length);
+    this.keywordEntries = this.entries.filter((e) => rules[e.position].literals?.some((l) => l.slot === KEYWORDS));
     this.scannedEpoch = new Int32Array(fields.names.length);
     for (const [slot, texts] of textsBySlot) {
       const list = [...texts.entries()];
@@ -146,7 +152,6 @@ export class RuleIndex {
     const epoch = ++this.epoch;
     this.passed.length = 0;
     this.scanEvent(event, this.scannerPaths);
-    if (this.keywordScanner) for (const v of ctx.keywordStrings()) this.keywordScanner.automaton.scan(v, this.keywordScanner.hit);
     const out: Entry[] = [];
     for (const e of this.unanchored) this.evaluate(e, out);
     for (const slot of this.anchorSlots) {
@@ -164,6 +169,16 @@ export class RuleIndex {
       }
     }
     for (const e of this.passed) if (!e.anchor || this.anchorHolds(e.anchor)) this.evaluate(e, out);
+    let keywordsScanned = false;
+    for (const e of this.keywordEntries) {
+      if (this.evaluatedEpoch[e.position] === epoch || (e.anchor && !this.anchorHolds(e.anchor))) continue;
+      if (!keywordsScanned) {
+        keywordsScanned = true;
+        const k = this.keywordScanner!;
+        for (const v of ctx.keywordStrings()) k.automaton.scan(v, k.hit);
+      }
+      if (this.passEpoch[e.position] === epoch) this.evaluate(e, out);
+    }
     if (out.length > 1) out.sort((a, b) => a.position - b.position);
     return out.map((e) => e.compiled);
   }
@@ -175,6 +190,8 @@ export class RuleIndex {
   }
 
   private evaluate(e: Entry, out: Entry[]): void {
+    if (this.evaluatedEpoch[e.position] === this.epoch) return;
+    this.evaluatedEpoch[e.position] = this.epoch;
     this.evaluations++;
     if (e.compiled.match(this.ctx)) out.push(e);
   }
