@@ -33,9 +33,10 @@ function rate(fn: () => void): number {
   return best;
 }
 
-const parseRate = rate(() => {
+const bareParse = () => {
   for (const l of lines) JSON.parse(l);
-});
+};
+let parseRate = rate(bareParse);
 
 const ruleDirs = readdirSync(sigmaRoot).filter((d) => d.startsWith('rules')).map((d) => join(sigmaRoot, d));
 const allRules = await readYamlSources(ruleDirs);
@@ -43,7 +44,7 @@ const pipelines = await readPipelineSources(['windows-ecs']);
 const windowsRules = allRules.filter((r) => r.file.includes('/windows/'));
 const pick = (n: number) => windowsRules.filter((r) => r.file.includes('process_creation')).slice(0, n);
 
-const rows: string[] = [];
+const results: { name: string; loaded: number; rate: number; anchored: number; unanchored: number; alerts: number }[] = [];
 const cases: [string, typeof allRules][] = [
   ['1 rule', pick(1)],
   ['100 rules', pick(100)],
@@ -56,13 +57,15 @@ for (const [name, rules] of cases) {
     for (const l of lines) alerts += engine.process(JSON.parse(l)).length;
   });
   const s = engine.stats().rules;
-  rows.push(
-    `| ${name} | ${engine.loaded.length} | ${Math.round(r).toLocaleString('en')} | ${(r / parseRate).toFixed(2)} | ${s.anchored}/${s.unanchored} | ${alerts / (rounds + 1)} |`,
-  );
+  results.push({ name, loaded: engine.loaded.length, rate: r, anchored: s.anchored, unanchored: s.unanchored, alerts: alerts / (rounds + 1) });
 }
 
+// Measured again after the engine runs, so both sides see the same warmed-up process; the better rate counts.
+parseRate = Math.max(parseRate, rate(bareParse));
 console.log(`Events: ${lines.length} (bench/data/windows-ecs.ndjson), pipeline windows-ecs, best of ${rounds} rounds after a warm-up, Node ${process.version}.\n`);
 console.log(`| case | rules loaded | events/s (parse + detect) | ratio to bare JSON.parse | indexed/unindexed rules | alerts per pass |`);
 console.log(`|---|---|---|---|---|---|`);
 console.log(`| bare JSON.parse | - | ${Math.round(parseRate).toLocaleString('en')} | 1.00 | - | - |`);
-for (const row of rows) console.log(row);
+for (const x of results) {
+  console.log(`| ${x.name} | ${x.loaded} | ${Math.round(x.rate).toLocaleString('en')} | ${(x.rate / parseRate).toFixed(2)} | ${x.anchored}/${x.unanchored} | ${x.alerts} |`);
+}
