@@ -3,7 +3,7 @@
  *   pnpm exec tsx bench/correlation.ts            (add --expose-gc before the file for steadier heap numbers)
  * Scenario: an event_count rule (group-by source.ip, 1h, gte a threshold never reached) so every key stays
  * active; events cycle over N distinct keys (10k, 100k, 1M), event time advancing 1 ms per event.
- * Prints a Markdown table for docs/benchmarks-correlation.md.
+ * Prints a Markdown table for docs/benchmarks.md.
  */
 import { CorrelationEngine, compileCorrelationRule } from '../packages/core/src/correlation/index.ts';
 import type { SigmaCorrelationRule } from '../packages/core/src/sigma/model.ts';
