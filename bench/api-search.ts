@@ -135,13 +135,16 @@ const userName = (org: string, n: number): string => `${org.slice(4)}.user${Stri
 /** Skewed towards low numbers: a few hosts and users raise most alerts, as in a real estate. */
 const skewed = (r: number, n: number): number => Math.floor(n * r * r * r);
 
-/** The i-th alert of the data set (deterministic in i and end). */
-export function makeAlert(i: number, endMs: number): Alert {
+/**
+ * The i-th of `count` alerts (deterministic in i, count and end). Times grow with i over the 30 days before end,
+ * as a worker writes them: each bulk request touches the indices of a day or two, not all of them.
+ */
+export function makeAlert(i: number, count: number, endMs: number): Alert {
   const rand = prng(i * 2654435761 + 17);
   const [org] = pickOrg(rand());
   const rule = pickRule(rand());
   const orgIndex = ORGANIZATIONS.findIndex(([o]) => o === org);
-  const time = new Date(endMs - Math.floor(rand() * 30 * DAY)).toISOString();
+  const time = new Date(endMs - 30 * DAY + Math.floor(((i + rand()) / count) * 30 * DAY)).toISOString();
   const hostN = skewed(rand(), HOSTS_PER_ORG);
   const host = hostName(org, hostN);
   const user = userName(org, skewed(rand(), USERS_PER_ORG));
@@ -369,7 +372,7 @@ async function triageMix(ctx: MixContext): Promise<void> {
   });
   const page1 = (await timed(ctx, 'search page 1', `/alerts?${filters}&size=50`, ctx.layer2, (b) => {
     const body = b as SearchBody;
-    return wrongAnswer(body, [org]) ?? (body.nextCursor ? undefined : `no nextCursor (total ${body.total})`);
+    return wrongAnswer(body, [org]) ?? (body.nextCursor || body.total <= 50 ? undefined : `no nextCursor (total ${body.total})`);
   })) as SearchBody | undefined;
   if (!page1?.nextCursor) return;
   const firstIds = new Set(page1.alerts.map((a) => a.event.id));
@@ -447,7 +450,7 @@ async function load(es: Client, prefix: string, count: number, endMs: number, ba
       const from = next;
       next = Math.min(count, next + batch);
       const alerts: Alert[] = [];
-      for (let i = from; i < next; i++) alerts.push(makeAlert(i, endMs));
+      for (let i = from; i < next; i++) alerts.push(makeAlert(i, count, endMs));
       await sink.write(alerts);
       if (performance.now() - lastReport > 10_000) {
         lastReport = performance.now();

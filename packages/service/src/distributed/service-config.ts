@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { isLoopback } from '../api/alert-api.ts';
 import { parseValidatedYaml } from '../config/validated-yaml.ts';
 import { resolveSharingPaths, sharingConfigSchema } from '../sharing/sharing-config.ts';
@@ -94,14 +95,7 @@ export const serviceConfigSchema = z.strictObject({
       }
     })
     .optional(),
-  /** Rules hot reload: a change under `rules` (or a pipeline file) reloads after `debounceMs` of quiet; `POST /admin/reload` either way. */
-  reload: z
-    .strictObject({
-      watch: z.boolean().default(true),
-      debounceMs: z.number().int().min(0).default(500),
-      pollIntervalMs: z.number().int().min(50).default(1000),
-    })
-    .default({ watch: true, debounceMs: 500, pollIntervalMs: 1000 }),
+  reload: reloadConfigSchema,
   /** Sharing upward (policies, outbox, endpoint, reports); off when absent. Every worker runs it (bundle ids are deterministic). */
   sharing: sharingConfigSchema.optional(),
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isFormatName } from '@socle/collector';
 import { z } from 'zod';
+import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { resolveSharingPaths, sharingConfigSchema } from '../sharing/sharing-config.ts';
 import { parseValidatedYaml } from '../config/validated-yaml.ts';
 
@@ -73,18 +74,7 @@ export const runConfigSchema = z.strictObject({
    * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
    */
   watermark: z.strictObject({ idleAdvanceMs: z.number().int().min(0).default(0) }).default({ idleAdvanceMs: 0 }),
-  /**
-   * Rules hot reload: with `watch`, a change under `rules` (or to a pipeline or placeholders file) reloads the rule
-   * set after `debounceMs` of quiet; `POST /admin/reload` reloads on demand either way.
-   */
-  reload: z
-    .strictObject({
-      watch: z.boolean().default(true),
-      debounceMs: z.number().int().min(0).default(500),
-      /** For files, and folders the platform cannot watch. */
-      pollIntervalMs: z.number().int().min(50).default(1000),
-    })
-    .default({ watch: true, debounceMs: 500, pollIntervalMs: 1000 }),
+  reload: reloadConfigSchema,
   /** Sharing upward (policies, outbox, endpoint, reports); off when absent. */
   sharing: sharingConfigSchema.optional(),
 });
