@@ -47,7 +47,7 @@ describe('formatAlertTable', () => {
       rules: ['outbound_transfer'],
     };
     const [, row] = formatAlertTable([corr]);
-    expect(row).toMatch(/10\.0\.2\.15\s+value_sum 600000000 in 11m \(48 events\), destination\.ip=198\.51\.100\.200$/);
+    expect(row).toMatch(/10\.0\.2\.15\s+value_sum 600,000,000 in 11m \(48 events\), destination\.ip=198\.51\.100\.200$/);
   });
 
   it('caps the rows and says how many were left out', () => {

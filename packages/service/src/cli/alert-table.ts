@@ -111,7 +111,7 @@ function summary(row: Row): string {
         ? `${c.value} distinct values in ${span} (${c.events.total} events)`
         : c.type.startsWith('temporal')
           ? `${c.rules.length} rules in sequence within ${span}`
-          : `${c.type} ${c.value} in ${span} (${c.events.total} events)`;
+          : `${c.type} ${c.value.toLocaleString('en')} in ${span} (${c.events.total} events)`;
   return [what, ...extra, repeated].filter(Boolean).join(', ');
 }
 
