@@ -14,7 +14,8 @@
 //
 // Without --es-url it starts its own Elasticsearch (deploy/local/stack.sh start elasticsearch) on ports 39200/39300
 // with run dir /tmp/apibench (override with SOCLE_ES_PORT, SOCLE_ES_TRANSPORT_PORT, SOCLE_STACK_RUN_DIR,
-// SOCLE_ES_HEAP) and stops it at the end. --out writes the results as Markdown.
+// SOCLE_ES_HEAP) and stops it at the end (unless --keep-stack, for poking at the indices afterwards). --out writes
+// the results as Markdown.
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -520,6 +521,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '5000' },
       'bulk-in-flight': { type: 'string', default: '2' },
       'es-url': { type: 'string' },
+      'keep-stack': { type: 'boolean', default: false },
       out: { type: 'string' },
       'api-child': { type: 'string' },
     },
@@ -556,8 +558,8 @@ async function main(): Promise<void> {
     process.stderr.write(`loading ${count.toLocaleString('en')} alerts into ${prefix}-*\n`);
     const loadSeconds = await load(es, prefix, count, endMs, Number(values.batch), Number(values['bulk-in-flight']));
     const loadAfter = loadavg();
-    const indices = (await es.cat.indices({ index: `${prefix}-*`, format: 'json', bytes: 'mb' })) as { 'store.size'?: string }[];
-    const storeMiB = indices.reduce((s, i) => s + Number(i['store.size'] ?? 0), 0);
+    const indices = (await es.cat.indices({ index: `${prefix}-*`, format: 'json', bytes: 'b' })) as { 'store.size'?: string }[];
+    const storeMiB = Math.round(indices.reduce((s, i) => s + Number(i['store.size'] ?? 0), 0) / 1048576);
     const last24 = (await es.count({ index: `${prefix}-*`, query: { bool: { filter: [{ range: { '@timestamp': { gte: endMs - DAY, lt: endMs } } }, { terms: { 'socle.lookup.level': ['high', 'critical'] } }] } } })).count;
     process.stderr.write(`loaded in ${loadSeconds.toFixed(1)} s (${Math.round(count / loadSeconds)} alerts/s), ${indices.length} indices, ${storeMiB} MiB\n`);
 
@@ -613,9 +615,10 @@ async function main(): Promise<void> {
         });
       });
     }
-    if (!ownStack) await es.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
+    if (values['keep-stack']) process.stderr.write(`--keep-stack: ${esUrl} keeps ${prefix}-*; stop it with deploy/local/stack.sh stop elasticsearch (same environment)\n`);
+    else if (!ownStack) await es.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
     await es.close();
-    if (ownStack) stack('stop');
+    if (ownStack && !values['keep-stack']) stack('stop');
     rmSync(dir, { recursive: true, force: true });
   }
 }
