@@ -10,7 +10,7 @@
 //        mix "triage":  counts by rule, then page 1 and page 2 (cursor) of the same search without host filter
 //      requests/s and p50/p95/p99 per query type; errors are non-200 answers and answers outside the filters.
 //
-//   pnpm exec tsx bench/api-search.ts [--alerts 1000000] [--clients 8] [--seconds 30] [--es-url http://...]
+//   pnpm exec tsx bench/api-search.ts [--alerts 1000000] [--clients 8] [--seconds 30] [--mixes search,triage] [--es-url http://...]
 //
 // Without --es-url it starts its own Elasticsearch (deploy/local/stack.sh start elasticsearch) on ports 39200/39300
 // with run dir /tmp/apibench (override with SOCLE_ES_PORT, SOCLE_ES_TRANSPORT_PORT, SOCLE_STACK_RUN_DIR,
@@ -383,6 +383,8 @@ async function triageMix(ctx: MixContext): Promise<void> {
   });
 }
 
+const MIXES: Record<string, (ctx: MixContext) => Promise<void>> = { search: searchMix, triage: triageMix };
+
 interface MixResult {
   name: string;
   seconds: number;
@@ -522,6 +524,7 @@ async function main(): Promise<void> {
       'bulk-in-flight': { type: 'string', default: '2' },
       'es-url': { type: 'string' },
       'keep-stack': { type: 'boolean', default: false },
+      mixes: { type: 'string', default: 'search,triage' },
       out: { type: 'string' },
       'api-child': { type: 'string' },
     },
@@ -536,6 +539,8 @@ async function main(): Promise<void> {
   for (const [name, v] of Object.entries({ alerts: count, clients, seconds, 'max-requests': maxRequests, batch: Number(values.batch) })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${name}: expected a positive integer, got '${String(values[name as keyof typeof values])}'`);
   }
+  const mixOrder = values.mixes.split(',').map((m) => m.trim());
+  for (const m of mixOrder) if (!(m in MIXES)) throw new Error(`--mixes: unknown mix '${m}' (use ${Object.keys(MIXES).join(', ')})`);
   // The data set ends at --end (default: now, to the minute); "last 24 h" is measured from it.
   const endMs = values.end ? Date.parse(values.end) : Math.floor(Date.now() / 60_000) * 60_000;
   if (!Number.isFinite(endMs)) throw new Error(`--end: '${values.end}' is not a date`);
@@ -574,13 +579,14 @@ async function main(): Promise<void> {
     const benchStart = Date.now();
     const now = () => endMs + (Date.now() - benchStart);
     const common = { base: new URL(url), layer2, layer1, clients, seconds, warmup, maxRequests, now };
-    const mixes = [await runMix('search', searchMix, common), await runMix('triage', triageMix, common)];
+    const mixes: MixResult[] = [];
+    for (const name of mixOrder) mixes.push(await runMix(name, MIXES[name], common));
     child.send({ type: 'heap' });
     const apiHeap = await childMessage(child, 'heap');
 
     const totalErrors = mixes.reduce((s, m) => s + [...m.recorder.errors.values()].reduce((a, b) => a + b, 0), 0);
     const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
-    const command = `pnpm exec tsx bench/api-search.ts --alerts ${count} --clients ${clients} --seconds ${seconds} --warmup ${warmup}${values['es-url'] ? ` --es-url ${esUrl}` : ''}`;
+    const command = `${ownStack && process.env.SOCLE_ES_HEAP ? `SOCLE_ES_HEAP=${process.env.SOCLE_ES_HEAP} ` : ''}pnpm exec tsx bench/api-search.ts --alerts ${count} --clients ${clients} --seconds ${seconds} --warmup ${warmup}${values.mixes !== 'search,triage' ? ` --mixes ${values.mixes}` : ''}${values['es-url'] ? ` --es-url ${esUrl}` : ''}`;
     const lines = [
       `Run ${new Date().toISOString()}: \`${command}\``,
       '',
