@@ -30,6 +30,7 @@ import { FileTokenStore } from '../packages/service/src/access/token-store.ts';
 import { ElasticsearchAlertSink } from '../packages/service/src/distributed/elasticsearch-alert-sink.ts';
 import { ElasticsearchAlertStore } from '../packages/service/src/distributed/elasticsearch-alert-store.ts';
 import { createJsonLogger } from '../packages/service/src/distributed/json-logger.ts';
+import { Random } from './data/prng.ts';
 import { startServeApi } from '../packages/service/src/distributed/serve-api.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,16 +38,9 @@ const DAY = 86_400_000;
 
 // ---------------------------------------------------------------- deterministic alert generator
 
-/** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 /** Organisations and their share of the alerts (a large SOC customer first). */

@@ -1,5 +1,6 @@
 // Rules and a deterministic event stream for the distributed-worker tests and bench/service-e2e.ts, plus the
 // reference run: one uninterrupted in-process engine per partition over the same events (no Kafka, no Elasticsearch).
+import { Random } from '../../bench/data/prng.ts';
 import { createEngine, type Alert, type SocleEvent } from '@socle/core';
 
 export const RULES = `title: Failed login
@@ -36,16 +37,10 @@ correlation:
 level: high
 `;
 
-/** Deterministic PRNG (mulberry32). */
+/** Deterministic PRNG (mulberry32, as the benchmark data generators use). */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 export interface PlacedEvent {
