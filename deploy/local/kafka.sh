@@ -100,7 +100,11 @@ kafka_start() {
   mkdir -p "$KAFKA_RUN/data"
   write_server_properties
   local cluster_id
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  # A base64url UUID; like Kafka's own Uuid.randomUuid, never one starting with '-' (the tool would read an option).
+  cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
   log "kafka: formatting storage (cluster id $cluster_id)"
   if ! "$java" -cp "$KAFKA_LIB/*" -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" \
       -Dsocle.log.level=WARN kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_PROPS" >"$KAFKA_RUN/format.log" 2>&1; then
