@@ -1,8 +1,8 @@
 import type { Alert } from './alert.ts';
 import { threatFromTags } from './attack.ts';
 import { compileFieldGetter, type SocleEvent } from './event.ts';
-import { fnv1a64Hex } from './correlation/hash.ts';
-import { DEFAULT_LEVEL, severityFromLevel } from './correlation/severity.ts';
+import { fnv1a64Hex } from './hash.ts';
+import { DEFAULT_LEVEL, severityFromLevel } from './severity.ts';
 import type { RuleMeta } from './sigma/model.ts';
 
 const eventIdGetter = compileFieldGetter('event.id');

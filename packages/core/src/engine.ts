@@ -119,7 +119,7 @@ class SocleEngine implements Engine {
   private readonly silenced: Set<string>;
   private readonly referenced: Set<string>;
   /** Per detection rule id, how a correlation group-by name reads its events (after pipelines). */
-  private readonly groupFields = new Map<string, Map<string, FieldGetter[]>>();
+  private readonly groupReaders = new Map<string, (event: SocleEvent, name: string) => unknown>();
   /** Loaded detection rules by id (for correlation group-by fields through pipelines). */
   private readonly detectionRules = new Map<string, SigmaDetectionRule>();
   private readonly pipelines: Pipeline[];
@@ -222,26 +222,36 @@ class SocleEngine implements Engine {
     return out;
   }
 
-  /** How a correlation's group-by name reads the events of one detection rule, through the pipelines. */
-  private groupField(ruleKey: string, name: string): (event: SocleEvent) => unknown {
-    let byName = this.groupFields.get(ruleKey);
-    if (!byName) this.groupFields.set(ruleKey, (byName = new Map()));
-    let getters = byName.get(name);
-    if (!getters) {
-      const rule = this.detectionRules.get(ruleKey);
+  /**
+   * How correlations read group-by fields in the events of one detection rule, through the pipelines: one reader
+   * per rule, and one compiled getter per field name, built on first use and kept.
+   */
+  private groupFieldReader(ruleKey: string): (event: SocleEvent, name: string) => unknown {
+    let reader = this.groupReaders.get(ruleKey);
+    if (reader) return reader;
+    const rule = this.detectionRules.get(ruleKey);
+    const byName = new Map<string, FieldGetter>();
+    const getterFor = (name: string): FieldGetter => {
       const names = rule && this.pipelines.length ? mapFieldName(name, rule.logsource, this.pipelines, rule) : [name];
-      getters = (names.length ? names : [name]).map(compileFieldGetter);
-      byName.set(name, getters);
-    }
-    const list = getters;
-    return (event) => {
-      for (const g of list) {
-        const v = g(event);
-        if (v !== undefined) return v;
-      }
-      return undefined;
+      const getters = (names.length ? names : [name]).map(compileFieldGetter);
+      if (getters.length === 1) return getters[0];
+      return (event) => {
+        for (const g of getters) {
+          const v = g(event);
+          if (v !== undefined) return v;
+        }
+        return undefined;
+      };
     };
+    reader = (event, name) => {
+      let g = byName.get(name);
+      if (!g) byName.set(name, (g = getterFor(name)));
+      return g(event);
+    };
+    this.groupReaders.set(ruleKey, reader);
+    return reader;
   }
+
 
   private loadPipelines(sources: TextSource[]): Pipeline[] {
     const out: Pipeline[] = [];
@@ -294,7 +304,7 @@ class SocleEngine implements Engine {
         out.push(...this.suppressor.offer(buildDetectionAlert(m.rule, event, eventId, time, this.options.includeEvent ?? false)));
       }
       if (eventTime !== undefined && this.referenced.has(id)) {
-        const getField = (e: SocleEvent, name: string) => this.groupField(id, name)(e);
+        const getField = this.groupFieldReader(id);
         out.push(...this.suppress(this.correlation.onMatch({ ruleId: id, ruleName: m.rule.name, event, eventId, time: eventTime, getField })));
       }
     }

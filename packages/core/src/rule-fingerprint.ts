@@ -2,7 +2,7 @@
  * Rule fingerprints: a hash of what a rule does once loaded, so a reload can tell an unchanged rule (whose
  * correlation and suppression state may carry over) from a changed one (whose state must start again).
  */
-import { fnv1a64Hex } from './correlation/hash.ts';
+import { fnv1a64Hex } from './hash.ts';
 
 /** Keys that only document a rule: editing them keeps its state. `location` is where it was read from. */
 const DOCUMENTARY_KEYS = new Set(['location', 'description', 'references', 'falsepositives', 'author', 'date', 'modified', 'license']);

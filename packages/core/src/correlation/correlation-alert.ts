@@ -1,7 +1,7 @@
 import type { Alert } from '../alert.ts';
 import type { CompiledCorrelation } from './compile.ts';
-import { deterministicId } from './hash.ts';
-import { DEFAULT_LEVEL, severityFromLevel } from './severity.ts';
+import { deterministicId } from '../hash.ts';
+import { DEFAULT_LEVEL, severityFromLevel } from '../severity.ts';
 
 /** What a correlation found: the group, the window and its members. */
 export interface CorrelationFinding {

@@ -11,6 +11,4 @@ export type {
 export { AlertSuppressor, parseSuppressionConfig } from './suppression.ts';
 export type { SuppressionConfig, SuppressionStats } from './suppression.ts';
 export { CorrelationRuleError, SuppressionConfigError } from './errors.ts';
-export { severityFromLevel, DEFAULT_LEVEL } from './severity.ts';
-export { fnv1a64Hex, deterministicId } from './hash.ts';
 export { parseTimespan } from './timespan.ts';

@@ -3,6 +3,7 @@
  * in which at least one of those texts occurs inside that field. The engine checks them all at once with
  * Aho-Corasick automata before evaluating rules, so most rules are never evaluated on most events.
  */
+import { matchIdentifiers } from '../sigma/compile.ts';
 import { parseCondition, type ConditionNode } from '../sigma/condition.ts';
 import { isSearchBody, type DetectionItem, type SearchBody, type SigmaDetectionRule } from '../sigma/model.ts';
 import { transformValue, type CompileEnv } from '../sigma/modifiers.ts';
@@ -44,8 +45,7 @@ function nodeNeed(node: ConditionNode, names: string[], byName: (n: string) => N
     case 'or':
       return union(node.args.map((a) => nodeNeed(a, names, byName)));
     case 'of': {
-      const re = new RegExp(`^${node.pattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
-      const members = names.filter((n) => (node.pattern === 'them' ? !n.startsWith('_') : re.test(n))).map(byName);
+      const members = matchIdentifiers(names, node.pattern).map(byName);
       return node.count === 'all' ? best(members) : union(members);
     }
   }

@@ -92,7 +92,8 @@ function at(pos: number | undefined): string {
   return pos === undefined ? '' : ` at column ${pos + 1}`;
 }
 
-function matchIdentifiers(names: string[], pattern: string): string[] {
+/** The search identifiers an `x of` pattern names: `them` (all but `_`-prefixed ones) or a `*` pattern. */
+export function matchIdentifiers(names: string[], pattern: string): string[] {
   if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
   return names.filter((n) => re.test(n));

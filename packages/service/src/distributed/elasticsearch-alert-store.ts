@@ -61,14 +61,7 @@ export class ElasticsearchAlertStore implements AlertStore {
 
   async aggregate(by: AlertCountKey, query: AlertQuery = {}): Promise<AlertCount[]> {
     const field = by === 'rule' ? 'rule.id' : by === 'severity' ? 'socle.lookup.level' : 'socle.lookup.organizations';
-    const response = await this.client.search({
-      index: this.pattern,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      query: toEsQuery(query),
-      size: 0,
-      aggs: { counts: { terms: { field, size: 10_000 } } },
-    });
+    const response = await this.aggregations(query, { counts: { terms: { field, size: 10_000 } } });
     const buckets = (response.aggregations?.counts as estypes.AggregationsStringTermsAggregate | undefined)?.buckets;
     const list = Array.isArray(buckets) ? buckets : [];
     return list
@@ -78,17 +71,17 @@ export class ElasticsearchAlertStore implements AlertStore {
 
   async histogram(intervalMs: number, query: AlertQuery = {}): Promise<AlertTimeBucket[]> {
     if (!Number.isInteger(intervalMs) || intervalMs < 1000) throw new RangeError(`interval: expected at least one second, got ${intervalMs} ms`);
-    const response = await this.client.search({
-      index: this.pattern,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      query: toEsQuery(query),
-      size: 0,
-      aggs: { buckets: { date_histogram: { field: '@timestamp', fixed_interval: `${intervalMs}ms`, min_doc_count: 1, order: { _key: 'asc' } } } },
+    const response = await this.aggregations(query, {
+      buckets: { date_histogram: { field: '@timestamp', fixed_interval: `${intervalMs}ms`, min_doc_count: 1, order: { _key: 'asc' } } },
     });
     const buckets = (response.aggregations?.buckets as estypes.AggregationsDateHistogramAggregate | undefined)?.buckets;
     const list = Array.isArray(buckets) ? buckets : [];
     return list.map((b) => ({ key: new Date(Number(b.key)).toISOString(), count: b.doc_count }));
+  }
+
+  /** Aggregations over the alerts matching `query`, without hits. */
+  private aggregations(query: AlertQuery, aggs: Record<string, estypes.AggregationsAggregationContainer>) {
+    return this.client.search({ index: this.pattern, ignore_unavailable: true, allow_no_indices: true, query: toEsQuery(query), size: 0, aggs });
   }
 }
 

@@ -8,30 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AlertJournal } from '../alerts/alert-journal.ts';
 import { EmbeddedService } from './embedded-service.ts';
 import { runConfigSchema, type RunConfig } from './run-config.ts';
+import { bruteForceRule, FAILURE_RULE, failureLine } from '../reload/test-rules.test-helper.ts';
 
-const RULES = `
-title: Test SSH Failure
-id: 11111111-1111-4111-8111-111111111111
-name: t_ssh_failure
-status: test
-logsource: {product: linux, service: sshd}
-detection:
-  selection: {event.action: ssh_login, event.outcome: failure}
-  condition: selection
-level: low
----
-title: Test SSH Brute Force
-id: 22222222-2222-4222-8222-222222222222
-correlation:
-  type: event_count
-  rules: [t_ssh_failure]
-  generate: true
-  group-by: [source.ip]
-  timespan: 5m
-  condition: {gte: 3}
-level: high
-`;
-const failure = (second: number) => `Mar 14 09:00:${String(second).padStart(2, '0')} web-01 sshd[${100 + second}]: Failed password for root from 198.51.100.7 port ${40000 + second} ssh2\n`;
+const RULES = `${FAILURE_RULE}\n---\n${bruteForceRule(3)}`;
 
 let dir: string;
 let service: EmbeddedService | undefined;
@@ -62,7 +41,7 @@ describe('EmbeddedService', () => {
     const stdin = new PassThrough();
     service = new EmbeddedService(config([{ type: 'stdin', organization: 'acme', format: 'auth' }]), { stdin, log: (m) => logs.push(m) });
     await service.start();
-    for (const s of [1, 2, 3, 4]) stdin.write(failure(s));
+    for (const s of [1, 2, 3, 4]) stdin.write(failureLine(s));
     await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(4), { timeout: 10_000, interval: 50 });
 
     const low = await api('/alerts?severity=low');
@@ -82,7 +61,7 @@ describe('EmbeddedService', () => {
 
   it('resumes a file where it stopped, with the correlation state it had', async () => {
     const log = join(dir, 'auth.log');
-    await writeFile(log, failure(1) + failure(2));
+    await writeFile(log, failureLine(1) + failureLine(2));
     const files = [{ type: 'file', name: 'auth', organization: 'acme', format: 'auth', paths: [log], pollIntervalMs: 20 }];
     service = new EmbeddedService(config(files), { log: (m) => logs.push(m) });
     await service.start();
@@ -94,7 +73,7 @@ describe('EmbeddedService', () => {
 
     // The third failure arrives while Socle is down: only it is read after the restart, and it completes the
     // brute force only because the first two were restored from the saved engine state.
-    await appendFile(log, failure(3));
+    await appendFile(log, failureLine(3));
     service = new EmbeddedService(config(files), { log: (m) => logs.push(m) });
     await service.start();
     await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(1), { timeout: 10_000, interval: 50 });
@@ -110,7 +89,7 @@ describe('EmbeddedService', () => {
     const port = service.input<SyslogStreamInput>('syslog')!.port;
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.end([1, 2, 3].map((s) => `<38>${failure(s)}`).join(''));
+    socket.end([1, 2, 3].map((s) => `<38>${failureLine(s)}`).join(''));
     await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(3), { timeout: 10_000, interval: 50 });
     const high = await api('/alerts?severity=high');
     expect(high.total).toBe(1);

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmbeddedService } from '../embedded/embedded-service.ts';
 import { runConfigSchema } from '../embedded/run-config.ts';
-import { BROKEN_RULE, BRUTE_FORCE_ID, FAILURE_ID, FAILURE_RULE, SUDO_ID, SUDO_RULE, bruteForceRule } from './test-rules.test-helper.ts';
+import { BROKEN_RULE, BRUTE_FORCE_ID, FAILURE_ID, FAILURE_RULE, SUDO_ID, SUDO_RULE, bruteForceRule, failureLine } from './test-rules.test-helper.ts';
 
 const SUDO_BURST_RULE = `
 title: Test sudo burst
@@ -18,7 +18,6 @@ correlation:
   condition: {gte: 5}
 level: medium
 `;
-const failure = (second: number) => `Mar 14 09:00:${String(second).padStart(2, '0')} web-01 sshd[${100 + second}]: Failed password for root from 198.51.100.7 port ${40000 + second} ssh2\n`;
 
 let dir: string;
 let rulesDir: string;
@@ -65,7 +64,7 @@ const reloads = () => logs.filter((l) => l.startsWith('{')).map((l) => JSON.pars
 describe('socle run: rules hot reload', () => {
   it('a broken file leaves the old set running; fixing it reloads, and the brute force keeps counting', async () => {
     const stdin = await start({ debounceMs: 100, pollIntervalMs: 100 });
-    stdin.write(failure(1) + failure(2));
+    stdin.write(failureLine(1) + failureLine(2));
     await vi.waitFor(async () => expect((await api('/healthz')).body.events).toBe(2), { timeout: 10_000, interval: 50 });
 
     await writeFile(join(rulesDir, 'broken.yml'), BROKEN_RULE);
@@ -78,7 +77,7 @@ describe('socle run: rules hot reload', () => {
     expect(service!.rules.loaded).toBe(3);
 
     // completes the brute force only because the two failures before the reload were kept
-    stdin.write(failure(3));
+    stdin.write(failureLine(3));
     await vi.waitFor(async () => expect((await api('/healthz')).body.events).toBe(3), { timeout: 10_000, interval: 50 });
     const high = (await api(`/alerts?rule=${BRUTE_FORCE_ID}`)).body;
     expect(high.total).toBe(1);
@@ -106,7 +105,7 @@ describe('socle run: rules hot reload', () => {
 
   it('a restart after the rules changed keeps the state of the unchanged ones', async () => {
     let stdin = await start({ watch: false });
-    stdin.write(failure(1) + failure(2));
+    stdin.write(failureLine(1) + failureLine(2));
     await vi.waitFor(async () => expect((await api('/healthz')).body.events).toBe(2), { timeout: 10_000, interval: 50 });
     await service!.stop();
 
@@ -115,7 +114,7 @@ describe('socle run: rules hot reload', () => {
     stdin = await start({ watch: false });
     expect(service!.rules.loaded).toBe(4);
     expect(logs.some((l) => l.includes('not restored'))).toBe(false);
-    stdin.write(failure(3));
+    stdin.write(failureLine(3));
     await vi.waitFor(async () => expect((await api('/healthz')).body.events).toBe(1), { timeout: 10_000, interval: 50 });
     expect((await api(`/alerts?rule=${BRUTE_FORCE_ID}`)).body.total).toBe(1);
   }, 30_000);

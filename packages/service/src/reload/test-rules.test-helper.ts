@@ -1,4 +1,4 @@
-/** Rules shared by the hot reload tests: failed SSH logins and a brute force over them. */
+/** Rules shared by the embedded-mode and hot reload tests: failed SSH logins and a brute force over them. */
 export const FAILURE_ID = '11111111-1111-4111-8111-111111111111';
 export const BRUTE_FORCE_ID = '22222222-2222-4222-8222-222222222222';
 export const SUDO_ID = '33333333-3333-4333-8333-333333333333';
@@ -47,3 +47,7 @@ detection:
   condition: selection and missing_identifier
 level: low
 `;
+
+/** An sshd "Failed password" syslog line at 09:00:<second>, from 198.51.100.7 to web-01. */
+export const failureLine = (second: number) =>
+  `Mar 14 09:00:${String(second).padStart(2, '0')} web-01 sshd[${100 + second}]: Failed password for root from 198.51.100.7 port ${40000 + second} ssh2\n`;
