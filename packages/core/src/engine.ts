@@ -5,7 +5,7 @@
 import type { Alert } from './alert.ts';
 import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
 import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
-import { necessaryLiterals } from './prefilter/literals.ts';
+import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
 import {
   AlertSuppressor,
@@ -159,7 +159,7 @@ class SocleEngine implements Engine {
         const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);
         this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
-        compiled.push({ compiled: c, literals: necessaryLiterals(result.rule, env) });
+        compiled.push({ compiled: c, filter: literalFilter(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
         this.loaded.push(info(rule, 'detection'));
         this.detectionRules.set(ruleId(rule), rule);

@@ -1,40 +1,50 @@
 /**
- * Aho-Corasick automaton over UTF-16 code units: one pass over a text reports every pattern occurring in it.
- * Built once at load time as a complete transition table over a compressed alphabet (every character that
- * appears in some pattern has a column; all others lead back to the root), so a scan costs one table read
- * per character and allocates nothing. Once 255 columns are taken, further (rare, non-ASCII) characters share
- * the last column: the automaton may then report a pattern that is not there, never miss one that is, which is
- * what a prefilter needs.
+ * Aho-Corasick automaton over UTF-16 code units, case-insensitive: one pass over a text reports every pattern
+ * occurring in it, whatever the case of either (see `case-fold.ts`), without lower-casing the text.
+ * Built once at load time as a complete transition table over a compressed alphabet (every folded character
+ * that appears in some pattern has a column; all others lead back to the root), so a scan costs one table
+ * read per character and allocates nothing. Non-ASCII characters share a few columns (by their code, e.g. the
+ * many emoji of some rules): the automaton may then report a pattern that is not there, never miss one that
+ * is, which is what a prefilter needs, and its table stays small enough to scan from the processor's cache.
  */
-const SHARED_COLUMN = 255;
+import { foldChar } from './case-fold.ts';
+
+const NON_ASCII_COLUMNS = 8;
 
 export class AhoCorasick {
-  /** Column of a character in `table`; 0 for characters that appear in no pattern. */
+  /** Column of an ASCII character in `table` (upper and lower case share one); 0 for characters in no pattern. */
   private readonly asciiColumn = new Uint8Array(128);
-  private readonly otherColumn = new Map<number, number>();
+  /** First of the non-ASCII columns (0: no pattern has non-ASCII characters). */
+  private readonly nonAscii: number = 0;
   private readonly columns: number;
+  /** Row by state, column by character class: the next state's row offset (see the constructor). */
   private readonly table: Int32Array;
   /** Patterns ending at a state (own output). */
   private readonly outputs: number[][];
   /** Nearest state on the failure chain that has outputs (or 0). */
   private readonly dictLink: Int32Array;
-  /** Whether a state or its failure chain has outputs. */
-  private readonly emits: Uint8Array;
+  /** Texts shorter than this hold no pattern. */
+  readonly minLength: number;
+  /** Whether some pattern could occur in a number written out (`-12.5e+3`); if not, numbers need no scan. */
+  readonly numeric: boolean;
 
+  /** `patterns` must already be folded (`foldablePieces`). */
   constructor(patterns: string[]) {
+    this.minLength = Math.min(...patterns.map((p) => p.length));
+    this.numeric = patterns.some((p) => /^[-+.\deinfaty]+$/.test(p));
     let columns = 1;
     for (const p of patterns) {
       for (let i = 0; i < p.length; i++) {
         const c = p.charCodeAt(i);
         if (c < 128 && this.asciiColumn[c] === 0) this.asciiColumn[c] = columns++;
+        else if (c >= 128 && this.nonAscii === 0) this.nonAscii = -1;
       }
     }
-    const columnOf = (c: number): number => {
-      if (c < 128) return this.asciiColumn[c];
-      let col = this.otherColumn.get(c);
-      if (col === undefined) this.otherColumn.set(c, (col = Math.min(columns++, SHARED_COLUMN)));
-      return col;
-    };
+    if (this.nonAscii === -1) {
+      this.nonAscii = columns;
+      columns += NON_ASCII_COLUMNS;
+    }
+    const columnOf = (c: number): number => (c < 128 ? this.asciiColumn[c] : this.nonAscii + (c % NON_ASCII_COLUMNS));
     // The trie, with edges by column.
     const edges: Map<number, number>[] = [new Map()];
     const outputs: number[][] = [[]];
@@ -53,7 +63,8 @@ export class AhoCorasick {
       }
       outputs[s].push(id);
     });
-    this.columns = Math.min(columns, SHARED_COLUMN + 1);
+    for (let c = 65; c <= 90; c++) this.asciiColumn[c] = this.asciiColumn[c + 32];
+    this.columns = columns;
     const n = edges.length;
     const table = new Int32Array(n * columns);
     const fail = new Int32Array(n);
@@ -79,29 +90,36 @@ export class AhoCorasick {
       }
       dictLink[s] = outputs[f].length ? f : dictLink[f];
     }
+    // Entries become row offsets of the next state, bitwise-negated when that state reports patterns.
+    for (let i = 0; i < table.length; i++) {
+      const t = table[i];
+      table[i] = outputs[t].length || dictLink[t] ? ~(t * columns) : t * columns;
+    }
     this.table = table;
     this.outputs = outputs;
     this.dictLink = dictLink;
-    this.emits = new Uint8Array(n);
-    for (let s = 1; s < n; s++) this.emits[s] = outputs[s].length || dictLink[s] ? 1 : 0;
   }
 
   /** Calls `hit(patternId)` for every pattern occurrence in `text` (possibly more than once per pattern). */
   scan(text: string, hit: (id: number) => void): void {
     const table = this.table;
-    const columns = this.columns;
     const ascii = this.asciiColumn;
-    const emits = this.emits;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const col = c < 128 ? ascii[c] : (this.otherColumn.get(c) ?? 0);
-      s = table[s * columns + col];
-      if (emits[s] === 0) continue;
-      for (let o = this.outputs[s].length ? s : this.dictLink[s]; o !== 0; o = this.dictLink[o]) {
+      s = table[s + (c < 128 ? ascii[c] : this.nonAsciiColumn(c))];
+      if (s >= 0) continue;
+      s = ~s;
+      const state = s / this.columns;
+      for (let o = this.outputs[state].length ? state : this.dictLink[state]; o !== 0; o = this.dictLink[o]) {
         const out = this.outputs[o];
         for (let k = 0; k < out.length; k++) hit(out[k]);
       }
     }
+  }
+
+  private nonAsciiColumn(c: number): number {
+    const f = foldChar(c);
+    return f < 128 ? this.asciiColumn[f] : this.nonAscii === 0 ? 0 : this.nonAscii + (f % NON_ASCII_COLUMNS);
   }
 }

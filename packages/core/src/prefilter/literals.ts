@@ -1,37 +1,53 @@
 /**
- * Necessary literals: for a rule, a set of (field, lower-cased text) such that the rule can only match an event
- * in which at least one of those texts occurs inside that field. The engine checks them all at once with
- * Aho-Corasick automata before evaluating rules, so most rules are never evaluated on most events.
+ * Literal requirements: for a rule, an and/or tree of (field, text) pairs that every event it matches must
+ * satisfy, a text "holding" when it occurs inside that field whatever its case. The engine finds all texts
+ * of all rules in one Aho-Corasick pass per field, reaches a rule through its triggers (texts one of which
+ * must occur) and checks the whole tree before it evaluates the rule, so most rules are never evaluated on
+ * most events.
  */
 import { matchIdentifiers } from '../sigma/compile.ts';
 import { parseCondition, type ConditionNode } from '../sigma/condition.ts';
 import { isSearchBody, type DetectionItem, type SearchBody, type SigmaDetectionRule } from '../sigma/model.ts';
 import { transformValue, type CompileEnv } from '../sigma/modifiers.ts';
+import { foldablePieces } from './case-fold.ts';
+import { regexNeed, type TextNeed } from './regex-literals.ts';
 
 export interface Literal {
+  /** Field slot; -1 for keyword searches, which look at every value of the event. */
   slot: number;
+  /** Case-folded (see `case-fold.ts`). */
   text: string;
 }
 
-/** Any one of these must occur; undefined means nothing can be required. */
-type Need = Literal[] | undefined;
+export type Requirement = { lit: Literal } | { all: Requirement[] } | { any: Requirement[] };
 
-/** Shorter ASCII texts occur in too many events to be worth checking (non-ASCII ones, e.g. emoji, are rare). */
-const MIN_LENGTH = 3;
+export interface LiteralFilter {
+  /** One of these occurs in every event the rule matches. */
+  triggers: Literal[];
+  requirement: Requirement;
+}
+
+/** undefined: nothing can be required. */
+type Need = Requirement | undefined;
+
+/** Long texts (hashes, paths) are cut to their end, which tells more than their start (`c:\windows\...`). */
+const MAX_LITERAL = 16;
 const STRING_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'all', 'cased', 'windash', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'expand']);
+const REGEX_MODIFIERS = new Set(['re', 'i', 'ignorecase', 'm', 'multiline', 's', 'dotall', 'contains', 'startswith', 'endswith', 'all']);
 
-export function necessaryLiterals(rule: SigmaDetectionRule, env: CompileEnv): Literal[] | undefined {
+export function literalFilter(rule: SigmaDetectionRule, env: CompileEnv): LiteralFilter | undefined {
+  let requirement: Need;
   try {
     const names = [...rule.identifiers.keys()];
     const byName = (n: string): Need => bodyNeed(rule.identifiers.get(n)!, env);
-    const conditions = rule.conditions.map((c) => nodeNeed(parseCondition(c), names, byName));
     // Pipeline conditions (log source: channel, EventID) are left to the rule index; as literals they would
     // be met by every event of the log source.
-    return union(conditions);
+    requirement = any(rule.conditions.map((c) => nodeNeed(parseCondition(c), names, byName)));
   } catch {
     // The compiler reports rule errors; a rule that compiled but confuses this analysis is simply not prefiltered.
     return undefined;
   }
+  return requirement && { triggers: triggersOf(requirement), requirement };
 }
 
 function nodeNeed(node: ConditionNode, names: string[], byName: (n: string) => Need): Need {
@@ -41,138 +57,103 @@ function nodeNeed(node: ConditionNode, names: string[], byName: (n: string) => N
     case 'not':
       return undefined;
     case 'and':
-      return best(node.args.map((a) => nodeNeed(a, names, byName)));
+      return all(node.args.map((a) => nodeNeed(a, names, byName)));
     case 'or':
-      return union(node.args.map((a) => nodeNeed(a, names, byName)));
+      return any(node.args.map((a) => nodeNeed(a, names, byName)));
     case 'of': {
       const members = matchIdentifiers(names, node.pattern).map(byName);
-      return node.count === 'all' ? best(members) : union(members);
+      // `N of` needs N members; that some member holds is all this tree says for N >= 1.
+      return node.count === 'all' ? all(members) : any(members);
     }
   }
 }
 
 function bodyNeed(body: SearchBody, env: CompileEnv): Need {
   const member = (x: DetectionItem | SearchBody): Need => (isSearchBody(x) ? bodyNeed(x, env) : itemNeed(x, env));
-  return body.kind === 'and' ? best(body.items.map(member)) : union(body.alternatives.map(member));
+  return body.kind === 'and' ? all(body.items.map(member)) : any(body.alternatives.map(member));
 }
-
-const REGEX_MODIFIERS = new Set(['re', 'i', 'ignorecase', 'm', 'multiline', 's', 'dotall', 'contains', 'startswith', 'endswith', 'all']);
 
 function itemNeed(item: DetectionItem, env: CompileEnv): Need {
   const mods = item.modifiers.map((m) => m.toLowerCase());
-  if (mods.includes('re')) return regexNeed(item, mods, env);
-  if (!mods.every((m) => STRING_MODIFIERS.has(m))) return undefined;
-  if (item.values.some((v) => v === null)) return undefined;
-  // Keyword searches look at every value of the event: slot -1.
   const slot = item.field === null ? -1 : env.fields.slot(item.field);
-  const transforms = mods.filter((m) => m !== 'all' && m !== 'cased');
-  const perValue: Need[] = item.values.map((v) => {
-    const alternatives = transformValue(v as string | number | boolean, transforms, env, item.field ?? 'keywords', false);
-    const lits: Literal[] = [];
-    for (const parts of alternatives) {
-      let longest = '';
-      for (const p of parts) if (typeof p === 'string' && p.length > longest.length) longest = p;
-      if (longest.length < MIN_LENGTH && !/[^\x00-\x7f]/.test(longest)) return undefined;
-      lits.push({ slot, text: longest.toLowerCase() });
-    }
-    return lits;
-  });
-  return mods.includes('all') ? best(perValue) : union(perValue);
-}
-
-function union(needs: Need[]): Need {
-  const out: Literal[] = [];
-  for (const n of needs) {
-    if (!n) return undefined;
-    out.push(...n);
+  let perValue: Need[];
+  if (mods.includes('re')) {
+    if (!mods.every((m) => REGEX_MODIFIERS.has(m))) return undefined;
+    perValue = item.values.map((v) => (typeof v === 'string' ? fromTextNeed(regexNeed(v), slot) : undefined));
+  } else {
+    if (!mods.every((m) => STRING_MODIFIERS.has(m)) || item.values.some((v) => v === null)) return undefined;
+    const transforms = mods.filter((m) => m !== 'all' && m !== 'cased');
+    perValue = item.values.map((v) => {
+      const alternatives = transformValue(v as string | number | boolean, transforms, env, item.field ?? 'keywords', false);
+      // Every plain piece of a wildcard pattern is necessary (`7z*.exe` needs `7z` and `.exe`).
+      return any(alternatives.map((parts) => all(parts.map((p) => (typeof p === 'string' ? textNeed(slot, p) : undefined)))));
+    });
   }
-  return out.length ? out : undefined;
+  return mods.includes('all') ? all(perValue) : any(perValue);
 }
 
-/** Of several needs that all hold, the one least likely to be met: longest shortest text, then fewest texts. */
-function best(needs: Need[]): Need {
-  let chosen: Need;
-  let score = -1;
+function fromTextNeed(need: TextNeed, slot: number): Need {
+  if (need === undefined) return undefined;
+  if ('text' in need) return textNeed(slot, need.text);
+  if ('all' in need) return all(need.all.map((n) => fromTextNeed(n, slot)));
+  return any(need.any.map((n) => fromTextNeed(n, slot)));
+}
+
+function textNeed(slot: number, text: string): Need {
+  return all(
+    foldablePieces(text)
+      .filter(worthFinding)
+      .map((piece) => ({ lit: { slot, text: piece.slice(-MAX_LITERAL) } })),
+  );
+}
+
+/** Short texts of letters, digits and path characters occur in too many events to tell anything. */
+function worthFinding(text: string): boolean {
+  return text.length >= 3 || /[^a-z0-9\s\\.:/_-]/.test(text);
+}
+
+function all(needs: Need[]): Need {
+  const out: Requirement[] = [];
   for (const n of needs) {
     if (!n) continue;
-    const shortest = Math.min(...n.map((l) => l.text.length));
-    const s = Math.min(shortest, 16) * 1000 - Math.min(n.length, 999);
+    if ('all' in n) out.push(...n.all);
+    else out.push(n);
+  }
+  return join('all', out);
+}
+
+function any(needs: Need[]): Need {
+  const out: Requirement[] = [];
+  for (const n of needs) {
+    if (!n) return undefined;
+    if ('any' in n) out.push(...n.any);
+    else out.push(n);
+  }
+  return join('any', out);
+}
+
+/** One node of several needs, the same literal kept once. */
+function join(kind: 'all' | 'any', needs: Requirement[]): Need {
+  const seen = new Set<string>();
+  const out = needs.filter((n) => !('lit' in n) || (!seen.has(`${n.lit.slot}:${n.lit.text}`) && !!seen.add(`${n.lit.slot}:${n.lit.text}`)));
+  if (out.length <= 1) return out[0];
+  return kind === 'all' ? { all: out } : { any: out };
+}
+
+function triggersOf(req: Requirement): Literal[] {
+  if ('lit' in req) return [req.lit];
+  if ('any' in req) return req.any.flatMap(triggersOf);
+  // Of several needs that all hold, the one least likely to be met: longest shortest text, then fewest texts.
+  let chosen: Literal[] = [];
+  let score = -Infinity;
+  for (const child of req.all) {
+    const lits = triggersOf(child);
+    const shortest = Math.min(...lits.map((l) => l.text.length));
+    const s = Math.min(shortest, 16) * 1000 - Math.min(lits.length, 999);
     if (s > score) {
       score = s;
-      chosen = n;
+      chosen = lits;
     }
   }
   return chosen;
-}
-
-function regexNeed(item: DetectionItem, mods: string[], env: CompileEnv): Need {
-  if (!mods.every((m) => REGEX_MODIFIERS.has(m))) return undefined;
-  const slot = item.field === null ? -1 : env.fields.slot(item.field);
-  const perValue: Need[] = item.values.map((v) => {
-    const text = typeof v === 'string' ? requiredRegexText(v) : '';
-    return text.length >= MIN_LENGTH ? [{ slot, text: text.toLowerCase() }] : undefined;
-  });
-  return mods.includes('all') ? best(perValue) : union(perValue);
-}
-
-/**
- * The longest run of literal characters that every match of a regular expression contains: read along the
- * top-level sequence; a group, a class or a wildcard ends a run, an optional quantifier takes back the last
- * character, and a top-level alternation means nothing is certain.
- */
-export function requiredRegexText(source: string): string {
-  let best = '';
-  let run = '';
-  const end = () => {
-    if (run.length > best.length) best = run;
-    run = '';
-  };
-  let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (depth > 0) {
-      if (c === '\\') i++;
-      else if (c === '(') depth++;
-      else if (c === ')') depth--;
-      else if (c === '[') i = skipClass(source, i);
-      continue;
-    }
-    if (c === '|') return '';
-    if (c === '(') {
-      end();
-      depth = 1;
-    } else if (c === '[') {
-      end();
-      i = skipClass(source, i);
-    } else if (c === '*' || c === '?' || c === '{') {
-      // The quantified character may be absent ({0,...}) or repeated: it cannot extend the run either way.
-      run = run.slice(0, -1);
-      end();
-      if (c === '{') i = Math.max(i, source.indexOf('}', i));
-    } else if (c === '+') {
-      end();
-    } else if (c === '.' || c === '^' || c === '$') {
-      end();
-    } else if (c === '\\') {
-      const next = source[i + 1];
-      i++;
-      if (next !== undefined && /[\\.*+?()[\]{}|^$\/\-]/.test(next)) run += next;
-      else end(); // \d, \w, \s, \b, \x41 ...: not a literal character here
-    } else {
-      run += c;
-    }
-  }
-  end();
-  return best;
-}
-
-function skipClass(source: string, i: number): number {
-  let j = i + 1;
-  if (source[j] === '^') j++;
-  if (source[j] === ']') j++;
-  while (j < source.length && source[j] !== ']') {
-    if (source[j] === '\\') j++;
-    j++;
-  }
-  return j;
 }

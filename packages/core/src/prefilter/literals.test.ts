@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { FieldTable } from '../sigma/context.ts';
+import type { SigmaDetectionRule } from '../sigma/model.ts';
+import { parseSigmaYaml } from '../sigma/parse.ts';
+import { literalFilter, type Requirement } from './literals.ts';
+
+function filterOf(detection: string) {
+  const fields = new FieldTable();
+  const text = `title: t\nlogsource: {product: test}\ndetection:\n${detection.replace(/^/gm, '  ')}\n`;
+  const rule = parseSigmaYaml(text, 't.yml').rules[0] as SigmaDetectionRule;
+  const f = literalFilter(rule, { fields, placeholders: {} });
+  const show = (r: Requirement): unknown => ('lit' in r ? `${fields.names[r.lit.slot] ?? 'keywords'}:${r.lit.text}` : 'all' in r ? { all: r.all.map(show) } : { any: r.any.map(show) });
+  return f && { triggers: f.triggers.map((l) => l.text), requirement: show(f.requirement) };
+}
+
+describe('literal requirements of a rule', () => {
+  it('needs every selection of an AND, and reaches the rule through the one with the longest texts', () => {
+    const f = filterOf(
+      "img:\n  - Image|endswith: ['\\csi.exe', '\\rcsi.exe']\n  - OriginalFileName: csi.exe\ncli:\n  Company: Microsoft Corporation\ncondition: all of *",
+    );
+    expect(f?.requirement).toEqual({
+      all: [{ any: ['Image:\\csi.exe', 'Image:\\rcsi.exe', 'OriginalFileName:csi.exe'] }, 'Company:soft corporation'],
+    });
+    expect(f?.triggers).toEqual(['soft corporation']);
+  });
+
+  it('needs every piece of a wildcard value, folded, long texts cut to their end', () => {
+    expect(filterOf("sel:\n  OriginalFileName: '7ZIP*.EXE'\ncondition: sel")?.requirement).toEqual({ all: ['OriginalFileName:7zip', 'OriginalFileName:.exe'] });
+    expect(filterOf("sel:\n  CommandLine|contains: 'C:\\Windows\\System32\\svchost.exe'\ncondition: sel")?.triggers).toEqual(['em32\\svchost.exe']);
+  });
+
+  it('keeps short texts only when they hold a rare character', () => {
+    expect(filterOf("sel:\n  CommandLine|contains: ['^^', ',;,']\ncondition: sel")?.triggers).toEqual(['^^', ',;,']);
+    expect(filterOf("sel:\n  CommandLine|contains: [' -p', 'ab']\ncondition: sel")).toBeUndefined();
+  });
+
+  it('needs nothing from a negation or from a branch without texts', () => {
+    expect(filterOf("sel:\n  Image|endswith: '.exe'\ncondition: not sel")).toBeUndefined();
+    expect(filterOf("a:\n  Image|endswith: '.exe'\nb:\n  Port|gt: 100\ncondition: a or b")).toBeUndefined();
+    expect(filterOf("a:\n  Image|endswith: '.exe'\nb:\n  Port|gt: 100\ncondition: a and b")?.requirement).toBe('Image:.exe');
+  });
+
+  it('reads regular expressions and keywords', () => {
+    expect(filterOf("sel:\n  CommandLine|re: '\\w+`(?:\\w+|-|.)`'\ncondition: sel")?.requirement).toBe('CommandLine:`');
+    expect(filterOf("kw:\n  - Mimikatz\n  - 'rpc::'\ncondition: kw")?.requirement).toEqual({ any: ['keywords:mimikatz', 'keywords:rpc::'] });
+  });
+});

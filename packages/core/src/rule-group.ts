@@ -1,0 +1,255 @@
+/**
+ * The rules of one kind of event (one combination of the rule index's dispatch values, e.g. a Sysmon
+ * process creation): their literal automata per field, and the per-event work of finding which of them match.
+ * Built by the rule index the first time such an event arrives.
+ */
+import type { SocleEvent } from './event.ts';
+import { AhoCorasick } from './prefilter/aho-corasick.ts';
+import type { Literal } from './prefilter/literals.ts';
+import type { Anchor, CompiledDetection } from './sigma/compile.ts';
+import type { EventContext } from './sigma/context.ts';
+
+/** The slot of keyword (whole-event) searches. */
+export const KEYWORDS = -1;
+
+export interface IndexEntry {
+  compiled: CompiledDetection;
+  position: number;
+  /** Global literal ids one of which occurs in every event the rule matches; absent: not prefiltered. */
+  triggers?: Int32Array;
+  /** The rule's literal requirement over the literals found (`hits[id] === epoch`). */
+  check?: (hits: Int32Array, epoch: number) => boolean;
+  /** Every global literal id the check reads. */
+  literalIds: number[];
+}
+
+/** State shared by all groups of one index: per-event epochs, so nothing is cleared between events. */
+export interface MatchState {
+  ctx: EventContext;
+  epoch: number;
+  /** Per global literal id: the epoch of the last event it was found in. */
+  hits: Int32Array;
+  /** Per rule position: the epoch of the last event in which one of its triggers was found. */
+  triggered: Int32Array;
+  /** Per rule position: the epoch of the last event it was evaluated on. */
+  evaluated: Int32Array;
+  evaluations: number;
+}
+
+interface Scanner {
+  automaton: AhoCorasick;
+  /** Called with the automaton's pattern number on each occurrence. */
+  hit: (pattern: number) => void;
+}
+
+interface PathNode {
+  children: Map<string, PathNode>;
+  scanner?: Scanner;
+}
+
+export class RuleGroup {
+  /** Scanners by field path, so one walk over the event finds the fields worth scanning and skips the rest. */
+  private readonly paths: PathNode = { children: new Map() };
+  /** Scanner for the values no field scanner looks at; present when some rule has keyword literals. */
+  private readonly keywordScanner: Scanner | undefined;
+  /** Rules with no literal requirement and no anchor left to check: evaluated on every event of the group. */
+  private readonly always: IndexEntry[] = [];
+  /** Rules with no literal requirement, by an anchor the group's dispatch did not check: value -> rules, per slot. */
+  private readonly anchoredSlots: number[] = [];
+  private readonly anchored: Map<string, IndexEntry[]>[] = [];
+  /** Rules reached through their triggers in the current event, in the order found. */
+  private readonly candidates: IndexEntry[] = [];
+
+  constructor(
+    members: IndexEntry[],
+    literals: Literal[],
+    fields: { names: string[] },
+    private readonly state: MatchState,
+    dispatchSlots: Set<number>,
+  ) {
+    const idsBySlot = new Map<number, Set<number>>();
+    const triggered = new Map<number, IndexEntry[]>();
+    for (const e of members) {
+      for (const id of e.literalIds) {
+        const slot = literals[id].slot;
+        let ids = idsBySlot.get(slot);
+        if (!ids) idsBySlot.set(slot, (ids = new Set()));
+        ids.add(id);
+      }
+      for (const id of e.triggers ?? []) {
+        const list = triggered.get(id);
+        if (list) list.push(e);
+        else triggered.set(id, [e]);
+      }
+    }
+    // Keyword literals are looked for in every value: field scanners find them too, so that one walk over the
+    // event scans each value once, with its field's scanner or else with the keyword scanner.
+    const keywordIds = idsBySlot.get(KEYWORDS);
+    idsBySlot.delete(KEYWORDS);
+    const scannerOf = (idSet: Set<number>): Scanner => {
+      const ids = [...idSet, ...(keywordIds ?? [])];
+      const rulesOf = ids.map((id) => triggered.get(id) ?? []);
+      return { automaton: new AhoCorasick(ids.map((id) => literals[id].text)), hit: (pattern) => this.found(ids[pattern], rulesOf[pattern]) };
+    };
+    for (const [slot, idSet] of idsBySlot) {
+      let node = this.paths;
+      for (const part of fields.names[slot].split('.')) {
+        let child = node.children.get(part);
+        if (!child) node.children.set(part, (child = { children: new Map() }));
+        node = child;
+      }
+      node.scanner = scannerOf(idSet);
+    }
+    this.keywordScanner = keywordIds && scannerOf(new Set());
+    const unfiltered = members.filter((e) => !e.triggers);
+    const anchorOf = chooseAnchors(unfiltered.map((e) => e.compiled.anchors.filter((a) => !dispatchSlots.has(a.slot))));
+    unfiltered.forEach((e, i) => {
+      const anchor = anchorOf[i];
+      if (!anchor) {
+        this.always.push(e);
+        return;
+      }
+      let at = this.anchoredSlots.indexOf(anchor.slot);
+      if (at < 0) {
+        at = this.anchoredSlots.push(anchor.slot) - 1;
+        this.anchored.push(new Map());
+      }
+      const byValue = this.anchored[at];
+      for (const v of anchor.values) {
+        const list = byValue.get(v);
+        if (list) list.push(e);
+        else byValue.set(v, [e]);
+      }
+    });
+  }
+
+  /** Adds the group's rules that match the current event (`state.ctx`) to `out`. */
+  match(event: SocleEvent, out: IndexEntry[]): void {
+    const state = this.state;
+    const epoch = state.epoch;
+    this.candidates.length = 0;
+    this.walk(event, this.paths);
+    for (const e of this.always) this.evaluate(e, out);
+    for (let i = 0; i < this.anchoredSlots.length; i++) {
+      for (const v of state.ctx.lowerStrings(this.anchoredSlots[i])) {
+        const list = this.anchored[i].get(v);
+        if (list) for (const e of list) this.evaluate(e, out);
+      }
+    }
+    const candidates = this.candidates;
+    for (let i = 0; i < candidates.length; i++) {
+      const e = candidates[i];
+      if (e.check!(state.hits, epoch)) this.evaluate(e, out);
+    }
+  }
+
+  private evaluate(e: IndexEntry, out: IndexEntry[]): void {
+    const state = this.state;
+    if (state.evaluated[e.position] === state.epoch) return;
+    state.evaluated[e.position] = state.epoch;
+    state.evaluations++;
+    if (e.compiled.match(state.ctx)) out.push(e);
+  }
+
+  private found(literal: number, rules: IndexEntry[]): void {
+    const state = this.state;
+    const epoch = state.epoch;
+    if (state.hits[literal] === epoch) return;
+    state.hits[literal] = epoch;
+    for (let k = 0; k < rules.length; k++) {
+      const e = rules[k];
+      if (state.triggered[e.position] === epoch) continue;
+      // Checked once all literals of the event are known.
+      state.triggered[e.position] = epoch;
+      this.candidates.push(e);
+    }
+  }
+
+  /**
+   * Walks the event along the scanners' field paths (nested and flat dotted names alike, as field access reads
+   * them) and scans every value found at a scanner's path. With keyword literals, the walk goes everywhere
+   * and scans the other values with the keyword scanner.
+   */
+  private walk(node: Record<string, unknown>, paths: PathNode | undefined): void {
+    const everywhere = this.keywordScanner;
+    for (const key in node) {
+      let next: PathNode | undefined;
+      if (paths !== undefined) {
+        next = paths.children.get(key);
+        if (next === undefined && key.includes('.')) {
+          next = paths;
+          for (const part of key.split('.')) if (next) next = next.children.get(part);
+        }
+      }
+      if (next === undefined && everywhere === undefined) continue;
+      const value = node[key];
+      if (value === null || value === undefined) continue;
+      if (typeof value !== 'object') {
+        const scanner = next?.scanner ?? everywhere;
+        if (scanner !== undefined) scanScalar(value, scanner);
+      } else if (Array.isArray(value)) {
+        this.walkArray(value, next);
+      } else if (everywhere !== undefined || next!.children.size) {
+        this.walk(value as Record<string, unknown>, next);
+      }
+    }
+  }
+
+  /** An array's scalars (nested arrays included) are the field's values; its objects are walked further. */
+  private walkArray(values: unknown[], paths: PathNode | undefined): void {
+    const scanner = paths?.scanner ?? this.keywordScanner;
+    for (const v of values) {
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'object') {
+        if (scanner !== undefined) scanScalar(v, scanner);
+      } else if (Array.isArray(v)) {
+        this.walkArray(v, paths);
+      } else if (this.keywordScanner !== undefined || paths!.children.size) {
+        this.walk(v as Record<string, unknown>, paths);
+      }
+    }
+  }
+}
+
+function scanScalar(value: unknown, scanner: Scanner): void {
+  const automaton = scanner.automaton;
+  switch (typeof value) {
+    case 'string':
+      if (value.length >= automaton.minLength) automaton.scan(value, scanner.hit);
+      break;
+    case 'number':
+    case 'bigint':
+      if (automaton.numeric) automaton.scan(String(value), scanner.hit);
+      break;
+    case 'boolean':
+      automaton.scan(value ? 'true' : 'false', scanner.hit);
+  }
+}
+
+/**
+ * Picks each rule's index key among its candidates: the one whose values the fewest rules share, so that an
+ * event reaches as few rules as possible (an EventID shared by a thousand rules is a poor key when the rule
+ * also needs `OriginalFileName: whoami.exe`).
+ */
+export function chooseAnchors(candidates: Anchor[][]): (Anchor | undefined)[] {
+  const shared = new Map<string, number>();
+  const key = (slot: number, v: string) => `${slot}\u0000${v}`;
+  for (const anchors of candidates) {
+    const seen = new Set<string>();
+    for (const a of anchors) for (const v of a.values) seen.add(key(a.slot, v));
+    for (const k of seen) shared.set(k, (shared.get(k) ?? 0) + 1);
+  }
+  return candidates.map((anchors) => {
+    let best: Anchor | undefined;
+    let bestCost = Infinity;
+    for (const a of anchors) {
+      let cost = 0;
+      for (const v of a.values) cost += shared.get(key(a.slot, v)) ?? 0;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = a;
+      }
+    }
+    return best;
+  });
+}
