@@ -17,8 +17,11 @@ export class AhoCorasick {
   /** First of the non-ASCII columns (0: no pattern has non-ASCII characters). */
   private readonly nonAscii: number = 0;
   private readonly columns: number;
-  /** Row by state, column by character class: the next state's row offset (see the constructor). */
-  private readonly table: Int32Array;
+  /** Row by state, column by character class: the next state (16 bits wide when there are few enough states). */
+  private readonly table16: Uint16Array | undefined;
+  private readonly table32: Uint32Array | undefined;
+  /** States from this number on report patterns (see the constructor). */
+  private readonly firstReporting: number;
   /** Patterns ending at a state (own output). */
   private readonly outputs: number[][];
   /** Nearest state on the failure chain that has outputs (or 0). */
@@ -90,31 +93,61 @@ export class AhoCorasick {
       }
       dictLink[s] = outputs[f].length ? f : dictLink[f];
     }
-    // Entries become row offsets of the next state, bitwise-negated when that state reports patterns.
-    for (let i = 0; i < table.length; i++) {
-      const t = table[i];
-      table[i] = outputs[t].length || dictLink[t] ? ~(t * columns) : t * columns;
+    // Renumbered breadth-first, the states that report patterns last: the shallow states most text stays in
+    // are contiguous, and one comparison tells whether a state reports anything.
+    const order = [0, ...queue];
+    const reports = (t: number) => outputs[t].length > 0 || dictLink[t] !== 0;
+    const renumbered = [...order.filter((t) => !reports(t)), ...order.filter(reports)];
+    const id = new Int32Array(n);
+    renumbered.forEach((t, i) => (id[t] = i));
+    this.firstReporting = renumbered.findIndex(reports);
+    if (this.firstReporting < 0) this.firstReporting = n;
+    const compact = n <= 65536 ? new Uint16Array(n * columns) : new Uint32Array(n * columns);
+    for (let t = 0; t < n; t++) {
+      const row = id[t] * columns;
+      for (let col = 0; col < columns; col++) compact[row + col] = id[table[t * columns + col]];
     }
-    this.table = table;
-    this.outputs = outputs;
-    this.dictLink = dictLink;
+    this.table16 = compact instanceof Uint16Array ? compact : undefined;
+    this.table32 = compact instanceof Uint32Array ? compact : undefined;
+    this.outputs = renumbered.map((t) => outputs[t]);
+    this.dictLink = Int32Array.from(renumbered, (t) => id[dictLink[t]]);
   }
 
   /** Calls `hit(patternId)` for every pattern occurrence in `text` (possibly more than once per pattern). */
   scan(text: string, hit: (id: number) => void): void {
-    const table = this.table;
+    // Two copies of one loop, so that each reads one kind of typed array and stays fast.
+    if (this.table16 !== undefined) this.scan16(this.table16, text, hit);
+    else this.scan32(this.table32!, text, hit);
+  }
+
+  private scan16(table: Uint16Array, text: string, hit: (id: number) => void): void {
     const ascii = this.asciiColumn;
+    const columns = this.columns;
+    const first = this.firstReporting;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      s = table[s + (c < 128 ? ascii[c] : this.nonAsciiColumn(c))];
-      if (s >= 0) continue;
-      s = ~s;
-      const state = s / this.columns;
-      for (let o = this.outputs[state].length ? state : this.dictLink[state]; o !== 0; o = this.dictLink[o]) {
-        const out = this.outputs[o];
-        for (let k = 0; k < out.length; k++) hit(out[k]);
-      }
+      s = table[s * columns + (c < 128 ? ascii[c] : this.nonAsciiColumn(c))];
+      if (s >= first) this.report(s, hit);
+    }
+  }
+
+  private scan32(table: Uint32Array, text: string, hit: (id: number) => void): void {
+    const ascii = this.asciiColumn;
+    const columns = this.columns;
+    const first = this.firstReporting;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      s = table[s * columns + (c < 128 ? ascii[c] : this.nonAsciiColumn(c))];
+      if (s >= first) this.report(s, hit);
+    }
+  }
+
+  private report(state: number, hit: (id: number) => void): void {
+    for (let o = this.outputs[state].length ? state : this.dictLink[state]; o !== 0; o = this.dictLink[o]) {
+      const out = this.outputs[o];
+      for (let k = 0; k < out.length; k++) hit(out[k]);
     }
   }
 

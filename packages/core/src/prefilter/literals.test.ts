@@ -32,6 +32,7 @@ describe('literal requirements of a rule', () => {
   it('keeps short texts only when they hold a rare character', () => {
     expect(filterOf("sel:\n  CommandLine|contains: ['^^', ',;,']\ncondition: sel")?.triggers).toEqual(['^^', ',;,']);
     expect(filterOf("sel:\n  CommandLine|contains: [' -p', 'ab']\ncondition: sel")).toBeUndefined();
+    expect(filterOf("sel:\n  CommandLine|contains: ['\u00a0', '®']\ncondition: sel")?.triggers).toEqual(['\u00a0', '®']);
   });
 
   it('needs nothing from a negation or from a branch without texts', () => {

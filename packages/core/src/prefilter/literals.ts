@@ -107,9 +107,9 @@ function textNeed(slot: number, text: string): Need {
   );
 }
 
-/** Short texts of letters, digits and path characters occur in too many events to tell anything. */
+/** Short texts of ASCII letters, digits, spaces and path characters occur in too many events to tell anything. */
 function worthFinding(text: string): boolean {
-  return text.length >= 3 || /[^a-z0-9\s\\.:/_-]/.test(text);
+  return text.length >= 3 || /[^a-z0-9 \t\r\n\\.:/_-]/.test(text);
 }
 
 function all(needs: Need[]): Need {

@@ -201,6 +201,7 @@ function compileValues(
   let equals: string[] | undefined = [];
   const tests: Predicate[] = [...nullChecks];
   if (nullChecks.length) equals = undefined;
+  const perValue: StringTest[] = [];
   for (const alternatives of expanded) {
     const stringTests: StringTest[] = [];
     for (const parts of alternatives) {
@@ -209,10 +210,21 @@ function compileValues(
       if (equals && !cased && slot >= 0 && !hasWildcards(p)) equals.push(plainText(p));
       else equals = undefined;
     }
-    const test: StringTest = stringTests.length === 1 ? stringTests[0] : (s) => stringTests.some((t) => t(s));
-    tests.push(slot < 0 ? keywordTest(test, cased) : anyString(slot, test, cased));
+    perValue.push(anyTest(stringTests));
   }
-  return { predicate: combine(tests), equals: all || !equals?.length ? undefined : equals };
+  equals = all || !equals?.length ? undefined : equals;
+  // Any of several values of one field: one read of the field, each of its strings tried against every value.
+  if (!all && slot >= 0 && !nullChecks.length) return { predicate: anyString(slot, anyTest(perValue), cased), equals };
+  for (const test of perValue) tests.push(slot < 0 ? keywordTest(test, cased) : anyString(slot, test, cased));
+  return { predicate: combine(tests), equals };
+}
+
+function anyTest(tests: StringTest[]): StringTest {
+  if (tests.length === 1) return tests[0];
+  return (s) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i](s)) return true;
+    return false;
+  };
 }
 
 function anyString(slot: number, test: StringTest, cased: boolean): Predicate {
