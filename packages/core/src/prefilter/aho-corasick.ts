@@ -33,7 +33,7 @@ export class AhoCorasick {
 
   /** `patterns` must already be folded (`foldablePieces`). */
   constructor(patterns: string[]) {
-    this.minLength = Math.min(...patterns.map((p) => p.length));
+    this.minLength = patterns.reduce((min, p) => Math.min(min, p.length), Infinity);
     this.numeric = patterns.some((p) => /^[-+.\deinfaty]+$/.test(p));
     let columns = 1;
     for (const p of patterns) {
