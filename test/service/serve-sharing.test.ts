@@ -13,8 +13,7 @@ import { createJsonLogger } from '../../packages/service/src/distributed/json-lo
 import { startServeApi } from '../../packages/service/src/distributed/serve-api.ts';
 import { sharingConfigSchema } from '../../packages/service/src/sharing/sharing-config.ts';
 import { generateSigningKey } from '../../packages/service/src/sharing/signed-bundle.ts';
-import { TaxiiServer } from '../../packages/service/src/sharing/taxii-server.ts';
-import { authenticateTestToken } from '../../packages/service/src/sharing/taxii-principals.test-helper.ts';
+import { nationalTaxiiServer } from '../../packages/service/src/sharing/taxii-principals.test-helper.ts';
 import { UpwardSharing } from '../../packages/service/src/sharing/upward-sharing.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { esClient, waitFor } from './service-fixtures.ts';
@@ -36,13 +35,7 @@ describe('sharing upward in socle serve', () => {
     const { signing, publicKeyPem } = generateSigningKey('soc-hanoi');
     writeFileSync(join(dir, 'soc.pem'), signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     writeFileSync(join(dir, 'acme.yml'), 'organization: acme\nsharedBy: SOC Hanoi\nminimumSeverity: high\ntlp: AMBER\npersonalData: {users: share, emails: share, internalHosts: share, internalAddresses: share}\n');
-    const taxii = new TaxiiServer({
-      title: 'National',
-      apiRoot: 'national',
-      collections: [{ id: 'acme', title: 'ACME', organizations: ['acme'] }],
-      authenticate: authenticateTestToken,
-      trustedKeys: { 'soc-hanoi': publicKeyPem },
-    });
+    const taxii = nationalTaxiiServer(publicKeyPem);
     const { url: taxiiUrl } = await taxii.listen();
 
     const sink = new ElasticsearchAlertSink({ client: es, indexPrefix: prefix, organization: 'default', attempts: 2 });

@@ -5,12 +5,9 @@
  */
 import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
-import type { Literal } from './prefilter/literals.ts';
+import { KEYWORDS, type Literal } from './prefilter/literals.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import type { EventContext } from './sigma/context.ts';
-
-/** The slot of keyword (whole-event) searches. */
-export const KEYWORDS = -1;
 
 export interface IndexEntry {
   compiled: CompiledDetection;

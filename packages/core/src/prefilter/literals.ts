@@ -12,8 +12,11 @@ import { transformValue, type CompileEnv } from '../sigma/modifiers.ts';
 import { foldablePieces } from './case-fold.ts';
 import { regexNeed, type TextNeed } from './regex-literals.ts';
 
+/** The slot of keyword searches, which look at every value of the event. */
+export const KEYWORDS = -1;
+
 export interface Literal {
-  /** Field slot; -1 for keyword searches, which look at every value of the event. */
+  /** Field slot, or KEYWORDS. */
   slot: number;
   /** Case-folded (see `case-fold.ts`). */
   text: string;
@@ -75,7 +78,7 @@ function bodyNeed(body: SearchBody, env: CompileEnv): Need {
 
 function itemNeed(item: DetectionItem, env: CompileEnv): Need {
   const mods = item.modifiers.map((m) => m.toLowerCase());
-  const slot = item.field === null ? -1 : env.fields.slot(item.field);
+  const slot = item.field === null ? KEYWORDS : env.fields.slot(item.field);
   let perValue: Need[];
   if (mods.includes('re')) {
     if (!mods.every((m) => REGEX_MODIFIERS.has(m))) return undefined;

@@ -1,5 +1,6 @@
 /** Bearer tokens mapped to principals, standing in for the access module's token store in the sharing tests. */
 import type { AuthError, Principal } from '../access/principal.ts';
+import { TaxiiServer } from './taxii-server.ts';
 
 const base = { expiresAt: '2099-01-01T00:00:00.000Z' };
 export const PRINCIPALS: Record<string, Principal> = {
@@ -14,4 +15,15 @@ export function authenticateTestToken(header: string | undefined): Principal | A
   const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
   if (!token) return { error: 'unauthenticated', reason: 'missing' };
   return PRINCIPALS[token] ?? { error: 'unauthenticated', reason: 'unknown' };
+}
+
+/** The national TAXII server of the upward-sharing tests: collection `acme`, trusting bundles signed by `soc-hanoi`. */
+export function nationalTaxiiServer(socHanoiPublicKeyPem: string): TaxiiServer {
+  return new TaxiiServer({
+    title: 'National',
+    apiRoot: 'national',
+    collections: [{ id: 'acme', title: 'ACME', organizations: ['acme'] }],
+    authenticate: authenticateTestToken,
+    trustedKeys: { 'soc-hanoi': socHanoiPublicKeyPem },
+  });
 }

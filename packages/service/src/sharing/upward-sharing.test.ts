@@ -10,8 +10,7 @@ import { startAlertApi } from '../api/alert-api.ts';
 import { makeScopedAlert } from '../api/scoped-alerts.test-helper.ts';
 import { sharingConfigSchema } from './sharing-config.ts';
 import { generateSigningKey } from './signed-bundle.ts';
-import { TaxiiServer } from './taxii-server.ts';
-import { authenticateTestToken } from './taxii-principals.test-helper.ts';
+import { nationalTaxiiServer } from './taxii-principals.test-helper.ts';
 import { UpwardSharing } from './upward-sharing.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -43,13 +42,7 @@ describe('sharing upward in a running service', () => {
     await writeFile(join(dir, 'soc.pem'), signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     await writeFile(join(dir, 'acme.yml'), POLICY);
 
-    const taxii = new TaxiiServer({
-      title: 'National',
-      apiRoot: 'national',
-      collections: [{ id: 'acme', title: 'ACME', organizations: ['acme'] }],
-      authenticate: authenticateTestToken,
-      trustedKeys: { 'soc-hanoi': publicKeyPem },
-    });
+    const taxii = nationalTaxiiServer(publicKeyPem);
     const { url: taxiiUrl } = await taxii.listen();
     cleanup.push(() => taxii.close());
 
