@@ -20,6 +20,30 @@ es_install() {
   (take_install_lock && es_install_locked)
 }
 
+# The distribution as the unprivileged user can read it. A checkout under a private folder (`mktemp -d` makes
+# mode 700) hides the cache from that user; then root keeps one copy per installed version under /var/cache,
+# a root-owned folder nobody else can plant files in.
+es_home_readable_by_user() {
+  if as_es_user test -r "$ES_HOME/bin/elasticsearch"; then
+    echo "$ES_HOME"
+    return 0
+  fi
+  local copy
+  copy="/var/cache/socle-stack/elasticsearch-$(cut -c1-16 "$ES_STAMP")"
+  if [ ! -f "$copy/.complete" ]; then
+    log "elasticsearch: $SOCLE_ES_USER cannot read $ES_HOME (a private parent folder); copying the distribution to $copy"
+    mkdir -p /var/cache/socle-stack
+    chmod 755 /var/cache/socle-stack
+    rm -rf "$copy" "$copy.partial"
+    cp -a "$ES_HOME" "$copy.partial"
+    chmod -R a+rX "$copy.partial"
+    touch "$copy.partial/.complete"
+    mv "$copy.partial" "$copy"
+  fi
+  as_es_user test -r "$copy/bin/elasticsearch" || die "elasticsearch: user $SOCLE_ES_USER cannot read $copy either"
+  echo "$copy"
+}
+
 es_install_locked() {
   local want
   want="$(pom_fingerprint "$ES_POM")"
@@ -104,17 +128,19 @@ es_start() {
   mkdir -p "$ES_CONF" "$ES_RUN/data" "$ES_RUN/logs" "$ES_RUN/tmp"
   cp -r "$ES_HOME"/config/. "$ES_CONF"/
   write_elasticsearch_yml
+  local home="$ES_HOME"
   if [ "$(id -u)" -eq 0 ]; then
     chown -R "$SOCLE_ES_USER:" "$ES_RUN"
-    as_es_user test -r "$ES_HOME/bin/elasticsearch" -a -w "$ES_RUN/data" ||
-      die "elasticsearch: user $SOCLE_ES_USER cannot read $ES_HOME or write $ES_RUN (a parent folder is private?); set SOCLE_STACK_CACHE / SOCLE_STACK_RUN_DIR to a folder under /opt or /tmp"
+    home="$(es_home_readable_by_user)"
+    as_es_user test -w "$ES_RUN/data" ||
+      die "elasticsearch: user $SOCLE_ES_USER cannot write $ES_RUN (a parent folder is private?); set SOCLE_STACK_RUN_DIR to a folder under /tmp"
   fi
 
   log "elasticsearch: starting on $ES_URL (transport $SOCLE_ES_TRANSPORT_PORT, heap $SOCLE_ES_HEAP, java $java_home_es)"
   # -d: the launcher forks the server and returns once it has started or failed; setsid keeps it off our terminal.
   if ! as_es_user env ES_PATH_CONF="$ES_CONF" ES_TMPDIR="$ES_RUN/tmp" ES_JAVA_HOME="$java_home_es" \
       ES_JAVA_OPTS="-Xms$SOCLE_ES_HEAP -Xmx$SOCLE_ES_HEAP ${SOCLE_ES_JAVA_OPTS:-}" \
-      setsid "$ES_HOME/bin/elasticsearch" -d -p "$ES_PID" </dev/null >"$ES_STDOUT" 2>&1; then
+      setsid "$home/bin/elasticsearch" -d -p "$ES_PID" </dev/null >"$ES_STDOUT" 2>&1; then
     show_log_tail "$ES_STDOUT" elasticsearch
     show_log_tail "$ES_LOG" elasticsearch
     es_stop
