@@ -30,6 +30,23 @@ export function ruleId(rule: RuleMeta): string {
   return rule.id ?? rule.name ?? rule.title;
 }
 
+/** ATT&CK fields by a rule's tag list, worked out once per rule and shared (frozen) by its alerts. */
+const threats = new WeakMap<string[], Alert['threat'] | null>();
+
+function threatOf(tags: string[]): Alert['threat'] | undefined {
+  let threat = threats.get(tags);
+  if (threat === undefined) threats.set(tags, (threat = deepFreeze(threatFromTags(tags)) ?? null));
+  return threat ?? undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: SocleEvent, eventId: string, time: number, includeEvent: boolean): Alert {
   const id = ruleId(rule);
   const level = (rule.level ?? DEFAULT_LEVEL).toLowerCase();
@@ -50,7 +67,7 @@ export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: 
     'kibana.alert.severity': level,
     socle: { level, eventId },
   };
-  const threat = threatFromTags(rule.tags);
+  const threat = threatOf(rule.tags);
   if (threat) alert.threat = threat;
   for (const k of ['host', 'user', 'source', 'destination', 'organization'] as const) {
     const v = event[k];

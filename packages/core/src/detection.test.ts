@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RuleIndex, type IndexedRule } from './detection.ts';
+import { DEFAULT_SCAN_MEMO_CHARS, RuleIndex, type IndexedRule } from './detection.ts';
 import type { SocleEvent } from './event.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileDetectionRule } from './sigma/compile.ts';
@@ -46,6 +46,19 @@ describe('RuleIndex', () => {
     expect(titles({ EventID: [4688, 4689, '4688'], Image: 'x\\whoami.exe' })).toEqual(['by event id', 'either id']);
   });
 
+  it('tells apart values seen one after another, of equal length too, when it remembers what scans found', () => {
+    const index = new RuleIndex(rules, fields);
+    const seen: string[] = [];
+    for (const image of ['C:\\whoamx.exe', 'C:\\whoami.exe', 'C:\\whoamx.exe', 'D:\\whoami.exe']) {
+      for (const note of ['mimikat_', 'mimikatz', 'mimikatZ', 'mimikat_']) {
+        seen.push(index.match({ EventID: 4688, Image: image, Note: note }).map((r) => r.rule.title).join());
+      }
+    }
+    // The keyword rule follows the note, the whoami rule the image, whatever came before.
+    const notes = (first: string) => [`${first}either id`, `${first}keyword,either id`, `${first}keyword,either id`, `${first}either id`];
+    expect(seen).toEqual([...notes(''), ...notes('by event id,'), ...notes(''), ...notes('by event id,')]);
+  });
+
   it('splits events by a field rules require, and reaches rules through the texts they need', () => {
     const stats = index.stats();
     expect(stats.rules).toBe(4);
@@ -83,17 +96,23 @@ const eventValue = fc.oneof(
 const event = fc.record({ A: eventValue, B: eventValue, c: fc.record({ d: eventValue }, { requiredKeys: [] }) }, { requiredKeys: [] });
 
 describe('RuleIndex (index keys and literal prefilter) finds exactly the rules whose predicate holds (property)', () => {
-  it('on random rules and events', () => {
+  it('on random rules and events, with scan memos of any size (none, a few values, the default)', () => {
     fc.assert(
-      fc.property(fc.array(ruleText, { minLength: 1, maxLength: 6 }), fc.array(event, { minLength: 1, maxLength: 8 }), (texts, events) => {
-        const { rules, fields } = compileAll(texts);
-        const index = new RuleIndex(rules, fields);
-        const ctx = new EventContext(fields);
-        for (const e of events) {
-          const expected = rules.map((r) => r.compiled).filter((r) => r.match(ctx.reset(e)));
-          expect(index.match(e)).toEqual(expected);
-        }
-      }),
+      fc.property(
+        fc.array(ruleText, { minLength: 1, maxLength: 6 }),
+        fc.array(event, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(0, 100, DEFAULT_SCAN_MEMO_CHARS),
+        (texts, events, scanMemoChars) => {
+          const { rules, fields } = compileAll(texts);
+          const index = new RuleIndex(rules, fields, { scanMemoChars });
+          const ctx = new EventContext(fields);
+          // Twice, copies the second time (as each parse makes new strings): remembered scans must agree.
+          for (const e of [...events, ...events.map((x) => structuredClone(x))]) {
+            const expected = rules.map((r) => r.compiled).filter((r) => r.match(ctx.reset(e)));
+            expect(index.match(e)).toEqual(expected);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   }, 60_000);

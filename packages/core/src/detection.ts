@@ -18,6 +18,14 @@ export interface IndexedRule {
   filter?: LiteralFilter;
 }
 
+export interface RuleIndexOptions {
+  /** What the scan memos may hold, in characters of event values (each value also counts 64); 0: no memos. */
+  scanMemoChars: number;
+}
+
+/** About 8-16 MB of remembered values, a few thousand per field. */
+export const DEFAULT_SCAN_MEMO_CHARS = 4_000_000;
+
 export interface IndexStats {
   rules: number;
   /** Rules reached only through the texts they need. */
@@ -62,6 +70,7 @@ export class RuleIndex {
   constructor(
     rules: IndexedRule[],
     private readonly fields: FieldTable,
+    options: RuleIndexOptions = { scanMemoChars: DEFAULT_SCAN_MEMO_CHARS },
   ) {
     const literalIds = new Map<string, number>();
     const idOf = (l: Literal): number => {
@@ -76,14 +85,18 @@ export class RuleIndex {
     this.entries = rules.map((r, position) => {
       const entry: IndexEntry = { compiled: r.compiled, position, literalIds: [] };
       if (r.filter) {
-        entry.triggers = Int32Array.from(new Set(r.filter.triggers.map(idOf)));
+        const triggers = new Set(r.filter.triggers.map(idOf));
+        entry.triggers = Int32Array.from(triggers);
         const ids = new Set<number>();
-        entry.check = compileRequirement(r.filter.requirement, (l) => {
+        const check = compileRequirement(r.filter.requirement, (l) => {
           const id = idOf(l);
           ids.add(id);
           return id;
         });
         entry.literalIds = [...ids];
+        // A requirement that is just "one of the triggers" holds whenever the rule is reached: nothing to check.
+        const oneOfTriggers = anyOfLiterals(r.filter.requirement) && ids.size === triggers.size && [...ids].every((id) => triggers.has(id));
+        if (!oneOfTriggers) entry.check = check;
       }
       return entry;
     });
@@ -95,6 +108,7 @@ export class RuleIndex {
       triggered: new Int32Array(n),
       evaluated: new Int32Array(n),
       evaluations: 0,
+      memoBudget: options.scanMemoChars > 0 ? { left: options.scanMemoChars } : undefined,
     };
     this.dispatch = chooseDispatch(this.entries);
     this.dispatchSlots = new Set(this.dispatch.map((d) => d.slot));
@@ -207,21 +221,30 @@ function chooseDispatch(entries: IndexEntry[]): DispatchField[] {
   });
 }
 
+function anyOfLiterals(req: Requirement): boolean {
+  return 'lit' in req || ('any' in req && req.any.every((r) => 'lit' in r));
+}
+
 /** Compiles a literal requirement into a check over the literals found in the current event. */
 function compileRequirement(req: Requirement, idOf: (l: Literal) => number): (hits: Int32Array, epoch: number) => boolean {
   if ('lit' in req) {
     const id = idOf(req.lit);
     return (hits, epoch) => hits[id] === epoch;
   }
-  const parts = ('all' in req ? req.all : req.any).map((r) => compileRequirement(r, idOf));
+  const children = 'all' in req ? req.all : req.any;
+  // Literal children are read in one loop over their ids; only nested nodes cost a call each.
+  const ids = Int32Array.from(children.filter((r) => 'lit' in r).map((r) => idOf((r as { lit: Literal }).lit)));
+  const nested = children.filter((r) => !('lit' in r)).map((r) => compileRequirement(r, idOf));
   if ('all' in req) {
     return (hits, epoch) => {
-      for (let i = 0; i < parts.length; i++) if (!parts[i](hits, epoch)) return false;
+      for (let i = 0; i < ids.length; i++) if (hits[ids[i]] !== epoch) return false;
+      for (let i = 0; i < nested.length; i++) if (!nested[i](hits, epoch)) return false;
       return true;
     };
   }
   return (hits, epoch) => {
-    for (let i = 0; i < parts.length; i++) if (parts[i](hits, epoch)) return true;
+    for (let i = 0; i < ids.length; i++) if (hits[ids[i]] === epoch) return true;
+    for (let i = 0; i < nested.length; i++) if (nested[i](hits, epoch)) return true;
     return false;
   };
 }

@@ -59,6 +59,27 @@ describe('detection alerts', () => {
   });
 });
 
+describe('scan memo', () => {
+  it('gives the same alerts with it (default) and without it (scanMemoChars: 0)', () => {
+    const events: SocleEvent[] = ['C:\\x\\whoami.exe', 'C:\\x\\whoamx.exe', 'C:\\x\\rar.exe', 'C:\\x\\whoami.exe'].flatMap((Image) => [
+      { Image, CommandLine: `${Image} a b` },
+      { Image, CommandLine: `${Image} ab` },
+    ]);
+    const alerts = (scanMemoChars?: number) => {
+      const engine = createEngine({ rules: [{ text: whoami }, { text: rar }], scanMemoChars });
+      return events.map((e) => engine.process(structuredClone(e)).map((a) => a.rule.name));
+    };
+    expect(alerts()).toEqual([['Whoami execution'], ['Whoami execution'], [], [], ['Data compressed with rar'], [], ['Whoami execution'], ['Whoami execution']]);
+    expect(alerts(0)).toEqual(alerts());
+  });
+
+  it('rejects a budget that is not a whole number of characters, naming the option', () => {
+    for (const bad of [-1, 1.5, Number.NaN, Infinity]) {
+      expect(() => createEngine({ rules: [{ text: whoami }], scanMemoChars: bad })).toThrow(/scanMemoChars must be a whole number/);
+    }
+  });
+});
+
 describe('Sigma filter rules (v2)', () => {
   const filter = (rules: string, condition = 'not selection', logsource = 'category: process_creation\n  product: windows') => `
 title: Filter administrator accounts

@@ -4,7 +4,7 @@
  */
 import type { Alert } from './alert.ts';
 import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
-import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
+import { DEFAULT_SCAN_MEMO_CHARS, RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
 import {
@@ -45,6 +45,11 @@ export interface EngineOptions {
   now?: () => number;
   /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
   correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
+  /**
+   * Event values whose text scans are remembered, so a value seen again is not scanned again: the budget in
+   * characters (each value also counts 64). Default 4,000,000 (about 8-16 MB); 0 turns the memo off.
+   */
+  scanMemoChars?: number;
 }
 
 export interface LoadedRule {
@@ -175,7 +180,11 @@ class SocleEngine implements Engine {
     this.referenced = this.correlation.referencedRuleIds();
     this.silenced = this.correlation.silencedRuleIds();
     this.suppressor = new AlertSuppressor(suppressions);
-    this.index = new RuleIndex(compiled, fields);
+    const scanMemoChars = options.scanMemoChars ?? DEFAULT_SCAN_MEMO_CHARS;
+    if (!Number.isSafeInteger(scanMemoChars) || scanMemoChars < 0) {
+      throw new RangeError(`scanMemoChars must be a whole number of characters, 0 or more (got ${String(options.scanMemoChars)})`);
+    }
+    this.index = new RuleIndex(compiled, fields, { scanMemoChars });
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
+import { ScanMemo, type MemoBudget } from './prefilter/scan-memo.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import type { EventContext } from './sigma/context.ts';
 
@@ -14,7 +15,7 @@ export interface IndexEntry {
   position: number;
   /** Global literal ids one of which occurs in every event the rule matches; absent: not prefiltered. */
   triggers?: Int32Array;
-  /** The rule's literal requirement over the literals found (`hits[id] === epoch`). */
+  /** The rule's literal requirement over the literals found (`hits[id] === epoch`); absent: being reached suffices. */
   check?: (hits: Int32Array, epoch: number) => boolean;
   /** Every global literal id the check reads. */
   literalIds: number[];
@@ -31,6 +32,8 @@ export interface MatchState {
   /** Per rule position: the epoch of the last event it was evaluated on. */
   evaluated: Int32Array;
   evaluations: number;
+  /** What the fields' scan memos may hold together; undefined: no memos. */
+  memoBudget: MemoBudget | undefined;
 }
 
 interface Scanner {
@@ -39,14 +42,30 @@ interface Scanner {
   hit: (pattern: number) => void;
 }
 
-interface PathNode {
-  children: Map<string, PathNode>;
-  scanner?: Scanner;
+/** A field path in the walk: its children, the scanner for its values and what that scanner found by value. */
+class PathNode {
+  readonly children = new Map<string, PathNode>();
+  /** The field's own scanner, or the keyword scanner, or none (the walk only passes through). */
+  scanner: Scanner | undefined;
+  /** Created on the field's first string value; null when the index keeps no memos. */
+  memo: ScanMemo | null | undefined = undefined;
+  /** The keys of the object last walked at this path, in order, and their nodes. */
+  readonly lastKeys: string[] = [];
+  readonly lastChildren: (PathNode | undefined)[] = [];
+
+  constructor(scanner: Scanner | undefined) {
+    this.scanner = scanner;
+  }
 }
+
+/** Nodes a walk may add for fields only keyword texts are looked for in, per group (events with ever-new keys). */
+const MAX_KEYWORD_PATHS = 1024;
+/** Keys remembered per path, in the order of the last object walked there. */
+const MAX_REMEMBERED_KEYS = 64;
 
 export class RuleGroup {
   /** Scanners by field path, so one walk over the event finds the fields worth scanning and skips the rest. */
-  private readonly paths: PathNode = { children: new Map() };
+  private readonly paths: PathNode;
   /** Scanner for the values no field scanner looks at; present when some rule has keyword literals. */
   private readonly keywordScanner: Scanner | undefined;
   /** Rules with no literal requirement and no anchor left to check: evaluated on every event of the group. */
@@ -56,6 +75,12 @@ export class RuleGroup {
   private readonly anchored: Map<string, IndexEntry[]>[] = [];
   /** Rules reached through their triggers in the current event, in the order found. */
   private readonly candidates: IndexEntry[] = [];
+  private keywordPaths = 0;
+  /** What the scan of a value not yet in its memo found. */
+  private readonly scanned: number[] = [];
+  private readonly collect = (pattern: number) => {
+    this.scanned.push(pattern);
+  };
 
   constructor(
     members: IndexEntry[],
@@ -88,16 +113,17 @@ export class RuleGroup {
       const rulesOf = ids.map((id) => triggered.get(id) ?? []);
       return { automaton: new AhoCorasick(ids.map((id) => literals[id].text)), hit: (pattern) => this.found(ids[pattern], rulesOf[pattern]) };
     };
+    this.keywordScanner = keywordIds && scannerOf(new Set());
+    this.paths = new PathNode(this.keywordScanner);
     for (const [slot, idSet] of idsBySlot) {
       let node = this.paths;
       for (const part of fields.names[slot].split('.')) {
         let child = node.children.get(part);
-        if (!child) node.children.set(part, (child = { children: new Map() }));
+        if (!child) node.children.set(part, (child = new PathNode(this.keywordScanner)));
         node = child;
       }
       node.scanner = scannerOf(idSet);
     }
-    this.keywordScanner = keywordIds && scannerOf(new Set());
     const unfiltered = members.filter((e) => !e.triggers);
     const anchorOf = chooseAnchors(unfiltered.map((e) => e.compiled.anchors.filter((a) => !dispatchSlots.has(a.slot))));
     unfiltered.forEach((e, i) => {
@@ -136,7 +162,7 @@ export class RuleGroup {
     const candidates = this.candidates;
     for (let i = 0; i < candidates.length; i++) {
       const e = candidates[i];
-      if (e.check!(state.hits, epoch)) this.evaluate(e, out);
+      if (e.check === undefined || e.check(state.hits, epoch)) this.evaluate(e, out);
     }
   }
 
@@ -169,21 +195,30 @@ export class RuleGroup {
    */
   private walk(node: Record<string, unknown>, paths: PathNode | undefined): void {
     const everywhere = this.keywordScanner;
+    let position = 0;
     for (const key in node) {
       let next: PathNode | undefined;
       if (paths !== undefined) {
-        next = paths.children.get(key);
-        if (next === undefined && key.includes('.')) {
-          next = paths;
-          for (const part of key.split('.')) if (next) next = next.children.get(part);
+        // Events of one kind mostly have their keys in the same order: compare with the last one's keys
+        // (interned strings, so a pointer comparison) before looking the key up.
+        const keys = paths.lastKeys;
+        if (position < keys.length && keys[position] === key) {
+          next = paths.lastChildren[position];
+        } else {
+          next = this.childOf(paths, key);
+          if (position < MAX_REMEMBERED_KEYS) {
+            keys[position] = key;
+            paths.lastChildren[position] = next;
+          }
         }
+        position++;
       }
       if (next === undefined && everywhere === undefined) continue;
       const value = node[key];
       if (value === null || value === undefined) continue;
       if (typeof value !== 'object') {
-        const scanner = next?.scanner ?? everywhere;
-        if (scanner !== undefined) scanScalar(value, scanner);
+        const scanner = next === undefined ? everywhere : next.scanner;
+        if (scanner !== undefined) this.scan(value, scanner, next);
       } else if (Array.isArray(value)) {
         this.walkArray(value, next);
       } else if (everywhere !== undefined || next!.children.size) {
@@ -192,13 +227,30 @@ export class RuleGroup {
     }
   }
 
+  /**
+   * The node of `key` under `paths`: nested and flat dotted names alike, as field access reads them. With
+   * keyword literals, every field gets a node (within a budget), so that its values have a memo of their own.
+   */
+  private childOf(paths: PathNode, key: string): PathNode | undefined {
+    let next = paths.children.get(key);
+    if (next === undefined && key.includes('.')) {
+      next = paths;
+      for (const part of key.split('.')) if (next) next = next.children.get(part);
+    }
+    if (next === undefined && this.keywordScanner !== undefined && this.keywordPaths < MAX_KEYWORD_PATHS) {
+      this.keywordPaths++;
+      paths.children.set(key, (next = new PathNode(this.keywordScanner)));
+    }
+    return next;
+  }
+
   /** An array's scalars (nested arrays included) are the field's values; its objects are walked further. */
   private walkArray(values: unknown[], paths: PathNode | undefined): void {
-    const scanner = paths?.scanner ?? this.keywordScanner;
+    const scanner = paths === undefined ? this.keywordScanner : paths.scanner;
     for (const v of values) {
       if (v === null || v === undefined) continue;
       if (typeof v !== 'object') {
-        if (scanner !== undefined) scanScalar(v, scanner);
+        if (scanner !== undefined) this.scan(v, scanner, paths);
       } else if (Array.isArray(v)) {
         this.walkArray(v, paths);
       } else if (this.keywordScanner !== undefined || paths!.children.size) {
@@ -206,22 +258,41 @@ export class RuleGroup {
       }
     }
   }
-}
 
-function scanScalar(value: unknown, scanner: Scanner): void {
-  const automaton = scanner.automaton;
-  switch (typeof value) {
-    case 'string':
-      if (value.length >= automaton.minLength) automaton.scan(value, scanner.hit);
-      break;
-    case 'number':
-    case 'bigint':
-      if (automaton.numeric) automaton.scan(String(value), scanner.hit);
-      break;
-    case 'boolean':
-      automaton.scan(value ? 'true' : 'false', scanner.hit);
+  /** Scans one scalar value of the field at `node`; string values through the field's memo. */
+  private scan(value: unknown, scanner: Scanner, node: PathNode | undefined): void {
+    const automaton = scanner.automaton;
+    switch (typeof value) {
+      case 'string': {
+        if (value.length < automaton.minLength) return;
+        let memo = node?.memo;
+        if (memo === undefined && node !== undefined) {
+          const budget = this.state.memoBudget;
+          memo = node.memo = budget ? new ScanMemo(budget) : null;
+        }
+        if (!memo || !memo.active()) {
+          automaton.scan(value, scanner.hit);
+          return;
+        }
+        let found = memo.get(value);
+        if (found === undefined) {
+          this.scanned.length = 0;
+          automaton.scan(value, this.collect);
+          found = memo.set(value, this.scanned);
+        }
+        for (let k = 0; k < found.length; k++) scanner.hit(found[k]);
+        return;
+      }
+      case 'number':
+      case 'bigint':
+        if (automaton.numeric) automaton.scan(String(value), scanner.hit);
+        return;
+      case 'boolean':
+        automaton.scan(value ? 'true' : 'false', scanner.hit);
+    }
   }
 }
+
 
 /**
  * Picks each rule's index key among its candidates: the one whose values the fewest rules share, so that an

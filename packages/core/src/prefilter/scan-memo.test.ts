@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ScanMemo } from './scan-memo.ts';
+
+describe('ScanMemo', () => {
+  it('gives back what a scan found for a value, its repeats dropped, and nothing for values not seen', () => {
+    const memo = new ScanMemo({ left: 1_000_000 });
+    expect(memo.get('cmd.exe /c whoami')).toBeUndefined();
+    expect([...memo.set('cmd.exe /c whoami', [3, 7, 3])]).toEqual([3, 7]);
+    expect(memo.set('notepad.exe', []).length).toBe(0);
+    expect([...memo.get('cmd.exe /c whoami')!]).toEqual([3, 7]);
+    expect(memo.get('notepad.exe')?.length).toBe(0);
+    // An equal string built elsewhere (as JSON.parse builds a new one per event) is the same value.
+    expect([...memo.get(['cmd.exe', '/c', 'whoami'].join(' '))!]).toEqual([3, 7]);
+  });
+
+  it('keeps a value in use while a stream of new values passes through, within its shared budget', () => {
+    const budget = { left: 200_000 };
+    const memo = new ScanMemo(budget);
+    memo.set('C:\\Windows\\System32\\svchost.exe', [1]);
+    for (let i = 0; i < 20_000; i++) {
+      if (!memo.active()) continue;
+      // One value in four repeats: the memo stays in use.
+      if (i % 4 === 0) expect([...memo.get('C:\\Windows\\System32\\svchost.exe')!]).toEqual([1]);
+      else if (memo.get(`C:\\Temp\\${i}.exe`) === undefined) memo.set(`C:\\Temp\\${i}.exe`, []);
+      expect(budget.left).toBeGreaterThanOrEqual(0);
+    }
+    expect(memo.active()).toBe(true);
+  });
+
+  it('stores nothing once the shared budget is spent, and still answers for what it holds', () => {
+    const budget = { left: 150 };
+    const a = new ScanMemo(budget);
+    const b = new ScanMemo(budget);
+    a.set('x'.repeat(40), [1]);
+    b.set('y'.repeat(40), [2]);
+    expect(budget.left).toBeLessThan(40 + 64);
+    expect(b.get('y'.repeat(40))).toBeUndefined();
+    expect([...a.get('x'.repeat(40))!]).toEqual([1]);
+    expect(budget.left).toBeGreaterThanOrEqual(0);
+  });
+
+  it('steps aside for a field whose values never repeat (timestamps, GUIDs), gives its budget back, and measures again later', () => {
+    const budget = { left: 1_000_000 };
+    const memo = new ScanMemo(budget);
+    let lookups = 0;
+    while (memo.active()) {
+      const t = `2026-11-23T10:00:${lookups++}Z`;
+      if (memo.get(t) === undefined) memo.set(t, []);
+    }
+    expect(lookups).toBe(1024);
+    expect(budget.left).toBe(1_000_000);
+    let bypassed = 1;
+    while (!memo.active()) bypassed++;
+    expect(bypassed).toBe(16 * 1024);
+    expect(memo.get('2026-11-23T10:00:0Z')).toBeUndefined();
+  });
+});
