@@ -21,7 +21,11 @@ const limit = Number(process.env.BENCH_LIMIT ?? Infinity);
 const lines = readFileSync(dataFile, 'utf8').split('\n').filter(Boolean).slice(0, limit);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
+/** Collects garbage between cases when run with --expose-gc (as `pnpm bench` does), so no case pays for another's. */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 function rate(fn: () => void): number {
+  collect();
   fn(); // warm-up
   let best = 0;
   for (let r = 0; r < rounds; r++) {
