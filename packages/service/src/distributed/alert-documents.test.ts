@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '@socle/core';
 import { makeAlert } from '../testing/alert-fixtures.ts';
-import { alertIndexName, alertIndexTemplate, dayOfIndex, fromDocument, toDocument } from './alert-documents.ts';
+import { alertIndexName, alertIndexTemplate, alertIndicesFor, dayOfIndex, fromDocument, toDocument } from './alert-documents.ts';
 import { expiredIndices } from './alert-retention.ts';
 
 const detectionAlert = (): Alert => makeAlert({ id: 'a-1', time: '2026-03-14T10:00:00Z', host: 'WEB-1', user: 'Bob', sourceIp: '10.0.0.1', level: 'High' });
@@ -49,5 +50,41 @@ describe('alert documents in Elasticsearch', () => {
     const now = Date.parse('2026-03-31T12:00:00Z');
     const names = ['socle-alerts-acme-2026.03.01', 'socle-alerts-acme-2026.03.24', 'socle-alerts-b-2026.03.23', 'socle-alerts-acme-2026.03.31', 'socle-alerts-template-x'];
     expect(expiredIndices(names, 'socle-alerts', 7, now)).toEqual(['socle-alerts-acme-2026.03.01', 'socle-alerts-b-2026.03.23']);
+  });
+});
+
+describe('the alert indices a time range reads', () => {
+  const matches = (expression: string, index: string) =>
+    expression.split(',').some((p) => new RegExp(`^${p.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(index));
+
+  it('names one pattern per UTC day of the range, the end excluded', () => {
+    const t = (iso: string) => Date.parse(iso);
+    expect(alertIndicesFor('socle-alerts', t('2026-11-22T10:00:00Z'), t('2026-11-23T10:00:00Z'))).toBe('socle-alerts-*-2026.11.22,socle-alerts-*-2026.11.23');
+    expect(alertIndicesFor('socle-alerts', t('2026-11-22T00:00:00Z'), t('2026-11-23T00:00:00Z'))).toBe('socle-alerts-*-2026.11.22');
+    // An empty range still names a day: the query's own time filter then matches nothing.
+    expect(alertIndicesFor('socle-alerts', t('2026-11-23T10:00:00Z'), t('2026-11-23T09:00:00Z'))).toBe('socle-alerts-*-2026.11.23');
+  });
+
+  it('reads every alert index when the range is open or longer than 45 days', () => {
+    expect(alertIndicesFor('socle-alerts', undefined, Date.parse('2026-11-23T00:00:00Z'))).toBe('socle-alerts-*');
+    expect(alertIndicesFor('socle-alerts', Date.parse('2026-11-23T00:00:00Z'), undefined)).toBe('socle-alerts-*');
+    expect(alertIndicesFor('socle-alerts', Date.parse('2026-10-01T00:00:00Z'), Date.parse('2026-11-23T00:00:00Z'))).toBe('socle-alerts-*');
+  });
+
+  it('always covers the index of any alert of any organisation inside the range, and no index of a day outside it (property)', () => {
+    const day = 86_400_000;
+    const start = Date.parse('2020-01-01T00:00:00Z');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2000 * day }), fc.integer({ min: 1, max: 60 * day }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.constantFrom('acme', 'org-b', 'default'), (offset, length, at, org) => {
+        const from = start + offset;
+        const to = from + length;
+        const inside = new Date(from + Math.floor(at * length)).toISOString();
+        const expression = alertIndicesFor('p', from, to);
+        const alert = { ...detectionAlert(), '@timestamp': inside, organization: { id: org } };
+        expect(matches(expression, alertIndexName('p', alert, 'default'))).toBe(true);
+        const outside = { ...alert, '@timestamp': new Date(to + day).toISOString() };
+        if (expression !== 'p-*') expect(matches(expression, alertIndexName('p', outside, 'default'))).toBe(false);
+      }),
+    );
   });
 });

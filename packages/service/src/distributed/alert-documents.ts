@@ -40,8 +40,33 @@ export function alertOrganization(alert: Alert, fallback: string): string {
 /** UTC day of the alert's `@timestamp`, as used in index names (`YYYY.MM.DD`). */
 export function indexDay(timestamp: string): string {
   const t = Date.parse(timestamp);
-  const d = new Date(Number.isNaN(t) ? 0 : t);
+  return dayName(Number.isNaN(t) ? 0 : t);
+}
+
+function dayName(timeMs: number): string {
+  const d = new Date(timeMs);
   return `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+const DAY_MS = 86_400_000;
+/** Longer time ranges search every alert index (the names of more days would make a long request line). */
+const MAX_NAMED_DAYS = 45;
+
+/**
+ * The alert indices a search over `[fromMs, toMs)` needs to read: one pattern per UTC day
+ * (`<prefix>-*-YYYY.MM.DD`, every organisation), or every alert index when the range is open or long. A daily
+ * index only holds alerts of its day, so Elasticsearch then contacts the shards of those days instead of
+ * every shard of every day.
+ */
+export function alertIndicesFor(prefix: string, fromMs: number | undefined, toMs: number | undefined): string {
+  const all = `${prefix}-*`;
+  if (fromMs === undefined || toMs === undefined) return all;
+  const first = Math.floor(fromMs / DAY_MS);
+  const last = Math.max(first, Math.floor((toMs - 1) / DAY_MS));
+  if (last - first + 1 > MAX_NAMED_DAYS) return all;
+  const days: string[] = [];
+  for (let day = first; day <= last; day++) days.push(`${prefix}-*-${dayName(day * DAY_MS)}`);
+  return days.join(',');
 }
 
 export function alertIndexName(prefix: string, alert: Alert, fallbackOrganization: string): string {

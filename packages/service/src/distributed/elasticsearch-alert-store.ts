@@ -3,12 +3,13 @@ import type { Alert } from '@socle/core';
 import { decodeCursor, encodeCursor } from '../alerts/cursor.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseTime } from '../alerts/alert-index.ts';
 import type { AlertCount, AlertCountKey, AlertPage, AlertQuery, AlertStore, AlertTimeBucket } from '../ports.ts';
-import { fromDocument, type AlertDocument } from './alert-documents.ts';
+import { alertIndicesFor, fromDocument, type AlertDocument } from './alert-documents.ts';
 
 /**
- * The AlertStore on Elasticsearch, over every `<prefix>-*` alert index: the same answers as the embedded store
- * (newest first, ties by id; host, user and free text case-insensitive) with `search_after` cursors, including the
- * scope filters (organisations, sharing flag, ids) the token-authenticated API relies on.
+ * The AlertStore on Elasticsearch, over the `<prefix>-<organisation>-YYYY.MM.DD` alert indices: the same answers as
+ * the embedded store (newest first, ties by id; host, user and free text case-insensitive) with `search_after`
+ * cursors, including the scope filters (organisations, sharing flag, ids) the token-authenticated API relies on.
+ * A query with a time range reads only the indices of its days.
  */
 export class ElasticsearchAlertStore implements AlertStore {
   readonly scopeFilters = true;
@@ -22,11 +23,17 @@ export class ElasticsearchAlertStore implements AlertStore {
     return `${this.indexPrefix}-*`;
   }
 
+  private indicesFor(query: AlertQuery): string {
+    const from = query.from === undefined ? undefined : parseTime(query.from, 'from');
+    const to = query.to === undefined ? undefined : parseTime(query.to, 'to');
+    return alertIndicesFor(this.indexPrefix, from, to);
+  }
+
   async search(query: AlertQuery): Promise<AlertPage> {
     const size = pageSize(query.size);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const response = await this.client.search<AlertDocument>({
-      index: this.pattern,
+      index: this.indicesFor(query),
       ignore_unavailable: true,
       allow_no_indices: true,
       query: toEsQuery(query),
@@ -81,7 +88,7 @@ export class ElasticsearchAlertStore implements AlertStore {
 
   /** Aggregations over the alerts matching `query`, without hits. */
   private aggregations(query: AlertQuery, aggs: Record<string, estypes.AggregationsAggregationContainer>) {
-    return this.client.search({ index: this.pattern, ignore_unavailable: true, allow_no_indices: true, query: toEsQuery(query), size: 0, aggs });
+    return this.client.search({ index: this.indicesFor(query), ignore_unavailable: true, allow_no_indices: true, query: toEsQuery(query), size: 0, aggs });
   }
 }
 
