@@ -93,6 +93,12 @@ export interface Engine {
   readonly rejected: RuleLoadError[];
   /** One event in; the alerts it completes out (detections, correlations, suppression updates). */
   process(event: SocleEvent, ref?: EventRef): Alert[];
+  /**
+   * A new engine of the same loaded rules, with empty correlation and suppression state: it shares their compiled
+   * form (nothing is parsed or compiled again), so one engine per stream partition costs only its own state. An
+   * engine and its forks must process events one at a time (one thread); `stats().rules` counts for all of them.
+   */
+  fork(): Engine;
   /** Moves event time forward without an event (e.g. wall clock on an idle stream): closes due windows. */
   advanceWatermark(timeMs: number): Alert[];
   /** End of stream: closes every window, absences included. */
@@ -130,14 +136,47 @@ class SocleEngine implements Engine {
   private readonly pipelines: Pipeline[];
   /** Rule id -> fingerprint of its loaded definition (see rule-fingerprint.ts). */
   private readonly fingerprints = new Map<string, string>();
+  private readonly correlations: CompiledCorrelation[];
+  private readonly suppressions: Map<string, SuppressionConfig>;
   private events = 0;
   private eventsWithoutTime = 0;
   private alerts = 0;
 
-  constructor(private readonly options: EngineOptions) {
+  /** `template`: an engine whose loaded rules this one shares (see `fork`); none: load them from the options. */
+  constructor(
+    private readonly options: EngineOptions,
+    template?: SocleEngine,
+  ) {
     this.timestampField = options.timestampField ?? '@timestamp';
+    if (template) {
+      this.loaded = template.loaded;
+      this.rejected = template.rejected;
+      this.index = template.index;
+      this.pipelines = template.pipelines;
+      this.groupReaders = template.groupReaders;
+      this.detectionRules = template.detectionRules;
+      this.fingerprints = template.fingerprints;
+      this.correlations = template.correlations;
+      this.suppressions = template.suppressions;
+    } else {
+      const loaded = this.load(options);
+      this.index = loaded.index;
+      this.pipelines = loaded.pipelines;
+      this.correlations = loaded.correlations;
+      this.suppressions = loaded.suppressions;
+    }
+    this.correlation = new CorrelationEngine(this.correlations, {
+      ...options.correlation,
+      eventTime: (e) => eventTimeOf(e, this.timestampField),
+    });
+    this.referenced = this.correlation.referencedRuleIds();
+    this.silenced = this.correlation.silencedRuleIds();
+    this.suppressor = new AlertSuppressor(this.suppressions);
+  }
+
+  /** Parses, maps and compiles the rules of the options (filling `loaded`, `rejected`, fingerprints and rules by id). */
+  private load(options: EngineOptions) {
     const pipelines = this.loadPipelines(options.pipelines ?? []);
-    this.pipelines = pipelines;
     const rules: SigmaRule[] = [];
     for (const source of options.rules) {
       const parsed = parseSigmaYaml(source.text, source.file);
@@ -173,18 +212,15 @@ class SocleEngine implements Engine {
       }
     }
     const correlations = this.compileCorrelations(rules.filter((r): r is SigmaCorrelationRule => r.type === 'correlation'), suppressions);
-    this.correlation = new CorrelationEngine(correlations, {
-      ...options.correlation,
-      eventTime: (e) => eventTimeOf(e, this.timestampField),
-    });
-    this.referenced = this.correlation.referencedRuleIds();
-    this.silenced = this.correlation.silencedRuleIds();
-    this.suppressor = new AlertSuppressor(suppressions);
     const scanMemoChars = options.scanMemoChars ?? DEFAULT_SCAN_MEMO_CHARS;
     if (!Number.isSafeInteger(scanMemoChars) || scanMemoChars < 0) {
       throw new RangeError(`scanMemoChars must be a whole number of characters, 0 or more (got ${String(options.scanMemoChars)})`);
     }
-    this.index = new RuleIndex(compiled, fields, { scanMemoChars });
+    return { index: new RuleIndex(compiled, fields, { scanMemoChars }), pipelines, correlations, suppressions };
+  }
+
+  fork(): Engine {
+    return new SocleEngine(this.options, this);
   }
 
   /**

@@ -85,7 +85,7 @@ export class CorrelationWorker {
     const build = (set: Pick<EngineOptions, 'rules' | 'pipelines' | 'placeholders'>): Engine =>
       createEngine({ ...set, timestampField: config.engine.timestampField, includeEvent: config.engine.includeEvent });
     const set = await readRuleSet(sources);
-    const engines = new PartitionEngines(() => build(set));
+    const engines = new PartitionEngines(build(set));
     const probe = engines.current;
     for (const r of probe.rejected) logger.warn('rule rejected', { file: r.file, rule: r.id, title: r.title, reason: r.reason });
     if (probe.loaded.length === 0) throw new Error('no rule loaded; check rules and pipelines in the configuration');

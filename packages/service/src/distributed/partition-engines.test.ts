@@ -37,7 +37,7 @@ describe('partition refs', () => {
 
 describe('one engine per partition', () => {
   it('keeps correlation state per partition and continues it after a snapshot is restored elsewhere', () => {
-    const engines = new PartitionEngines(() => createEngine({ rules: [{ text: RULES }] }));
+    const engines = new PartitionEngines(createEngine({ rules: [{ text: RULES }] }));
     engines.open('t', 0);
     engines.open('t', 1);
     expect(engines.process(failed('alice', 1), { id: 't/0/0' })).toEqual([]);
@@ -47,7 +47,7 @@ describe('one engine per partition', () => {
     expect(engines.stateKeys()).toBe(2);
 
     // Partition 0 moves to another worker with its snapshot: the third failure completes the correlation there.
-    const moved = new PartitionEngines(() => createEngine({ rules: [{ text: RULES }] }));
+    const moved = new PartitionEngines(createEngine({ rules: [{ text: RULES }] }));
     moved.open('t', 0, engines.get('t', 0)?.snapshot());
     const alerts = moved.process(failed('alice', 4), { id: 't/0/2' });
     expect(alerts.map((a) => a.rule.name)).toEqual(['Three failures']);
@@ -60,7 +60,7 @@ describe('one engine per partition', () => {
   });
 
   it('refuses an event of a partition it has no engine for, naming the ref', () => {
-    const engines = new PartitionEngines(() => createEngine({ rules: [{ text: RULES }] }));
+    const engines = new PartitionEngines(createEngine({ rules: [{ text: RULES }] }));
     expect(() => engines.process(failed('bob', 1), { id: 't/7/0' })).toThrow(/t\/7.*t\/7\/0/);
     engines.open('t', 7);
     engines.closeAll();
@@ -82,7 +82,7 @@ const ids = (alerts: { rule: { name?: string } }[]) => alerts.map((a) => a.rule.
 
 describe('hot reload over the partition engines', () => {
   it('swaps every partition to the new rule set, keeping the windows of unchanged rules', () => {
-    const engines = new PartitionEngines(() => createEngine({ rules: [{ text: RULES }] }));
+    const engines = new PartitionEngines(createEngine({ rules: [{ text: RULES }] }));
     engines.open('t', 0);
     engines.open('t', 1);
     engines.process(failed('alice', 1), { id: 't/0/0' });
@@ -91,7 +91,7 @@ describe('hot reload over the partition engines', () => {
     const old = engines.get('t', 0);
 
     const build = () => createEngine({ rules: [{ text: RULES + NEW_RULE }] });
-    const carried = engines.replace(build(), build);
+    const carried = engines.replace(build());
     expect(carried.kept).toEqual(['11111111-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000002']);
     expect(carried.added).toEqual(['11111111-0000-4000-8000-000000000003']);
     expect(engines.get('t', 0)).not.toBe(old);
@@ -108,24 +108,24 @@ describe('hot reload over the partition engines', () => {
   });
 
   it('resets the windows of a changed correlation rule', () => {
-    const engines = new PartitionEngines(() => createEngine({ rules: [{ text: RULES }] }));
+    const engines = new PartitionEngines(createEngine({ rules: [{ text: RULES }] }));
     engines.open('t', 0);
     engines.process(failed('alice', 1), { id: 't/0/0' });
     engines.process(failed('alice', 2), { id: 't/0/1' });
     const stricter = () => createEngine({ rules: [{ text: RULES.replace('timespan: 1m', 'timespan: 2m') }] });
-    const carried = engines.replace(stricter(), stricter);
+    const carried = engines.replace(stricter());
     expect(carried.reset).toEqual(['11111111-0000-4000-8000-000000000002']);
     expect(ids(engines.process(failed('alice', 3), { id: 't/0/2' }))).toEqual([]);
   });
 
   it('continues a checkpoint written before a rule change for the rules that did not change', () => {
-    const before = new PartitionEngines(() => createEngine({ rules: [{ text: RULES }] }));
+    const before = new PartitionEngines(createEngine({ rules: [{ text: RULES }] }));
     before.open('t', 0);
     before.process(failed('alice', 1), { id: 't/0/0' });
     before.process(failed('alice', 2), { id: 't/0/1' });
     const checkpoint = before.get('t', 0)?.snapshot();
 
-    const after = new PartitionEngines(() => createEngine({ rules: [{ text: RULES + NEW_RULE }] }));
+    const after = new PartitionEngines(createEngine({ rules: [{ text: RULES + NEW_RULE }] }));
     after.open('t', 0, checkpoint);
     expect(ids(after.process(failed('alice', 3), { id: 't/0/2' }))).toEqual(['Three failures']);
   });

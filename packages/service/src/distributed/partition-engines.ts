@@ -16,8 +16,9 @@ export class PartitionEngines implements DetectionEngine, ReloadTarget {
   /** An engine of the running rule set that never sees an event: what a reload is judged against. */
   private probe: Engine;
 
-  constructor(private create: () => Engine) {
-    this.probe = create();
+  /** `probe`: an engine of the rule set to run; each partition gets a fork of it (its compiled rules shared). */
+  constructor(probe: Engine) {
+    this.probe = probe;
   }
 
   get current(): Engine {
@@ -29,7 +30,7 @@ export class PartitionEngines implements DetectionEngine, ReloadTarget {
    * the checkpoint was written; changed rules start empty); replaces any previous engine.
    */
   open(topic: string, partition: number, snapshot?: Uint8Array): Engine {
-    const engine = this.create();
+    const engine = this.probe.fork();
     if (snapshot) {
       const carried = engine.carryStateFrom(snapshot);
       // A snapshot written before rule fingerprints existed carries nothing: it needs the same rules.
@@ -44,10 +45,10 @@ export class PartitionEngines implements DetectionEngine, ReloadTarget {
    * rules) and for the partitions opened later. Synchronous: the detection loop never sees half a swap. Nothing
    * changes when one engine cannot take over its partition's state (the error goes to the caller).
    */
-  replace(next: Engine, build: () => Engine): StateCarryOver {
+  replace(next: Engine): StateCarryOver {
     const swapped = new Map<string, Engine>();
     for (const [key, old] of this.engines) {
-      const engine = build();
+      const engine = next.fork();
       engine.carryStateFrom(old);
       swapped.set(key, engine);
     }
@@ -55,7 +56,6 @@ export class PartitionEngines implements DetectionEngine, ReloadTarget {
     const summary = next.carryStateFrom(this.probe);
     this.engines = swapped;
     this.probe = next;
-    this.create = build;
     return summary;
   }
 

@@ -7,10 +7,10 @@ export interface ReloadTarget {
   readonly current: Engine;
   /**
    * Puts the validated set in place of the running one and carries the state of unchanged rules over. `next` is
-   * built from the new set; `build` builds more engines of it (one per partition). Must be synchronous, so the
-   * swap never lands inside a batch.
+   * built from the new set (forked for more engines of it, one per partition). Must be synchronous, so the swap
+   * never lands inside a batch.
    */
-  replace(next: Engine, build: () => Engine): StateCarryOver;
+  replace(next: Engine): StateCarryOver;
 }
 
 export interface ReloadRejection {
@@ -93,7 +93,7 @@ export class RuleSetReloader {
     // The swap is synchronous from here on (the current engine may have moved on while the new set was read).
     let state: StateCarryOver;
     try {
-      state = this.options.target.replace(candidate, () => this.build(set));
+      state = this.options.target.replace(candidate);
     } catch (err) {
       return refuse(`the new rule set could not take over the running state: ${err instanceof Error ? err.message : String(err)}`, rejections);
     }
