@@ -59,7 +59,7 @@ class PathNode {
 }
 
 /** Nodes a walk may add for fields only keyword texts are looked for in, per group (events with ever-new keys). */
-const MAX_KEYWORD_PATHS = 1024;
+const MAX_KEYWORD_PATHS = 512;
 /** Keys remembered per path, in the order of the last object walked there. */
 const MAX_REMEMBERED_KEYS = 64;
 

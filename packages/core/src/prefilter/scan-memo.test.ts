@@ -11,6 +11,8 @@ describe('ScanMemo', () => {
     expect(memo.get('notepad.exe')?.length).toBe(0);
     // An equal string built elsewhere (as JSON.parse builds a new one per event) is the same value.
     expect([...memo.get(['cmd.exe', '/c', 'whoami'].join(' '))!]).toEqual([3, 7]);
+    // Each field has its own memo: another one knows nothing of these values.
+    expect(new ScanMemo({ left: 1_000_000 }).get('cmd.exe /c whoami')).toBeUndefined();
   });
 
   it('keeps a value in use while a stream of new values passes through, within its shared budget', () => {

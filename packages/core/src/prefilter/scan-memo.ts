@@ -17,6 +17,8 @@ const MIN_HITS = WINDOW / 8;
 const BYPASS = 16 * WINDOW;
 
 const NOTHING = new Int32Array(0);
+/** Shared by the memos that hold nothing yet (most fields of most groups): never written to. */
+const EMPTY = new Map<string, Int32Array>();
 
 /** What all memos of an index may hold together, in characters of values plus `ENTRY_COST` per value. */
 export interface MemoBudget {
@@ -24,8 +26,8 @@ export interface MemoBudget {
 }
 
 export class ScanMemo {
-  private young = new Map<string, Int32Array>();
-  private old = new Map<string, Int32Array>();
+  private young = EMPTY;
+  private old = EMPTY;
   private youngCost = 0;
   private oldCost = 0;
   private lookups = 0;
@@ -61,8 +63,8 @@ export class ScanMemo {
       if (this.hits < MIN_HITS) {
         this.bypass = BYPASS;
         this.release(this.youngCost + this.oldCost);
-        this.young = new Map();
-        this.old = new Map();
+        this.young = EMPTY;
+        this.old = EMPTY;
         this.youngCost = this.oldCost = 0;
         this.lastText = undefined;
       }
@@ -89,10 +91,11 @@ export class ScanMemo {
       this.release(this.oldCost);
       this.old = this.young;
       this.oldCost = this.youngCost;
-      this.young = new Map();
+      this.young = EMPTY;
       this.youngCost = 0;
       if (this.budget.left < cost) return false;
     }
+    if (this.young === EMPTY) this.young = new Map();
     this.young.set(text, found);
     this.youngCost += cost;
     this.budget.left -= cost;
