@@ -85,8 +85,7 @@ export class RuleIndex {
     this.entries = rules.map((r, position) => {
       const entry: IndexEntry = { compiled: r.compiled, position, literalIds: [] };
       if (r.filter) {
-        const triggers = new Set(r.filter.triggers.map(idOf));
-        entry.triggers = Int32Array.from(triggers);
+        entry.triggers = Int32Array.from(new Set(r.filter.triggers.map(idOf)));
         const ids = new Set<number>();
         const check = compileRequirement(r.filter.requirement, (l) => {
           const id = idOf(l);
@@ -94,9 +93,9 @@ export class RuleIndex {
           return id;
         });
         entry.literalIds = [...ids];
-        // A requirement that is just "one of the triggers" holds whenever the rule is reached: nothing to check.
-        const oneOfTriggers = anyOfLiterals(r.filter.requirement) && ids.size === triggers.size && [...ids].every((id) => triggers.has(id));
-        if (!oneOfTriggers) entry.check = check;
+        // One literal, or any of several, is a requirement whose triggers are all its literals: being reached
+        // through one of them is the whole check.
+        if (!anyOfLiterals(r.filter.requirement)) entry.check = check;
       }
       return entry;
     });

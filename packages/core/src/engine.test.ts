@@ -59,48 +59,6 @@ describe('detection alerts', () => {
   });
 });
 
-describe('fork', () => {
-  const rules = `title: Failed login
-id: 11111111-0000-4000-8000-000000000001
-name: failed
-logsource: {category: authentication}
-detection:
-  selection: {event.action: login_failed}
-  condition: selection
-level: low
----
-title: Three failures
-id: 11111111-0000-4000-8000-000000000002
-correlation: {type: event_count, rules: [failed], group-by: [user.name], timespan: 1m, condition: {gte: 3}}
-level: high
----
-title: broken
-detection: {condition: nothing}
-`;
-  const failed = (second: number) => ({ '@timestamp': `2026-03-14T10:00:0${second}Z`, event: { action: 'login_failed' }, user: { name: 'alice' } });
-
-  it('gives engines of the same loaded rules whose correlation state is their own', () => {
-    const engine = createEngine({ rules: [{ text: rules }] });
-    engine.process(failed(1));
-    engine.process(failed(2));
-    const fork = engine.fork();
-    expect(fork.loaded).toEqual(engine.loaded);
-    expect(fork.rejected.map((r) => r.title)).toEqual(['broken']);
-    // The fork starts empty: two failures of its own are not three (the detection rule's own alerts are
-    // consumed by the correlation).
-    expect(fork.process(failed(3))).toEqual([]);
-    expect(fork.process(failed(4))).toEqual([]);
-    expect(fork.fork().process(failed(5))).toEqual([]);
-    // The original keeps its own count: its third failure completes the correlation, as the fork's does.
-    expect(engine.process(failed(3)).map((a) => a.rule.name)).toEqual(['Three failures']);
-    expect(fork.process(failed(5)).map((a) => a.rule.name)).toEqual(['Three failures']);
-    // Snapshots move between an engine and its forks.
-    const restored = engine.fork();
-    restored.restore(fork.snapshot());
-    expect(restored.stats().correlation).toEqual(fork.stats().correlation);
-  });
-});
-
 describe('scan memo', () => {
   it('gives the same alerts with it (default) and without it (scanMemoChars: 0)', () => {
     const events: SocleEvent[] = ['C:\\x\\whoami.exe', 'C:\\x\\whoamx.exe', 'C:\\x\\rar.exe', 'C:\\x\\whoami.exe'].flatMap((Image) => [

@@ -176,6 +176,11 @@ class SocleEngine implements Engine {
 
   /** Parses, maps and compiles the rules of the options (filling `loaded`, `rejected`, fingerprints and rules by id). */
   private load(options: EngineOptions) {
+    // Options first: a bad one is reported before any rule is compiled.
+    const scanMemoChars = options.scanMemoChars ?? DEFAULT_SCAN_MEMO_CHARS;
+    if (!Number.isSafeInteger(scanMemoChars) || scanMemoChars < 0) {
+      throw new RangeError(`scanMemoChars must be a whole number of characters, 0 or more (got ${String(options.scanMemoChars)})`);
+    }
     const pipelines = this.loadPipelines(options.pipelines ?? []);
     const rules: SigmaRule[] = [];
     for (const source of options.rules) {
@@ -212,10 +217,6 @@ class SocleEngine implements Engine {
       }
     }
     const correlations = this.compileCorrelations(rules.filter((r): r is SigmaCorrelationRule => r.type === 'correlation'), suppressions);
-    const scanMemoChars = options.scanMemoChars ?? DEFAULT_SCAN_MEMO_CHARS;
-    if (!Number.isSafeInteger(scanMemoChars) || scanMemoChars < 0) {
-      throw new RangeError(`scanMemoChars must be a whole number of characters, 0 or more (got ${String(options.scanMemoChars)})`);
-    }
     return { index: new RuleIndex(compiled, fields, { scanMemoChars }), pipelines, correlations, suppressions };
   }
 

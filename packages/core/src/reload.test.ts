@@ -225,3 +225,24 @@ correlation:
     expect(after.flush().map((a) => a.rule.id)).toEqual([BRUTE_FORCE]);
   });
 });
+
+describe('fork', () => {
+  it('gives engines of the same loaded rules whose correlation state is their own', () => {
+    const engine = createEngine({ rules: [failedLogin(), bruteForce(3), { file: 'broken.yml', text: 'title: broken\ndetection: {condition: nothing}\n' }] });
+    feed(engine, [failure(0), failure(1)]);
+    const fork = engine.fork();
+    expect(fork.loaded).toEqual(engine.loaded);
+    expect(fork.rejected.map((r) => r.title)).toEqual(['broken']);
+    // The fork starts empty: two failures of its own are not three (the detection rule's own alerts are
+    // consumed by the correlation).
+    expect(feed(fork, [failure(2), failure(3)])).toEqual([]);
+    expect(feed(fork.fork(), [failure(4)])).toEqual([]);
+    // The original keeps its own count: its third failure completes the correlation, as the fork's does.
+    expect(feed(engine, [failure(2)])).toEqual([BRUTE_FORCE]);
+    expect(feed(fork, [failure(4)])).toEqual([BRUTE_FORCE]);
+    // Snapshots move between an engine and its forks.
+    const restored = engine.fork();
+    restored.restore(fork.snapshot());
+    expect(restored.stats().correlation).toEqual(fork.stats().correlation);
+  });
+});

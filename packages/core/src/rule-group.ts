@@ -47,14 +47,15 @@ class PathNode {
   readonly children = new Map<string, PathNode>();
   /** The field's own scanner, or the keyword scanner, or none (the walk only passes through). */
   scanner: Scanner | undefined;
-  /** Created on the field's first string value; null when the index keeps no memos. */
-  memo: ScanMemo | null | undefined = undefined;
+  /** What scans of this field's string values found; none when the index keeps no memos. */
+  readonly memo: ScanMemo | undefined;
   /** The keys of the object last walked at this path, in order, and their nodes. */
   readonly lastKeys: string[] = [];
   readonly lastChildren: (PathNode | undefined)[] = [];
 
-  constructor(scanner: Scanner | undefined) {
+  constructor(scanner: Scanner | undefined, budget: MemoBudget | undefined) {
     this.scanner = scanner;
+    this.memo = budget && new ScanMemo(budget);
   }
 }
 
@@ -98,11 +99,7 @@ export class RuleGroup {
         if (!ids) idsBySlot.set(slot, (ids = new Set()));
         ids.add(id);
       }
-      for (const id of e.triggers ?? []) {
-        const list = triggered.get(id);
-        if (list) list.push(e);
-        else triggered.set(id, [e]);
-      }
+      for (const id of e.triggers ?? []) append(triggered, id, e);
     }
     // Keyword literals are looked for in every value: field scanners find them too, so that one walk over the
     // event scans each value once, with its field's scanner or else with the keyword scanner.
@@ -114,12 +111,12 @@ export class RuleGroup {
       return { automaton: new AhoCorasick(ids.map((id) => literals[id].text)), hit: (pattern) => this.found(ids[pattern], rulesOf[pattern]) };
     };
     this.keywordScanner = keywordIds && scannerOf(new Set());
-    this.paths = new PathNode(this.keywordScanner);
+    this.paths = this.node(this.keywordScanner);
     for (const [slot, idSet] of idsBySlot) {
       let node = this.paths;
       for (const part of fields.names[slot].split('.')) {
         let child = node.children.get(part);
-        if (!child) node.children.set(part, (child = new PathNode(this.keywordScanner)));
+        if (!child) node.children.set(part, (child = this.node(this.keywordScanner)));
         node = child;
       }
       node.scanner = scannerOf(idSet);
@@ -137,13 +134,12 @@ export class RuleGroup {
         at = this.anchoredSlots.push(anchor.slot) - 1;
         this.anchored.push(new Map());
       }
-      const byValue = this.anchored[at];
-      for (const v of anchor.values) {
-        const list = byValue.get(v);
-        if (list) list.push(e);
-        else byValue.set(v, [e]);
-      }
+      for (const v of anchor.values) append(this.anchored[at], v, e);
     });
+  }
+
+  private node(scanner: Scanner | undefined): PathNode {
+    return new PathNode(scanner, this.state.memoBudget);
   }
 
   /** Adds the group's rules that match the current event (`state.ctx`) to `out`. */
@@ -213,17 +209,23 @@ export class RuleGroup {
         }
         position++;
       }
-      if (next === undefined && everywhere === undefined) continue;
-      const value = node[key];
-      if (value === null || value === undefined) continue;
-      if (typeof value !== 'object') {
-        const scanner = next === undefined ? everywhere : next.scanner;
-        if (scanner !== undefined) this.scan(value, scanner, next);
-      } else if (Array.isArray(value)) {
-        this.walkArray(value, next);
-      } else if (everywhere !== undefined || next!.children.size) {
-        this.walk(value as Record<string, unknown>, next);
-      }
+      if (next !== undefined || everywhere !== undefined) this.visit(node[key], next);
+    }
+  }
+
+  /**
+   * One value at the field `node` (undefined: a field only the keyword scanner looks at): a scalar is scanned,
+   * an array's elements are values of the same field, an object is walked further.
+   */
+  private visit(value: unknown, node: PathNode | undefined): void {
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object') {
+      const scanner = node === undefined ? this.keywordScanner : node.scanner;
+      if (scanner !== undefined) this.scan(value, scanner, node);
+    } else if (Array.isArray(value)) {
+      for (const v of value) this.visit(v, node);
+    } else if (this.keywordScanner !== undefined || node!.children.size) {
+      this.walk(value as Record<string, unknown>, node);
     }
   }
 
@@ -239,24 +241,9 @@ export class RuleGroup {
     }
     if (next === undefined && this.keywordScanner !== undefined && this.keywordPaths < MAX_KEYWORD_PATHS) {
       this.keywordPaths++;
-      paths.children.set(key, (next = new PathNode(this.keywordScanner)));
+      paths.children.set(key, (next = this.node(this.keywordScanner)));
     }
     return next;
-  }
-
-  /** An array's scalars (nested arrays included) are the field's values; its objects are walked further. */
-  private walkArray(values: unknown[], paths: PathNode | undefined): void {
-    const scanner = paths === undefined ? this.keywordScanner : paths.scanner;
-    for (const v of values) {
-      if (v === null || v === undefined) continue;
-      if (typeof v !== 'object') {
-        if (scanner !== undefined) this.scan(v, scanner, paths);
-      } else if (Array.isArray(v)) {
-        this.walkArray(v, paths);
-      } else if (this.keywordScanner !== undefined || paths!.children.size) {
-        this.walk(v as Record<string, unknown>, paths);
-      }
-    }
   }
 
   /** Scans one scalar value of the field at `node`; string values through the field's memo. */
@@ -265,12 +252,8 @@ export class RuleGroup {
     switch (typeof value) {
       case 'string': {
         if (value.length < automaton.minLength) return;
-        let memo = node?.memo;
-        if (memo === undefined && node !== undefined) {
-          const budget = this.state.memoBudget;
-          memo = node.memo = budget ? new ScanMemo(budget) : null;
-        }
-        if (!memo || !memo.active()) {
+        const memo = node?.memo;
+        if (memo === undefined || !memo.active()) {
           automaton.scan(value, scanner.hit);
           return;
         }
@@ -293,13 +276,18 @@ export class RuleGroup {
   }
 }
 
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 /**
  * Picks each rule's index key among its candidates: the one whose values the fewest rules share, so that an
  * event reaches as few rules as possible (an EventID shared by a thousand rules is a poor key when the rule
  * also needs `OriginalFileName: whoami.exe`).
  */
-export function chooseAnchors(candidates: Anchor[][]): (Anchor | undefined)[] {
+function chooseAnchors(candidates: Anchor[][]): (Anchor | undefined)[] {
   const shared = new Map<string, number>();
   const key = (slot: number, v: string) => `${slot}\u0000${v}`;
   for (const anchors of candidates) {
