@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPipelineSources, readYamlSources } from '@socle/rules';
+import { SIGMA_DIR } from '../test/setup/sigma-corpus.ts';
 import { RuleIndex, type IndexedRule } from '../packages/core/src/detection.ts';
 import { applyPipelines, parsePipeline } from '../packages/core/src/pipeline/index.ts';
 import { literalFilter } from '../packages/core/src/prefilter/literals.ts';
@@ -16,8 +17,7 @@ import { parseSigmaYaml } from '../packages/core/src/sigma/parse.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const lines = readFileSync(join(root, 'bench/data/windows-ecs.ndjson'), 'utf8').split('\n').filter(Boolean).slice(0, Number(process.env.BENCH_LIMIT ?? Infinity));
-const sigmaRoot = join(root, '../shared/sigma');
-const sources = await readYamlSources(readdirSync(sigmaRoot).filter((d) => d.startsWith('rules')).map((d) => join(sigmaRoot, d)));
+const sources = await readYamlSources(readdirSync(SIGMA_DIR).filter((d) => d.startsWith('rules')).map((d) => join(SIGMA_DIR, d)));
 const pipelines = (await readPipelineSources(['windows-ecs'])).map((p) => parsePipeline(p.text, p.file));
 
 const fields = new FieldTable();

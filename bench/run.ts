@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createEngine } from '@socle/core';
 import { readPipelineSources, readYamlSources } from '@socle/rules';
+import { SIGMA_DIR } from '../test/setup/sigma-corpus.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dataFile = join(root, 'bench/data/windows-ecs.ndjson');
-const sigmaRoot = join(root, '../shared/sigma');
 const count = Number(process.env.BENCH_EVENTS ?? 120_000);
 
 if (!existsSync(dataFile)) {
@@ -61,7 +61,7 @@ const readRate = rate(() => {
   for (const l of lines) sink ^= visit(JSON.parse(l), true);
 });
 
-const ruleDirs = readdirSync(sigmaRoot).filter((d) => d.startsWith('rules')).map((d) => join(sigmaRoot, d));
+const ruleDirs = readdirSync(SIGMA_DIR).filter((d) => d.startsWith('rules')).map((d) => join(SIGMA_DIR, d));
 const allRules = await readYamlSources(ruleDirs);
 const pipelines = await readPipelineSources(['windows-ecs']);
 const windowsRules = allRules.filter((r) => r.file.includes('/windows/'));

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@socle/core';
 import { describe, expect, it } from 'vitest';
+import { SIGMA_DIR } from '../../../test/setup/sigma-corpus.ts';
 import { importSigma } from './import-sigma.ts';
 import { lintPackage } from './lint.ts';
 import { readPipelineSources, readYamlSources } from './sources.ts';
 
-const SIGMA_RULES = '/work/shared/sigma/rules';
-const SIGMA_LINUX = '/work/shared/sigma/rules/linux/builtin';
+const SIGMA_RULES = join(SIGMA_DIR, 'rules');
+const SIGMA_LINUX = join(SIGMA_RULES, 'linux/builtin');
 
 describe('import-sigma', () => {
   it("reports exactly the engine's load results on the SigmaHQ rule tree", async () => {
@@ -40,7 +41,7 @@ describe('import-sigma', () => {
   });
 
   it('lists detection fields the chosen pipeline does not know', async () => {
-    const report = await importSigma('/work/shared/sigma/rules/web/webserver_generic', { pipelines: ['linux-ecs'] });
+    const report = await importSigma(join(SIGMA_RULES, 'web/webserver_generic'), { pipelines: ['linux-ecs'] });
     expect(report.uncoveredFields.map((f) => f.field)).toContain('cs-uri-query');
     expect(report.uncoveredFields.length).toBeGreaterThan(0);
     expect(report.uncoveredFields.every((f) => f.rules > 0)).toBe(true);

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SIGMA_DIR } from '../../../../test/setup/sigma-corpus.ts';
 import type { LogSource, SigmaDetectionRule } from '../sigma/model.ts';
 import { parseSigmaYaml } from '../sigma/parse.ts';
 import { applyPipelines, mapFieldName } from './apply.ts';
@@ -11,7 +12,7 @@ import { parsePipeline } from './parse.ts';
 import { item } from './test-rules.ts';
 
 const PIPELINES_DIR = fileURLToPath(new URL('../../../rules/pipelines/', import.meta.url));
-const SIGMA_RULES = '/work/shared/sigma/rules';
+const SIGMA_RULES = join(SIGMA_DIR, 'rules');
 
 function shipped(name: string): Pipeline {
   const file = join(PIPELINES_DIR, `${name}.yml`);

@@ -1,17 +1,15 @@
 /**
- * The SigmaHQ rule corpus (read-only, beside the checkout in ../shared/sigma): nearly every rule must load,
+ * The SigmaHQ rule corpus (read-only, see test/setup/sigma-corpus.ts): nearly every rule must load,
  * every rejection must say why and where, and a sample of real rules must fire on the activity they describe.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SIGMA_DIR as SIGMA } from '../../../../test/setup/sigma-corpus.ts';
 import { createEngine, type Engine, type TextSource } from '../engine.ts';
 import type { SocleEvent } from '../event.ts';
 import { formatLoadError } from './errors.ts';
 
-const REPOSITORY = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
-const SIGMA = resolve(REPOSITORY, '../shared/sigma');
 const available = existsSync(SIGMA) && readdirSync(SIGMA).some((d) => d.startsWith('rules'));
 if (!available) console.warn(`SigmaHQ corpus not found at ${SIGMA}: corpus conformance tests are skipped`);
 
