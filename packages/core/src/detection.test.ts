@@ -82,7 +82,9 @@ const map = fc.array(item, { minLength: 1, maxLength: 2 }).map((items) => {
 const body = fc.oneof(
   map.map((lines) => lines.map((l) => `  ${l}`).join('\n')),
   fc.array(map, { minLength: 2, maxLength: 2 }).map((maps) => maps.map((lines) => lines.map((l, i) => `  ${i ? ' ' : '-'} ${l}`).join('\n')).join('\n')),
+  // keywords, short (automaton only) and long (skip scan first)
   fc.constantFrom("  - 'x'", "  - 'y'\n  - 'z'"),
+  fc.array(value, { minLength: 1, maxLength: 2 }).map((vs) => vs.map((v) => `  - '${v}'`).join('\n')),
 );
 const condition = fc.constantFrom('s1', 's2', 's1 and s2', 's1 or s2', 'not s1', 's1 and not s2', '1 of s*', 'all of s*', '(s1 or s2) and s3', 's3');
 const ruleText = fc.tuple(body, body, body, condition, fc.nat(999)).map(
@@ -93,7 +95,8 @@ const eventValue = fc.oneof(
   fc.constantFrom('X', 'y x', 'zz', 'xABCDx', 'abcde', 'bcd abcd', 'C\\D', 'ſT', 'K', 'İX', 'a😀cd', 'xyzyz', 'AxCD', 4, true),
   fc.array(value, { maxLength: 2 }),
 );
-const event = fc.record({ A: eventValue, B: eventValue, c: fc.record({ d: eventValue }, { requiredKeys: [] }) }, { requiredKeys: [] });
+// E: a field no rule names, where only keywords are looked for.
+const event = fc.record({ A: eventValue, B: eventValue, c: fc.record({ d: eventValue }, { requiredKeys: [] }), E: eventValue }, { requiredKeys: [] });
 
 describe('RuleIndex (index keys and literal prefilter) finds exactly the rules whose predicate holds (property)', () => {
   it('on random rules and events, with scan memos of any size (none, a few values, the default)', () => {

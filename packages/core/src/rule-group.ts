@@ -7,6 +7,7 @@ import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
 import { ScanMemo, type MemoBudget } from './prefilter/scan-memo.ts';
+import { SkipScan } from './prefilter/skip-scan.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import type { EventContext } from './sigma/context.ts';
 
@@ -42,25 +43,30 @@ interface Scanner {
   hit: (pattern: number) => void;
 }
 
+/**
+ * The scanner of the values no field scanner looks at: keyword texts only, usually few and long, so a skip
+ * scan tells most values apart from the ones worth the automaton at a fraction of the cost of reading them.
+ */
+interface KeywordScanner extends Scanner {
+  /** Absent when some keyword text is shorter than `MIN_SKIP_WINDOW`. */
+  skip: SkipScan | undefined;
+}
+
+/** Below this, a skip scan moves too little to cost less than the automaton. */
+const MIN_SKIP_WINDOW = 4;
+
 /** A field path in the walk: its children, the scanner for its values and what that scanner found by value. */
 class PathNode {
   readonly children = new Map<string, PathNode>();
-  /** The field's own scanner, or the keyword scanner, or none (the walk only passes through). */
+  /** The field's own scanner; none for a path the walk only passes through. */
   scanner: Scanner | undefined;
   /** What scans of this field's string values found; none when the index keeps no memos. */
-  readonly memo: ScanMemo | undefined;
+  memo: ScanMemo | undefined;
   /** The keys of the object last walked at this path, in order, and their nodes. */
   readonly lastKeys: string[] = [];
   readonly lastChildren: (PathNode | undefined)[] = [];
-
-  constructor(scanner: Scanner | undefined, budget: MemoBudget | undefined) {
-    this.scanner = scanner;
-    this.memo = budget && new ScanMemo(budget);
-  }
 }
 
-/** Nodes a walk may add for fields only keyword texts are looked for in, per group (events with ever-new keys). */
-const MAX_KEYWORD_PATHS = 512;
 /** Keys remembered per path, in the order of the last object walked there. */
 const MAX_REMEMBERED_KEYS = 64;
 
@@ -68,7 +74,7 @@ export class RuleGroup {
   /** Scanners by field path, so one walk over the event finds the fields worth scanning and skips the rest. */
   private readonly paths: PathNode;
   /** Scanner for the values no field scanner looks at; present when some rule has keyword literals. */
-  private readonly keywordScanner: Scanner | undefined;
+  private readonly keywordScanner: KeywordScanner | undefined;
   /** Rules with no literal requirement and no anchor left to check: evaluated on every event of the group. */
   private readonly always: IndexEntry[] = [];
   /** Rules with no literal requirement, by an anchor the group's dispatch did not check: value -> rules, per slot. */
@@ -76,7 +82,6 @@ export class RuleGroup {
   private readonly anchored: Map<string, IndexEntry[]>[] = [];
   /** Rules reached through their triggers in the current event, in the order found. */
   private readonly candidates: IndexEntry[] = [];
-  private keywordPaths = 0;
   /** What the scan of a value not yet in its memo found. */
   private readonly scanned: number[] = [];
   private readonly collect = (pattern: number) => {
@@ -110,16 +115,21 @@ export class RuleGroup {
       const rulesOf = ids.map((id) => triggered.get(id) ?? []);
       return { automaton: new AhoCorasick(ids.map((id) => literals[id].text)), hit: (pattern) => this.found(ids[pattern], rulesOf[pattern]) };
     };
-    this.keywordScanner = keywordIds && scannerOf(new Set());
-    this.paths = this.node(this.keywordScanner);
+    if (keywordIds) {
+      const scanner = scannerOf(new Set());
+      const texts = [...keywordIds].map((id) => literals[id].text);
+      this.keywordScanner = { ...scanner, skip: texts.every((t) => t.length >= MIN_SKIP_WINDOW) ? new SkipScan(texts) : undefined };
+    }
+    this.paths = new PathNode();
     for (const [slot, idSet] of idsBySlot) {
       let node = this.paths;
       for (const part of fields.names[slot].split('.')) {
         let child = node.children.get(part);
-        if (!child) node.children.set(part, (child = this.node(this.keywordScanner)));
+        if (!child) node.children.set(part, (child = new PathNode()));
         node = child;
       }
       node.scanner = scannerOf(idSet);
+      node.memo = state.memoBudget && new ScanMemo(state.memoBudget);
     }
     const unfiltered = members.filter((e) => !e.triggers);
     const anchorOf = chooseAnchors(unfiltered.map((e) => e.compiled.anchors.filter((a) => !dispatchSlots.has(a.slot))));
@@ -136,10 +146,6 @@ export class RuleGroup {
       }
       for (const v of anchor.values) append(this.anchored[at], v, e);
     });
-  }
-
-  private node(scanner: Scanner | undefined): PathNode {
-    return new PathNode(scanner, this.state.memoBudget);
   }
 
   /** Adds the group's rules that match the current event (`state.ctx`) to `out`. */
@@ -214,14 +220,15 @@ export class RuleGroup {
   }
 
   /**
-   * One value at the field `node` (undefined: a field only the keyword scanner looks at): a scalar is scanned,
-   * an array's elements are values of the same field, an object is walked further.
+   * One value at the field `node` (undefined: a field no rule names): a scalar is scanned, by the field's own
+   * scanner or else the keyword scanner, an array's elements are values of the same field, an object is walked
+   * further.
    */
   private visit(value: unknown, node: PathNode | undefined): void {
     if (value === null || value === undefined) return;
     if (typeof value !== 'object') {
-      const scanner = node === undefined ? this.keywordScanner : node.scanner;
-      if (scanner !== undefined) this.scan(value, scanner, node);
+      if (node !== undefined && node.scanner !== undefined) this.scanField(value, node.scanner, node.memo);
+      else if (this.keywordScanner !== undefined) this.scanKeywords(value, this.keywordScanner);
     } else if (Array.isArray(value)) {
       for (const v of value) this.visit(v, node);
     } else if (this.keywordScanner !== undefined || node!.children.size) {
@@ -229,30 +236,33 @@ export class RuleGroup {
     }
   }
 
-  /**
-   * The node of `key` under `paths`: nested and flat dotted names alike, as field access reads them. With
-   * keyword literals, every field gets a node (within a budget), so that its values have a memo of their own.
-   */
+  /** The node of `key` under `paths`: nested and flat dotted names alike, as field access reads them. */
   private childOf(paths: PathNode, key: string): PathNode | undefined {
     let next = paths.children.get(key);
     if (next === undefined && key.includes('.')) {
       next = paths;
       for (const part of key.split('.')) if (next) next = next.children.get(part);
     }
-    if (next === undefined && this.keywordScanner !== undefined && this.keywordPaths < MAX_KEYWORD_PATHS) {
-      this.keywordPaths++;
-      paths.children.set(key, (next = this.node(this.keywordScanner)));
-    }
     return next;
   }
 
-  /** Scans one scalar value of the field at `node`; string values through the field's memo. */
-  private scan(value: unknown, scanner: Scanner, node: PathNode | undefined): void {
+  /** Scans one scalar value with the keyword scanner; a string only when the skip scan says a keyword may be in it. */
+  private scanKeywords(value: unknown, scanner: KeywordScanner): void {
+    if (typeof value === 'string') {
+      if (value.length < scanner.automaton.minLength) return;
+      if (scanner.skip !== undefined && !scanner.skip.mayOccurIn(value)) return;
+      scanner.automaton.scan(value, scanner.hit);
+    } else {
+      this.scanField(value, scanner, undefined);
+    }
+  }
+
+  /** Scans one scalar value of a field; string values through the field's memo. */
+  private scanField(value: unknown, scanner: Scanner, memo: ScanMemo | undefined): void {
     const automaton = scanner.automaton;
     switch (typeof value) {
       case 'string': {
         if (value.length < automaton.minLength) return;
-        const memo = node?.memo;
         if (memo === undefined || !memo.active()) {
           automaton.scan(value, scanner.hit);
           return;

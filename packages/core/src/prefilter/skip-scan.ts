@@ -1,0 +1,56 @@
+/**
+ * A quick test of whether any of a few patterns may occur in a text, reading only some of its characters
+ * (Wu-Manber's shift table over pairs of folded characters): a window as long as the shortest pattern moves
+ * along the text, and its last two characters tell how far it can move without passing an occurrence. With
+ * the long keyword texts of rules such as "Mimikatz Use", most windows move by nearly their whole length.
+ * It never says no when a pattern is there (whatever the case of either, see `case-fold.ts`); a yes may be
+ * wrong, and is then settled by a full scan.
+ */
+import { foldChar } from './case-fold.ts';
+
+/** Pair classes are two 7-bit halves; windows longer than this move no further than it. */
+const MAX_SHIFT = 255;
+
+/** A character's class: its folded form when that is ASCII, else 0 (shared by all others, and by NUL). */
+function classOf(c: number): number {
+  const f = foldChar(c);
+  return f < 128 ? f : 0;
+}
+
+export class SkipScan {
+  /** Length of the window: the shortest pattern's, at most `MAX_SHIFT + 1`. */
+  private readonly window: number;
+  /** By the class pair of a window's last two characters: how far the window may move (0: a pattern may end here). */
+  private readonly shift = new Uint8Array(1 << 14);
+  private readonly ascii = new Uint8Array(128);
+
+  /** `patterns`: folded texts (`foldablePieces`), at least one, none shorter than 2 characters. */
+  constructor(patterns: string[]) {
+    const shortest = patterns.reduce((min, p) => Math.min(min, p.length), Infinity);
+    if (!(shortest >= 2)) throw new Error('SkipScan: every pattern needs two characters or more');
+    const m = Math.min(shortest, MAX_SHIFT + 1);
+    this.window = m;
+    for (let c = 0; c < 128; c++) this.ascii[c] = classOf(c);
+    this.shift.fill(m - 1);
+    for (const p of patterns) {
+      for (let j = 1; j < m; j++) {
+        const pair = (classOf(p.charCodeAt(j - 1)) << 7) | classOf(p.charCodeAt(j));
+        this.shift[pair] = Math.min(this.shift[pair], m - 1 - j);
+      }
+    }
+  }
+
+  /** False when no pattern occurs in `text`; true when one may. */
+  mayOccurIn(text: string): boolean {
+    const shift = this.shift;
+    const ascii = this.ascii;
+    for (let i = this.window - 1; i < text.length; ) {
+      const a = text.charCodeAt(i - 1);
+      const b = text.charCodeAt(i);
+      const s = shift[((a < 128 ? ascii[a] : classOf(a)) << 7) | (b < 128 ? ascii[b] : classOf(b))];
+      if (s === 0) return true;
+      i += s;
+    }
+    return false;
+  }
+}
