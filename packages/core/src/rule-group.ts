@@ -7,7 +7,7 @@ import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
 import { ScanMemo, type MemoBudget } from './prefilter/scan-memo.ts';
-import { SkipScan } from './prefilter/skip-scan.ts';
+import { skipScanFor, type SkipScan } from './prefilter/skip-scan.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import type { EventContext } from './sigma/context.ts';
 
@@ -48,12 +48,9 @@ interface Scanner {
  * scan tells most values apart from the ones worth the automaton at a fraction of the cost of reading them.
  */
 interface KeywordScanner extends Scanner {
-  /** Absent when some keyword text is shorter than `MIN_SKIP_WINDOW`. */
+  /** Absent when some keyword text is too short for skipping to pay. */
   skip: SkipScan | undefined;
 }
-
-/** Below this, a skip scan moves too little to cost less than the automaton. */
-const MIN_SKIP_WINDOW = 4;
 
 /** A field path in the walk: its children, the scanner for its values and what that scanner found by value. */
 class PathNode {
@@ -116,9 +113,8 @@ export class RuleGroup {
       return { automaton: new AhoCorasick(ids.map((id) => literals[id].text)), hit: (pattern) => this.found(ids[pattern], rulesOf[pattern]) };
     };
     if (keywordIds) {
-      const scanner = scannerOf(new Set());
-      const texts = [...keywordIds].map((id) => literals[id].text);
-      this.keywordScanner = { ...scanner, skip: texts.every((t) => t.length >= MIN_SKIP_WINDOW) ? new SkipScan(texts) : undefined };
+      const skip = skipScanFor([...keywordIds].map((id) => literals[id].text));
+      this.keywordScanner = { ...scannerOf(new Set()), skip };
     }
     this.paths = new PathNode();
     for (const [slot, idSet] of idsBySlot) {

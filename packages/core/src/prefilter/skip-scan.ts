@@ -10,6 +10,8 @@ import { foldChar } from './case-fold.ts';
 
 /** Pair classes are two 7-bit halves; windows longer than this move no further than it. */
 const MAX_SHIFT = 255;
+/** Below this, a window moves too little for the skip scan to cost less than an automaton scan. */
+const MIN_WORTHWHILE_WINDOW = 4;
 
 /** A character's class: its folded form when that is ASCII, else 0 (shared by all others, and by NUL). */
 function classOf(c: number): number {
@@ -17,12 +19,18 @@ function classOf(c: number): number {
   return f < 128 ? f : 0;
 }
 
+const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, c) => classOf(c));
+
+/** A skip scan over `patterns` (folded texts) when their shortest is long enough for it to pay; else undefined. */
+export function skipScanFor(patterns: string[]): SkipScan | undefined {
+  return patterns.length > 0 && patterns.every((p) => p.length >= MIN_WORTHWHILE_WINDOW) ? new SkipScan(patterns) : undefined;
+}
+
 export class SkipScan {
   /** Length of the window: the shortest pattern's, at most `MAX_SHIFT + 1`. */
   private readonly window: number;
   /** By the class pair of a window's last two characters: how far the window may move (0: a pattern may end here). */
   private readonly shift = new Uint8Array(1 << 14);
-  private readonly ascii = new Uint8Array(128);
 
   /** `patterns`: folded texts (`foldablePieces`), at least one, none shorter than 2 characters. */
   constructor(patterns: string[]) {
@@ -30,7 +38,6 @@ export class SkipScan {
     if (!(shortest >= 2)) throw new Error('SkipScan: every pattern needs two characters or more');
     const m = Math.min(shortest, MAX_SHIFT + 1);
     this.window = m;
-    for (let c = 0; c < 128; c++) this.ascii[c] = classOf(c);
     this.shift.fill(m - 1);
     for (const p of patterns) {
       for (let j = 1; j < m; j++) {
@@ -43,7 +50,7 @@ export class SkipScan {
   /** False when no pattern occurs in `text`; true when one may. */
   mayOccurIn(text: string): boolean {
     const shift = this.shift;
-    const ascii = this.ascii;
+    const ascii = ASCII_CLASS;
     for (let i = this.window - 1; i < text.length; ) {
       const a = text.charCodeAt(i - 1);
       const b = text.charCodeAt(i);
