@@ -1,7 +1,7 @@
 import type { Alert } from './alert.ts';
 import { threatFromTags } from './attack.ts';
 import { compileFieldGetter, type SocleEvent } from './event.ts';
-import { fnv1a64Hex } from './hash.ts';
+import { contentHash64Hex, fnv1a64Hex } from './hash.ts';
 import { DEFAULT_LEVEL, severityFromLevel } from './severity.ts';
 import type { RuleMeta } from './sigma/model.ts';
 
@@ -12,7 +12,7 @@ export function eventIdOf(event: SocleEvent): string {
   const id = eventIdGetter(event);
   if (typeof id === 'string' && id) return id;
   if (typeof id === 'number') return String(id);
-  return fnv1a64Hex(JSON.stringify(event));
+  return contentHash64Hex(event);
 }
 
 const timeGetters = new Map<string, ReturnType<typeof compileFieldGetter>>();

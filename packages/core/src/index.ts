@@ -4,7 +4,7 @@ export type * from './sigma/model.ts';
 export type { Alert, AlertRule, AlertCorrelation, AlertSuppression, Threat } from './alert.ts';
 export { eventIdOf, eventTimeOf } from './alert-build.ts';
 export { severityFromLevel, DEFAULT_LEVEL } from './severity.ts';
-export { fnv1a64Hex, deterministicId } from './hash.ts';
+export { contentHash64Hex, fnv1a64Hex, deterministicId } from './hash.ts';
 export { createEngine, type Engine, type EngineOptions, type StateCarryOver, type EngineStats, type EventRef, type LoadedRule, type TextSource } from './engine.ts';
 export { parseSigmaYaml, parseSigmaRule } from './sigma/parse.ts';
 export { parseCondition, type ConditionNode } from './sigma/condition.ts';
