@@ -5,12 +5,13 @@
  */
 import type { EventContext, FieldTable } from './context.ts';
 import { SigmaRuleError } from './errors.ts';
+import { anyPattern } from './any-pattern.ts';
 import { cidrContains, parseAddress, parseCidr } from './ip.ts';
 import { compileRegex, REGEX_FLAGS as RE_FLAG } from './regex.ts';
 import type { DetectionItem, SigmaScalar } from './model.ts';
 import {
   ANY,
-  compilePattern,
+  expandChoices,
   hasWildcards,
   lowerParts,
   normalize,
@@ -201,30 +202,21 @@ function compileValues(
   let equals: string[] | undefined = [];
   const tests: Predicate[] = [...nullChecks];
   if (nullChecks.length) equals = undefined;
-  const perValue: StringTest[] = [];
+  // Per value, its alternative patterns (base64offset and expand give several).
+  const perValue: PatternPart[][][] = [];
   for (const alternatives of expanded) {
-    const stringTests: StringTest[] = [];
-    for (const parts of alternatives) {
-      const p = cased ? parts : lowerParts(parts);
-      stringTests.push(compilePattern(p));
+    const patterns = alternatives.map((parts) => (cased ? parts : lowerParts(parts)));
+    for (const p of patterns) {
       if (equals && !cased && slot >= 0 && !hasWildcards(p)) equals.push(plainText(p));
       else equals = undefined;
     }
-    perValue.push(anyTest(stringTests));
+    perValue.push(patterns);
   }
   equals = all || !equals?.length ? undefined : equals;
   // Any of several values of one field: one read of the field, each of its strings tried against every value.
-  if (!all && slot >= 0 && !nullChecks.length) return { predicate: anyString(slot, anyTest(perValue), cased), equals };
-  for (const test of perValue) tests.push(slot < 0 ? keywordTest(test, cased) : anyString(slot, test, cased));
+  if (!all && slot >= 0 && !nullChecks.length) return { predicate: anyString(slot, anyPattern(perValue.flat()), cased), equals };
+  for (const patterns of perValue) tests.push(slot < 0 ? keywordTest(anyPattern(patterns), cased) : anyString(slot, anyPattern(patterns), cased));
   return { predicate: combine(tests), equals };
-}
-
-function anyTest(tests: StringTest[]): StringTest {
-  if (tests.length === 1) return tests[0];
-  return (s) => {
-    for (let i = 0; i < tests.length; i++) if (tests[i](s)) return true;
-    return false;
-  };
 }
 
 function anyString(slot: number, test: StringTest, cased: boolean): Predicate {
@@ -370,16 +362,6 @@ function windash(parts: PatternPart[], construct: string): PatternPart[] {
 /** A word character as Python's `re` sees it (pySigma matches windash positions with `\\B[-/]\\b`). */
 function isWord(c: string): boolean {
   return c !== '' && /[\p{L}\p{N}_]/u.test(c);
-}
-
-/** Spells out character choices (windash dashes) as separate alternatives, for encodings that need plain text. */
-function expandChoices(parts: PatternPart[]): PatternPart[][] {
-  let out: PatternPart[][] = [[]];
-  for (const p of parts) {
-    if (typeof p === 'object') out = out.flatMap((prefix) => p.anyOf.map((c) => [...prefix, c]));
-    else out = out.map((prefix) => [...prefix, p]);
-  }
-  return out.map(normalize);
 }
 
 /** Encodes literal text as UTF-16 code units, one character per byte (so base64 can encode it next). */

@@ -65,6 +65,16 @@ export function plainText(parts: PatternPart[]): string {
   return parts.map((p) => (typeof p === 'string' ? p : p === ANY ? '*' : p === ONE ? '?' : p.anyOf[0])).join('');
 }
 
+/** Spells out character choices (windash dashes) as separate alternatives, for encodings that need plain text. */
+export function expandChoices(parts: PatternPart[]): PatternPart[][] {
+  let out: PatternPart[][] = [[]];
+  for (const p of parts) {
+    if (typeof p === 'object') out = out.flatMap((prefix) => p.anyOf.map((c) => [...prefix, c]));
+    else out = out.map((prefix) => [...prefix, p]);
+  }
+  return out.map(normalize);
+}
+
 export function lowerParts(parts: PatternPart[]): PatternPart[] {
   return parts.map((p) =>
     typeof p === 'string' ? p.toLowerCase() : typeof p === 'object' ? { anyOf: p.anyOf.map((c) => c.toLowerCase()) } : p,
