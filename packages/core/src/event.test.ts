@@ -46,6 +46,12 @@ describe('getField', () => {
     expect(getField(event, 'a.b.x')).toBe(1);
   });
 
+  it('reads the nested spelling where an event holds a field both nested and flat', () => {
+    expect(getField({ 'a.b': 1, a: { b: 2 } }, 'a.b')).toBe(2);
+    expect(getField({ a: { b: 2 }, 'a.b': 1 }, 'a.b')).toBe(2);
+    expect(getField({ 'a.b': 1, a: { c: 2 } }, 'a.b')).toBe(1);
+  });
+
   it('a compiled getter can be reused across events', () => {
     const get = compileFieldGetter('user.name');
     expect(get({ user: { name: 'a' } })).toBe('a');

@@ -10,6 +10,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * Compiles access to a field name that may be written nested, flat with dots, or any mix of the two
  * (`{"process": {"parent.name": "x"}}`). Arrays met on the way are searched element-wise, and the result
  * is then an array of every value found (so "any element matches" holds). A missing field gives `undefined`.
+ * Where an event spells one field two ways, the more nested spelling that leads to it is read.
  */
 export function compileFieldGetter(name: string): FieldGetter {
   if (!name.includes('.')) {
@@ -17,11 +18,12 @@ export function compileFieldGetter(name: string): FieldGetter {
   }
   const parts = name.split('.');
   const n = parts.length;
-  // keys[i][j]: the dotted key made of parts i..j-1, tried longest first.
+  // keys[i]: the keys that can start at part i, shortest (the nested spelling, what events mostly hold) first:
+  // `row[k]` joins parts i..i+k. A longer, dotted key is only looked for where the shorter ones do not lead on.
   const keys: string[][] = [];
   for (let i = 0; i < n; i++) {
     const row: string[] = [];
-    for (let j = n; j > i; j--) row.push(parts.slice(i, j).join('.'));
+    for (let j = i + 1; j <= n; j++) row.push(parts.slice(i, j).join('.'));
     keys.push(row);
   }
   const resolve = (node: unknown, i: number): unknown => {
@@ -41,7 +43,7 @@ export function compileFieldGetter(name: string): FieldGetter {
     const row = keys[i];
     for (let k = 0; k < row.length; k++) {
       if (!hasOwn.call(obj, row[k])) continue;
-      const end = n - k;
+      const end = i + k + 1;
       const value = obj[row[k]];
       if (end === n) return value;
       const v = resolve(value, end);
