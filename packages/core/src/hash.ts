@@ -77,7 +77,7 @@ function mixWord(word: number): void {
   lanes[3] = x ^ (x >>> 14);
 }
 
-/** A text with its kind and length first (unambiguous up to 2^29 code units, V8's longest string), then its code units. */
+/** A text with its kind and length first (one word: unambiguous below 2^28 code units), then its code units. */
 function mixText(s: string, kind: number): void {
   const n = s.length;
   mixWord((n * 16 + kind) | 0);
@@ -158,6 +158,7 @@ function mixValue(value: unknown, depth: number): boolean {
       } else {
         mixWord(OBJECT);
         const record = value as Record<string, unknown>;
+        // `for in` also yields inherited enumerable keys, which JSON objects do not have.
         for (const key in record) {
           const v = record[key];
           if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
