@@ -85,24 +85,18 @@ function mixText(s: string, kind: number): void {
   let b = lanes[1];
   let c = lanes[2];
   let d = lanes[3];
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const even = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
-    const odd = s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16);
-    a = Math.imul(a ^ even, K1);
-    a ^= a >>> 15;
-    b = Math.imul(b ^ even, K2);
-    b ^= b >>> 13;
-    c = Math.imul(c ^ odd, K3);
-    c ^= c >>> 16;
-    d = Math.imul(d ^ odd, K4);
-    d ^= d >>> 14;
-  }
-  if (i < n) {
-    // The last one to three units, padded with zeros (the length above tells them apart).
-    const rest = n - i;
-    const even = s.charCodeAt(i) | (rest > 1 ? s.charCodeAt(i + 1) << 16 : 0);
-    const odd = rest > 2 ? s.charCodeAt(i + 2) : 0;
+  for (let i = 0; i < n; i += 4) {
+    let even: number;
+    let odd: number;
+    if (i + 4 <= n) {
+      even = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+      odd = s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16);
+    } else {
+      // The last one to three units, padded with zeros (the length above tells them apart).
+      const rest = n - i;
+      even = s.charCodeAt(i) | (rest > 1 ? s.charCodeAt(i + 1) << 16 : 0);
+      odd = rest > 2 ? s.charCodeAt(i + 2) : 0;
+    }
     a = Math.imul(a ^ even, K1);
     a ^= a >>> 15;
     b = Math.imul(b ^ even, K2);
