@@ -86,16 +86,8 @@ export class RuleIndex {
       const entry: IndexEntry = { compiled: r.compiled, position, literalIds: [] };
       if (r.filter) {
         entry.triggers = Int32Array.from(new Set(r.filter.triggers.map(idOf)));
-        const ids = new Set<number>();
-        const check = compileRequirement(r.filter.requirement, (l) => {
-          const id = idOf(l);
-          ids.add(id);
-          return id;
-        });
-        entry.literalIds = [...ids];
-        // One literal, or any of several, is a requirement whose triggers are all its literals: being reached
-        // through one of them is the whole check.
-        if (!anyOfLiterals(r.filter.requirement)) entry.check = check;
+        entry.literalIds = [...new Set(literalsOf(r.filter.requirement).map(idOf))];
+        if (r.filter.rest) entry.check = compileRequirement(r.filter.rest, idOf);
       }
       return entry;
     });
@@ -220,8 +212,8 @@ function chooseDispatch(entries: IndexEntry[]): DispatchField[] {
   });
 }
 
-function anyOfLiterals(req: Requirement): boolean {
-  return 'lit' in req || ('any' in req && req.any.every((r) => 'lit' in r));
+function literalsOf(req: Requirement): Literal[] {
+  return 'lit' in req ? [req.lit] : ('all' in req ? req.all : req.any).flatMap(literalsOf);
 }
 
 /** Compiles a literal requirement into a check over the literals found in the current event. */

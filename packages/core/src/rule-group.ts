@@ -18,7 +18,7 @@ export interface IndexEntry {
   triggers?: Int32Array;
   /** The rule's literal requirement over the literals found (`hits[id] === epoch`); absent: being reached suffices. */
   check?: (hits: Int32Array, epoch: number) => boolean;
-  /** Every global literal id the check reads. */
+  /** Every global literal id of its requirement (triggers included): what the scanners of its group must find. */
   literalIds: number[];
 }
 

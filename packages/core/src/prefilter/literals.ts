@@ -28,6 +28,8 @@ export interface LiteralFilter {
   /** One of these occurs in every event the rule matches. */
   triggers: Literal[];
   requirement: Requirement;
+  /** What the requirement needs beyond one of the triggers; undefined: nothing (being reached is the whole check). */
+  rest: Requirement | undefined;
 }
 
 /** undefined: nothing can be required. */
@@ -50,7 +52,19 @@ export function literalFilter(rule: SigmaDetectionRule, env: CompileEnv): Litera
     // The compiler reports rule errors; a rule that compiled but confuses this analysis is simply not prefiltered.
     return undefined;
   }
-  return requirement && { triggers: triggersOf(requirement), requirement };
+  return requirement && { ...split(requirement), requirement };
+}
+
+/**
+ * The triggers of a requirement, and the rest of it: an event that holds a trigger holds the part the triggers
+ * were drawn from when that part is a literal or any of several, so only the other parts are left to check.
+ */
+function split(req: Requirement): { triggers: Literal[]; rest: Requirement | undefined } {
+  const literalsOnly = (r: Requirement) => 'lit' in r || ('any' in r && r.any.every((x) => 'lit' in x));
+  if (!('all' in req)) return { triggers: triggersOf(req), rest: literalsOnly(req) ? undefined : req };
+  const chosen = triggerChild(req.all);
+  const others = req.all.filter((child) => child !== chosen);
+  return { triggers: triggersOf(chosen), rest: literalsOnly(chosen) ? join('all', others) : req };
 }
 
 function nodeNeed(node: ConditionNode, names: string[], byName: (n: string) => Need): Need {
@@ -146,16 +160,20 @@ function join(kind: 'all' | 'any', needs: Requirement[]): Need {
 function triggersOf(req: Requirement): Literal[] {
   if ('lit' in req) return [req.lit];
   if ('any' in req) return req.any.flatMap(triggersOf);
-  // Of several needs that all hold, the one least likely to be met: longest shortest text, then fewest texts.
-  let chosen: Literal[] = [];
+  return triggersOf(triggerChild(req.all));
+}
+
+/** Of several needs that all hold, the one least likely to be met: longest shortest text, then fewest texts. */
+function triggerChild(children: Requirement[]): Requirement {
+  let chosen = children[0];
   let score = -Infinity;
-  for (const child of req.all) {
+  for (const child of children) {
     const lits = triggersOf(child);
     const shortest = Math.min(...lits.map((l) => l.text.length));
     const s = Math.min(shortest, 16) * 1000 - Math.min(lits.length, 999);
     if (s > score) {
       score = s;
-      chosen = lits;
+      chosen = child;
     }
   }
   return chosen;
