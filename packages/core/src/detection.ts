@@ -9,6 +9,7 @@
  */
 import type { SocleEvent } from './event.ts';
 import type { Literal, LiteralFilter, Requirement } from './prefilter/literals.ts';
+import { compileRequirementCheck } from './prefilter/requirement-check.ts';
 import { RuleGroup, type IndexEntry, type MatchState } from './rule-group.ts';
 import type { CompiledDetection } from './sigma/compile.ts';
 import { EventContext, type FieldTable } from './sigma/context.ts';
@@ -87,7 +88,7 @@ export class RuleIndex {
       if (r.filter) {
         entry.triggers = Int32Array.from(new Set(r.filter.triggers.map(idOf)));
         entry.literalIds = [...new Set(literalsOf(r.filter.requirement).map(idOf))];
-        if (r.filter.rest) entry.check = compileRequirement(r.filter.rest, idOf);
+        if (r.filter.rest) entry.check = compileRequirementCheck(r.filter.rest, idOf);
       }
       return entry;
     });
@@ -214,28 +215,4 @@ function chooseDispatch(entries: IndexEntry[]): DispatchField[] {
 
 function literalsOf(req: Requirement): Literal[] {
   return 'lit' in req ? [req.lit] : ('all' in req ? req.all : req.any).flatMap(literalsOf);
-}
-
-/** Compiles a literal requirement into a check over the literals found in the current event. */
-function compileRequirement(req: Requirement, idOf: (l: Literal) => number): (hits: Int32Array, epoch: number) => boolean {
-  if ('lit' in req) {
-    const id = idOf(req.lit);
-    return (hits, epoch) => hits[id] === epoch;
-  }
-  const children = 'all' in req ? req.all : req.any;
-  // Literal children are read in one loop over their ids; only nested nodes cost a call each.
-  const ids = Int32Array.from(children.filter((r) => 'lit' in r).map((r) => idOf((r as { lit: Literal }).lit)));
-  const nested = children.filter((r) => !('lit' in r)).map((r) => compileRequirement(r, idOf));
-  if ('all' in req) {
-    return (hits, epoch) => {
-      for (let i = 0; i < ids.length; i++) if (hits[ids[i]] !== epoch) return false;
-      for (let i = 0; i < nested.length; i++) if (!nested[i](hits, epoch)) return false;
-      return true;
-    };
-  }
-  return (hits, epoch) => {
-    for (let i = 0; i < ids.length; i++) if (hits[ids[i]] === epoch) return true;
-    for (let i = 0; i < nested.length; i++) if (nested[i](hits, epoch)) return true;
-    return false;
-  };
 }

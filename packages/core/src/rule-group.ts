@@ -6,6 +6,7 @@
 import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
+import { requirementHolds, type RequirementCheck } from './prefilter/requirement-check.ts';
 import { ScanMemo, type MemoBudget } from './prefilter/scan-memo.ts';
 import { skipScanFor, type SkipScan } from './prefilter/skip-scan.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
@@ -16,8 +17,8 @@ export interface IndexEntry {
   position: number;
   /** Global literal ids one of which occurs in every event the rule matches; absent: not prefiltered. */
   triggers?: Int32Array;
-  /** The rule's literal requirement over the literals found (`hits[id] === epoch`); absent: being reached suffices. */
-  check?: (hits: Int32Array, epoch: number) => boolean;
+  /** What the rule's literal requirement needs beyond its triggers; absent: being reached suffices. */
+  check?: RequirementCheck;
   /** Every global literal id of its requirement (triggers included): what the scanners of its group must find. */
   literalIds: number[];
 }
@@ -160,7 +161,7 @@ export class RuleGroup {
     const candidates = this.candidates;
     for (let i = 0; i < candidates.length; i++) {
       const e = candidates[i];
-      if (e.check === undefined || e.check(state.hits, epoch)) this.evaluate(e, out);
+      if (e.check === undefined || requirementHolds(e.check, state.hits, epoch)) this.evaluate(e, out);
     }
   }
 

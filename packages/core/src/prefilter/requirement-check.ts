@@ -1,0 +1,55 @@
+/**
+ * A literal requirement as a flat program over the literals found in the current event, read by one function for
+ * every rule (rather than a closure tree per rule, whose calls no inline cache can follow across rules).
+ *   literal: [LIT, id]    all / any: [ALL | ANY, end, ...children]   (`end`: where the node's program stops)
+ */
+import type { Literal, Requirement } from './literals.ts';
+
+const LIT = 0;
+const ALL = 1;
+const ANY = 2;
+
+export type RequirementCheck = Int32Array;
+
+export function compileRequirementCheck(req: Requirement, idOf: (l: Literal) => number): RequirementCheck {
+  const out: number[] = [];
+  const emit = (r: Requirement): void => {
+    if ('lit' in r) {
+      out.push(LIT, idOf(r.lit));
+      return;
+    }
+    const at = out.length;
+    out.push('all' in r ? ALL : ANY, 0);
+    // Literal children first: one read each, before any nested node.
+    const children = 'all' in r ? r.all : r.any;
+    for (const child of children) if ('lit' in child) emit(child);
+    for (const child of children) if (!('lit' in child)) emit(child);
+    out[at + 1] = out.length;
+  };
+  emit(req);
+  return Int32Array.from(out);
+}
+
+/** Whether the requirement holds, `hits[id] === epoch` marking the literals found. */
+export function requirementHolds(check: RequirementCheck, hits: Int32Array, epoch: number): boolean {
+  return holdsAt(check, 0, hits, epoch);
+}
+
+function holdsAt(p: Int32Array, at: number, hits: Int32Array, epoch: number): boolean {
+  const op = p[at];
+  if (op === LIT) return hits[p[at + 1]] === epoch;
+  const end = p[at + 1];
+  const all = op === ALL;
+  for (let c = at + 2; c < end; ) {
+    let holds: boolean;
+    if (p[c] === LIT) {
+      holds = hits[p[c + 1]] === epoch;
+      c += 2;
+    } else {
+      holds = holdsAt(p, c, hits, epoch);
+      c = p[c + 1];
+    }
+    if (holds !== all) return holds;
+  }
+  return all;
+}
