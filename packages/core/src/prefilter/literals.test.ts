@@ -10,7 +10,7 @@ function filterOf(detection: string) {
   const rule = parseSigmaYaml(text, 't.yml').rules[0] as SigmaDetectionRule;
   const f = literalFilter(rule, { fields, placeholders: {} });
   const show = (r: Requirement): unknown => ('lit' in r ? `${fields.names[r.lit.slot] ?? 'keywords'}:${r.lit.text}` : 'all' in r ? { all: r.all.map(show) } : { any: r.any.map(show) });
-  return f && { triggers: f.triggers.map((l) => l.text), requirement: show(f.requirement) };
+  return f && { triggers: f.triggers.map((l) => l.text), requirement: show(f.requirement), rest: f.rest && show(f.rest) };
 }
 
 describe('literal requirements of a rule', () => {
@@ -22,6 +22,15 @@ describe('literal requirements of a rule', () => {
       all: [{ any: ['Image:\\csi.exe', 'Image:\\rcsi.exe', 'OriginalFileName:csi.exe'] }, 'Company:soft corporation'],
     });
     expect(f?.triggers).toEqual(['soft corporation']);
+    // Reached through the company, the rule still needs one of the images checked; not the company again.
+    expect(f?.rest).toEqual({ any: ['Image:\\csi.exe', 'Image:\\rcsi.exe', 'OriginalFileName:csi.exe'] });
+  });
+
+  it('leaves nothing to check when the triggers are the whole requirement, and all of it when they are drawn from deeper', () => {
+    expect(filterOf("sel:\n  Image|endswith: ['\\csi.exe', '\\rcsi.exe']\ncondition: sel")?.rest).toBeUndefined();
+    const nested = filterOf("a:\n  Image|endswith: '\\csi.exe'\n  User: administrator\nb:\n  CommandLine|contains: 'whoami'\ncondition: a or b");
+    expect(nested?.triggers).toEqual(['administrator', 'whoami']);
+    expect(nested?.rest).toEqual(nested?.requirement);
   });
 
   it('needs every piece of a wildcard value, folded, long texts cut to their end', () => {
