@@ -8,7 +8,7 @@
  * literal requirement is checked before the rule itself is evaluated.
  */
 import type { SocleEvent } from './event.ts';
-import type { Literal, LiteralFilter, Requirement } from './prefilter/literals.ts';
+import { literalsOf, type Literal, type LiteralFilter } from './prefilter/literals.ts';
 import { compileRequirementCheck } from './prefilter/requirement-check.ts';
 import { RuleGroup, type IndexEntry, type MatchState } from './rule-group.ts';
 import type { CompiledDetection } from './sigma/compile.ts';
@@ -211,8 +211,4 @@ function chooseDispatch(entries: IndexEntry[]): DispatchField[] {
     stride *= values.length + 1;
     return field;
   });
-}
-
-function literalsOf(req: Requirement): Literal[] {
-  return 'lit' in req ? [req.lit] : ('all' in req ? req.all : req.any).flatMap(literalsOf);
 }

@@ -157,6 +157,11 @@ function join(kind: 'all' | 'any', needs: Requirement[]): Need {
   return kind === 'all' ? { all: out } : { any: out };
 }
 
+/** Every literal of a requirement. */
+export function literalsOf(req: Requirement): Literal[] {
+  return 'lit' in req ? [req.lit] : ('all' in req ? req.all : req.any).flatMap(literalsOf);
+}
+
 function triggersOf(req: Requirement): Literal[] {
   if ('lit' in req) return [req.lit];
   if ('any' in req) return req.any.flatMap(triggersOf);

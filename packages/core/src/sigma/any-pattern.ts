@@ -49,27 +49,19 @@ export function anyPattern(patterns: PatternPart[][]): StringTest {
  */
 function affixTest(affixes: string[], side: 'prefix' | 'suffix'): StringTest {
   const k = affixes.reduce((min, a) => Math.min(min, a.length), Infinity);
+  const prefix = side === 'prefix';
+  const keyOf = (s: string) => (prefix ? s.slice(0, k) : s.slice(s.length - k));
   const byKey = new Map<string, string[]>();
   for (const a of new Set(affixes)) {
-    const key = side === 'prefix' ? a.slice(0, k) : a.slice(a.length - k);
-    const list = byKey.get(key);
+    const list = byKey.get(keyOf(a));
     if (list) list.push(a);
-    else byKey.set(key, [a]);
-  }
-  if (side === 'prefix') {
-    return (v) => {
-      if (v.length < k) return false;
-      const list = byKey.get(v.slice(0, k));
-      if (list === undefined) return false;
-      for (let i = 0; i < list.length; i++) if (v.startsWith(list[i])) return true;
-      return false;
-    };
+    else byKey.set(keyOf(a), [a]);
   }
   return (v) => {
     if (v.length < k) return false;
-    const list = byKey.get(v.slice(v.length - k));
+    const list = byKey.get(keyOf(v));
     if (list === undefined) return false;
-    for (let i = 0; i < list.length; i++) if (v.endsWith(list[i])) return true;
+    for (let i = 0; i < list.length; i++) if (prefix ? v.startsWith(list[i]) : v.endsWith(list[i])) return true;
     return false;
   };
 }

@@ -215,7 +215,7 @@ function compileValues(
   equals = all || !equals?.length ? undefined : equals;
   // Any of several values of one field: one read of the field, each of its strings tried against every value.
   if (!all && slot >= 0 && !nullChecks.length) return { predicate: anyString(slot, anyPattern(perValue.flat()), cased), equals };
-  for (const patterns of perValue) tests.push(slot < 0 ? keywordTest(anyPattern(patterns), cased) : anyString(slot, anyPattern(patterns), cased));
+  for (const patterns of perValue) tests.push(anyString(slot, anyPattern(patterns), cased));
   return { predicate: combine(tests), equals };
 }
 
