@@ -1,17 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCAN_MEMO_CHARS, RuleIndex, type IndexedRule } from './detection.ts';
+import { RuleIndex, type IndexedRule } from './detection.ts';
 import type { SocleEvent } from './event.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileDetectionRule } from './sigma/compile.ts';
 import { EventContext, FieldTable } from './sigma/context.ts';
 import type { SigmaDetectionRule } from './sigma/model.ts';
 import { parseSigmaYaml } from './sigma/parse.ts';
+import { DEFAULT_MEMO_CHARS, memoBudget, type MemoBudget } from './value-memo.ts';
 
 /** Compiles rules as the engine does: predicate, index key and necessary literals. */
-function compileAll(texts: string[]): { rules: IndexedRule[]; fields: FieldTable } {
+function compileAll(texts: string[], memos?: MemoBudget): { rules: IndexedRule[]; fields: FieldTable } {
   const fields = new FieldTable();
-  const env = { fields, placeholders: {} };
+  const env = { fields, placeholders: {}, memoBudget: memos };
   const rules = texts.map((text, i) => {
     const parsed = parseSigmaYaml(text, `rule${i}.yml`);
     expect(parsed.errors).toEqual([]);
@@ -104,10 +105,11 @@ describe('RuleIndex (index keys and literal prefilter) finds exactly the rules w
       fc.property(
         fc.array(ruleText, { minLength: 1, maxLength: 6 }),
         fc.array(event, { minLength: 1, maxLength: 8 }),
-        fc.constantFrom(0, 100, DEFAULT_SCAN_MEMO_CHARS),
+        fc.constantFrom(0, 100, DEFAULT_MEMO_CHARS),
         (texts, events, scanMemoChars) => {
-          const { rules, fields } = compileAll(texts);
-          const index = new RuleIndex(rules, fields, { scanMemoChars });
+          const memos = memoBudget(scanMemoChars);
+          const { rules, fields } = compileAll(texts, memos);
+          const index = new RuleIndex(rules, fields, { memoBudget: memos });
           const ctx = new EventContext(fields);
           // Twice, copies the second time (as each parse makes new strings): remembered scans must agree.
           for (const e of [...events, ...events.map((x) => structuredClone(x))]) {

@@ -13,6 +13,7 @@ import { compileRequirementCheck } from './prefilter/requirement-check.ts';
 import { RuleGroup, type IndexEntry, type MatchState } from './rule-group.ts';
 import type { CompiledDetection } from './sigma/compile.ts';
 import { EventContext, type FieldTable } from './sigma/context.ts';
+import { DEFAULT_MEMO_CHARS, memoBudget, type MemoBudget } from './value-memo.ts';
 
 export interface IndexedRule {
   compiled: CompiledDetection;
@@ -20,12 +21,9 @@ export interface IndexedRule {
 }
 
 export interface RuleIndexOptions {
-  /** What the scan memos may hold, in characters of event values (each value also counts 64); 0: no memos. */
-  scanMemoChars: number;
+  /** What the fields' scan memos draw on (shared with the engine's other memos); none: no scan memos. */
+  memoBudget: MemoBudget | undefined;
 }
-
-/** About 8-16 MB of remembered values, a few thousand per field. */
-export const DEFAULT_SCAN_MEMO_CHARS = 4_000_000;
 
 export interface IndexStats {
   rules: number;
@@ -71,7 +69,7 @@ export class RuleIndex {
   constructor(
     rules: IndexedRule[],
     private readonly fields: FieldTable,
-    options: RuleIndexOptions = { scanMemoChars: DEFAULT_SCAN_MEMO_CHARS },
+    options: RuleIndexOptions = { memoBudget: memoBudget(DEFAULT_MEMO_CHARS) },
   ) {
     const literalIds = new Map<string, number>();
     const idOf = (l: Literal): number => {
@@ -100,7 +98,7 @@ export class RuleIndex {
       triggered: new Int32Array(n),
       evaluated: new Int32Array(n),
       evaluations: 0,
-      memoBudget: options.scanMemoChars > 0 ? { left: options.scanMemoChars } : undefined,
+      memoBudget: options.memoBudget,
     };
     this.dispatch = chooseDispatch(this.entries);
     this.dispatchSlots = new Set(this.dispatch.map((d) => d.slot));

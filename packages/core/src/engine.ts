@@ -4,7 +4,7 @@
  */
 import type { Alert } from './alert.ts';
 import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
-import { DEFAULT_SCAN_MEMO_CHARS, RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
+import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
 import {
@@ -26,6 +26,7 @@ import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRule, SigmaRule } from './sigma/model.ts';
 import { parseSigmaYaml } from './sigma/parse.ts';
 import { definitionOf, fingerprint } from './rule-fingerprint.ts';
+import { DEFAULT_MEMO_CHARS, memoBudget } from './value-memo.ts';
 
 export interface TextSource {
   text: string;
@@ -46,8 +47,9 @@ export interface EngineOptions {
   /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
   correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
   /**
-   * Event values whose text scans are remembered, so a value seen again is not scanned again: the budget in
-   * characters (each value also counts 64). Default 4,000,000 (about 8-16 MB); 0 turns the memo off.
+   * Event values whose text scans and regular-expression verdicts are remembered, so a value seen again is not
+   * scanned or matched again: the budget in characters (each value also counts 64). Default 4,000,000 (about
+   * 8-16 MB); 0 turns the memos off.
    */
   scanMemoChars?: number;
 }
@@ -177,7 +179,7 @@ class SocleEngine implements Engine {
   /** Parses, maps and compiles the rules of the options (filling `loaded`, `rejected`, fingerprints and rules by id). */
   private load(options: EngineOptions) {
     // Options first: a bad one is reported before any rule is compiled.
-    const scanMemoChars = options.scanMemoChars ?? DEFAULT_SCAN_MEMO_CHARS;
+    const scanMemoChars = options.scanMemoChars ?? DEFAULT_MEMO_CHARS;
     if (!Number.isSafeInteger(scanMemoChars) || scanMemoChars < 0) {
       throw new RangeError(`scanMemoChars must be a whole number of characters, 0 or more (got ${String(options.scanMemoChars)})`);
     }
@@ -189,9 +191,11 @@ class SocleEngine implements Engine {
       this.rejected.push(...parsed.errors);
     }
     const fields = new FieldTable();
+    // One budget for the fields' scan memos and the regular expressions' verdict memos.
+    const memos = memoBudget(scanMemoChars);
     const suppressions = new Map<string, SuppressionConfig>();
     const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };
-    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, { fields, placeholders });
+    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, { fields, placeholders, memoBudget: memos });
     // what every detection rule also depends on: a change here resets them all
     const shared = { pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) };
     const compiled: IndexedRule[] = [];
@@ -203,7 +207,7 @@ class SocleEngine implements Engine {
         continue;
       }
       try {
-        const env = { fields, placeholders };
+        const env = { fields, placeholders, memoBudget: memos };
         const applied = filtersFor(result.rule, filters);
         const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);
@@ -217,7 +221,7 @@ class SocleEngine implements Engine {
       }
     }
     const correlations = this.compileCorrelations(rules.filter((r): r is SigmaCorrelationRule => r.type === 'correlation'), suppressions);
-    return { index: new RuleIndex(compiled, fields, { scanMemoChars }), pipelines, correlations, suppressions };
+    return { index: new RuleIndex(compiled, fields, { memoBudget: memos }), pipelines, correlations, suppressions };
   }
 
   fork(): Engine {

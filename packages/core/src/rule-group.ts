@@ -7,10 +7,10 @@ import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
 import { requirementHolds, type RequirementCheck } from './prefilter/requirement-check.ts';
-import { ScanMemo, type MemoBudget } from './prefilter/scan-memo.ts';
 import { skipScanFor, type SkipScan } from './prefilter/skip-scan.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import type { EventContext } from './sigma/context.ts';
+import { ValueMemo, type MemoBudget } from './value-memo.ts';
 
 export interface IndexEntry {
   compiled: CompiledDetection;
@@ -59,11 +59,14 @@ class PathNode {
   /** The field's own scanner; none for a path the walk only passes through. */
   scanner: Scanner | undefined;
   /** What scans of this field's string values found; none when the index keeps no memos. */
-  memo: ScanMemo | undefined;
+  memo: ValueMemo<Int32Array> | undefined;
   /** The keys of the object last walked at this path, in order, and their nodes. */
   readonly lastKeys: string[] = [];
   readonly lastChildren: (PathNode | undefined)[] = [];
 }
+
+/** What a scan that found nothing found (shared by every such value). */
+const NOTHING = new Int32Array(0);
 
 /** Keys remembered per path, in the order of the last object walked there. */
 const MAX_REMEMBERED_KEYS = 64;
@@ -126,7 +129,7 @@ export class RuleGroup {
         node = child;
       }
       node.scanner = scannerOf(idSet);
-      node.memo = state.memoBudget && new ScanMemo(state.memoBudget);
+      node.memo = state.memoBudget && new ValueMemo(state.memoBudget);
     }
     const unfiltered = members.filter((e) => !e.triggers);
     const anchorOf = chooseAnchors(unfiltered.map((e) => e.compiled.anchors.filter((a) => !dispatchSlots.has(a.slot))));
@@ -255,7 +258,7 @@ export class RuleGroup {
   }
 
   /** Scans one scalar value of a field; string values through the field's memo. */
-  private scanField(value: unknown, scanner: Scanner, memo: ScanMemo | undefined): void {
+  private scanField(value: unknown, scanner: Scanner, memo: ValueMemo<Int32Array> | undefined): void {
     const automaton = scanner.automaton;
     switch (typeof value) {
       case 'string': {
@@ -268,7 +271,7 @@ export class RuleGroup {
         if (found === undefined) {
           this.scanned.length = 0;
           automaton.scan(value, this.collect);
-          found = memo.set(value, this.scanned);
+          found = memo.set(value, this.scanned.length === 0 ? NOTHING : Int32Array.from(new Set(this.scanned)));
         }
         for (let k = 0; k < found.length; k++) scanner.hit(found[k]);
         return;

@@ -4,6 +4,7 @@
  * type modifiers (re, cidr, gt, exists, fieldref, hour, ...) choose how values are compared.
  */
 import type { EventContext, FieldTable } from './context.ts';
+import type { MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
 import { anyPattern } from './any-pattern.ts';
 import { cidrContains, parseAddress, parseCidr } from './ip.ts';
@@ -26,6 +27,8 @@ export type Predicate = (ctx: EventContext) => boolean;
 export interface CompileEnv {
   fields: FieldTable;
   placeholders: Record<string, string[]>;
+  /** What regular expressions' verdict memos draw on; none: every value is matched anew. */
+  memoBudget?: MemoBudget;
 }
 
 const TRANSFORMS = new Set(['contains', 'startswith', 'endswith', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'windash', 'expand']);
@@ -114,7 +117,7 @@ function compileValues(
       // An expression matches anywhere in the value; startswith/endswith pin it to the start/end (contains changes nothing).
       const source = has('startswith') || has('endswith') ? `${has('startswith') ? '\\A' : ''}(?:${v})${has('endswith') ? '\\z' : ''}` : v;
       if (source !== v) compileRegex(v, flags, construct); // so that errors quote the expression as written
-      const test = compileRegex(source, flags, construct);
+      const test = compileRegex(source, flags, construct, env.memoBudget);
       return anyString(slot, test, true);
     });
     return { predicate: combine(tests) };

@@ -52,3 +52,17 @@ describe('compileRegex agrees with RE2 (property)', () => {
     );
   }, 30_000);
 });
+
+describe('verdict memos (property)', () => {
+  it('give the verdict matching anew would give, for values seen before or not, with any budget', () => {
+    fc.assert(
+      fc.property(regex, flags, fc.array(input, { minLength: 1, maxLength: 20 }), fc.constantFrom(1, 200, 1_000_000), (source, f, values, chars) => {
+        const remembering = compileRegex(source, f, 'x', { left: chars });
+        const re2 = RE2JS.compile(source, f);
+        // Each value twice, the second time as a copy (as each parse of an event makes new strings).
+        for (const value of [...values, ...values.map((v) => [...v].join(''))]) expect(remembering(value)).toBe(re2.test(value));
+      }),
+      { numRuns: 300 },
+    );
+  }, 30_000);
+});

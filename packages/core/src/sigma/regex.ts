@@ -3,9 +3,11 @@
  * no look-around, no back-references); that is what the rule language allows. Patterns whose structure cannot
  * backtrack badly (no quantified group that holds a quantifier or an alternation, at most two unbounded
  * quantifiers) run on the native engine for inputs up to MAX_NATIVE_INPUT characters; everything else runs
- * on RE2JS.
+ * on RE2JS. With a memo budget, each expression remembers its verdicts on recent values (a command line seen
+ * again is not matched again).
  */
 import { RE2JS } from 're2js';
+import { ValueMemo, type MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
 import type { StringTest } from './pattern.ts';
 
@@ -21,7 +23,7 @@ const NATIVE_SAFE_INPUT = /^[\x00-\x0a\x0c\x0e-\x7f]*$/;
 /** Bounds the quadratic worst case of a backtracking search with two unbounded quantifiers. */
 const MAX_NATIVE_INPUT = 2048;
 
-export function compileRegex(source: string, flags: number, construct: string): StringTest {
+export function compileRegex(source: string, flags: number, construct: string, memoBudget?: MemoBudget): StringTest {
   let re2: RE2JS;
   try {
     re2 = RE2JS.compile(source, flags);
@@ -33,8 +35,18 @@ export function compileRegex(source: string, flags: number, construct: string): 
     );
   }
   const native = backtrackSafe(source) ? nativeRegex(source, flags) : undefined;
-  if (!native) return (s) => re2.test(s);
-  return (s) => (s.length <= MAX_NATIVE_INPUT && NATIVE_SAFE_INPUT.test(s) ? native.test(s) : re2.test(s));
+  const test: StringTest = native
+    ? (s) => (s.length <= MAX_NATIVE_INPUT && NATIVE_SAFE_INPUT.test(s) ? native.test(s) : re2.test(s))
+    : (s) => re2.test(s);
+  return memoBudget ? remembered(test, new ValueMemo<boolean>(memoBudget)) : test;
+}
+
+function remembered(test: StringTest, memo: ValueMemo<boolean>): StringTest {
+  return (s) => {
+    if (!memo.active()) return test(s);
+    const known = memo.get(s);
+    return known === undefined ? memo.set(s, test(s)) : known;
+  };
 }
 
 function nativeRegex(source: string, flags: number): RegExp | undefined {

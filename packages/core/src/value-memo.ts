@@ -1,10 +1,11 @@
 /**
- * What one field's scans found, by value: most values in event streams repeat (the same executables, hashes,
- * host and provider names, service command lines), and looking a string up in a Map (hashed natively) costs
- * far less than walking an automaton over it. Bounded twice: each memo keeps two generations, the older
- * dropped when the newer is full, so values in use stay and a burst of new ones cannot grow it; and all
- * memos of an index draw on one shared budget. Fields whose values hardly ever repeat (timestamps, GUIDs) are
- * noticed and scanned directly for a while, then measured again.
+ * What a costly function of an event's text gave, by text: a field's literal scan, a regular expression's
+ * verdict. Most values in event streams repeat (the same executables, hashes, host and provider names, service
+ * command lines), and looking a string up in a Map (hashed natively) costs far less than walking an automaton
+ * or a regular expression over it. Bounded twice: each memo keeps two generations, the older dropped when the
+ * newer is full, so values in use stay and a burst of new ones cannot grow it; and all memos of an engine draw
+ * on one shared budget. Texts that hardly ever repeat (timestamps, GUIDs) are noticed and left to the function
+ * for a while, then measured again.
  */
 const GENERATION_VALUES = 1024;
 const GENERATION_CHARS = 32 * 1024;
@@ -16,37 +17,44 @@ const MIN_HITS = WINDOW / 8;
 /** Values scanned directly, without the memo, after a measurement found too few repeats. */
 const BYPASS = 16 * WINDOW;
 
-const NOTHING = new Int32Array(0);
-/** Shared by the memos that hold nothing yet (most fields of most groups): never written to. */
-const EMPTY = new Map<string, Int32Array>();
+/** Shared by the memos that hold nothing yet (most of them): never written to. */
+const EMPTY = new Map<string, never>();
 
-/** What all memos of an index may hold together, in characters of values plus `ENTRY_COST` per value. */
+/** What all memos of an engine may hold together, in characters of values plus `ENTRY_COST` per value. */
 export interface MemoBudget {
   left: number;
 }
 
-export class ScanMemo {
-  private young = EMPTY;
-  private old = EMPTY;
+/** About 8-16 MB of remembered texts, a few thousand per field. */
+export const DEFAULT_MEMO_CHARS = 4_000_000;
+
+/** A budget of `chars` (characters of texts plus `ENTRY_COST` per text); none for 0, which turns memos off. */
+export function memoBudget(chars: number): MemoBudget | undefined {
+  return chars > 0 ? { left: chars } : undefined;
+}
+
+export class ValueMemo<T> {
+  private young: Map<string, T> = EMPTY;
+  private old: Map<string, T> = EMPTY;
   private youngCost = 0;
   private oldCost = 0;
   private lookups = 0;
   private hits = 0;
   private bypass = 0;
   private lastText: string | undefined = undefined;
-  private lastFound: Int32Array = NOTHING;
+  private lastFound: T | undefined = undefined;
 
   constructor(private readonly budget: MemoBudget) {}
 
-  /** Whether the memo is in use for the next value; when not, the caller scans directly. */
+  /** Whether the memo is in use for the next text; when not, the caller computes directly. */
   active(): boolean {
     if (this.bypass === 0) return true;
     this.bypass--;
     return false;
   }
 
-  /** The pattern numbers found in `text` earlier, if it was seen recently. */
-  get(text: string): Int32Array | undefined {
+  /** What was stored for `text`, if it was seen recently. */
+  get(text: string): T | undefined {
     // The field's previous value first: often the same (one provider, channel or host after another), and
     // comparing two strings is much cheaper than hashing one.
     let found = text === this.lastText ? this.lastFound : this.young.get(text);
@@ -73,9 +81,8 @@ export class ScanMemo {
     return found;
   }
 
-  /** Stores what a scan of `text` found (`patterns` may hold repeats and is copied); returns it as kept. */
-  set(text: string, patterns: number[]): Int32Array {
-    const found = patterns.length === 0 ? NOTHING : Int32Array.from(new Set(patterns));
+  /** Stores what `text` gave (`found`, returned as it is). */
+  set(text: string, found: T): T {
     if (this.remember(text, found)) {
       this.lastText = text;
       this.lastFound = found;
@@ -83,8 +90,8 @@ export class ScanMemo {
     return found;
   }
 
-  /** Whether it was kept (not when measuring found the field's values unique, nor beyond the budget). */
-  private remember(text: string, found: Int32Array): boolean {
+  /** Whether it was kept (not when measuring found the texts unique, nor beyond the budget). */
+  private remember(text: string, found: T): boolean {
     if (this.bypass > 0) return false;
     const cost = text.length + ENTRY_COST;
     if (this.young.size >= GENERATION_VALUES || this.youngCost >= GENERATION_CHARS || this.budget.left < cost) {

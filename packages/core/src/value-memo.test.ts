@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { ScanMemo } from './scan-memo.ts';
+import { ValueMemo } from './value-memo.ts';
 
-describe('ScanMemo', () => {
-  it('gives back what a scan found for a value, its repeats dropped, and nothing for values not seen', () => {
-    const memo = new ScanMemo({ left: 1_000_000 });
+describe('ValueMemo', () => {
+  it('gives back what was stored for a text, and nothing for texts not seen', () => {
+    const memo = new ValueMemo<number[]>({ left: 1_000_000 });
     expect(memo.get('cmd.exe /c whoami')).toBeUndefined();
-    expect([...memo.set('cmd.exe /c whoami', [3, 7, 3])]).toEqual([3, 7]);
+    expect(memo.set('cmd.exe /c whoami', [3, 7])).toEqual([3, 7]);
     expect(memo.set('notepad.exe', []).length).toBe(0);
     expect([...memo.get('cmd.exe /c whoami')!]).toEqual([3, 7]);
     expect(memo.get('notepad.exe')?.length).toBe(0);
     // An equal string built elsewhere (as JSON.parse builds a new one per event) is the same value.
     expect([...memo.get(['cmd.exe', '/c', 'whoami'].join(' '))!]).toEqual([3, 7]);
     // Each field has its own memo: another one knows nothing of these values.
-    expect(new ScanMemo({ left: 1_000_000 }).get('cmd.exe /c whoami')).toBeUndefined();
+    expect(new ValueMemo<number[]>({ left: 1_000_000 }).get('cmd.exe /c whoami')).toBeUndefined();
   });
 
   it('keeps a value in use while a stream of new values passes through, within its shared budget', () => {
     const budget = { left: 200_000 };
-    const memo = new ScanMemo(budget);
+    const memo = new ValueMemo<number[]>(budget);
     memo.set('C:\\Windows\\System32\\svchost.exe', [1]);
     for (let i = 0; i < 20_000; i++) {
       if (!memo.active()) continue;
@@ -31,8 +31,8 @@ describe('ScanMemo', () => {
 
   it('stores nothing once the shared budget is spent, and still answers for what it holds', () => {
     const budget = { left: 150 };
-    const a = new ScanMemo(budget);
-    const b = new ScanMemo(budget);
+    const a = new ValueMemo<number[]>(budget);
+    const b = new ValueMemo<number[]>(budget);
     a.set('x'.repeat(40), [1]);
     b.set('y'.repeat(40), [2]);
     expect(budget.left).toBeLessThan(40 + 64);
@@ -43,7 +43,7 @@ describe('ScanMemo', () => {
 
   it('steps aside for a field whose values never repeat (timestamps, GUIDs), gives its budget back, and measures again later', () => {
     const budget = { left: 1_000_000 };
-    const memo = new ScanMemo(budget);
+    const memo = new ValueMemo<number[]>(budget);
     let lookups = 0;
     while (memo.active()) {
       const t = `2026-11-23T10:00:${lookups++}Z`;
