@@ -33,6 +33,20 @@ export function memoBudget(chars: number): MemoBudget | undefined {
   return chars > 0 ? { left: chars } : undefined;
 }
 
+/**
+ * `test` with its verdicts on recent texts remembered (within `budget`); `test` itself without a budget. For
+ * tests that cost more than a lookup: regular expressions, address ranges.
+ */
+export function rememberVerdicts(test: (text: string) => boolean, budget: MemoBudget | undefined): (text: string) => boolean {
+  if (!budget) return test;
+  const memo = new ValueMemo<boolean>(budget);
+  return (text) => {
+    if (!memo.active()) return test(text);
+    const known = memo.get(text);
+    return known === undefined ? memo.set(text, test(text)) : known;
+  };
+}
+
 export class ValueMemo<T> {
   private young: Map<string, T> = EMPTY;
   private old: Map<string, T> = EMPTY;

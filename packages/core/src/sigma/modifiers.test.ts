@@ -213,6 +213,21 @@ describe('cidr', () => {
     expect(m({ ip: '10.0.0.1:443' })).toBe(false);
     expect(m({ ip: ['192.168.0.1', '10.0.0.1'] })).toBe(true);
   });
+  it('with |all, every range must hold the address', () => {
+    const m = matcher(selection('ip|cidr|all', "['10.0.0.0/8', '10.1.0.0/16']"));
+    expect(m({ ip: '10.1.2.3' })).toBe(true);
+    expect(m({ ip: '10.2.2.3' })).toBe(false);
+  });
+  it('gives the same verdicts on addresses seen again, with verdict memos (default) and without (scanMemoChars: 0)', () => {
+    const ips = ['10.0.0.1', '11.0.0.1', 'fe80::1', 'x', '10.0.0.1', '11.0.0.1', 'fe80::1', 'x'];
+    const verdicts = (scanMemoChars?: number) => {
+      const m = matcher(selection('ip|cidr', "['10.0.0.0/8', 'fe80::/10']"), { scanMemoChars });
+      // Each address a new string, as each parse of an event makes one.
+      return ips.map((ip) => m({ ip: [...ip].join('') }));
+    };
+    expect(verdicts()).toEqual([true, false, true, false, true, false, true, false]);
+    expect(verdicts(0)).toEqual(verdicts());
+  });
   it.each(["'10.0.0.0/33'", "'10.0.0/8'", "'fe80::/129'", "'not-an-ip'", "'10.0.0.0/8/1'"])('rejects the range %s', (value) => {
     const error = rejection(selection('ip|cidr', value));
     expect(error.construct).toBe('detection.sel.ip|cidr');

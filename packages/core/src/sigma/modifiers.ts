@@ -4,10 +4,10 @@
  * type modifiers (re, cidr, gt, exists, fieldref, hour, ...) choose how values are compared.
  */
 import type { EventContext, FieldTable } from './context.ts';
-import type { MemoBudget } from '../value-memo.ts';
+import { rememberVerdicts, type MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
 import { anyPattern } from './any-pattern.ts';
-import { cidrContains, parseAddress, parseCidr } from './ip.ts';
+import { cidrContains, parseAddress, parseCidr, type Cidr } from './ip.ts';
 import { compileRegex, REGEX_FLAGS as RE_FLAG } from './regex.ts';
 import type { DetectionItem, SigmaScalar } from './model.ts';
 import {
@@ -127,14 +127,18 @@ function compileValues(
   }
   if (type === 'cidr') {
     if (slot < 0) throw new SigmaRuleError(construct, "'cidr' needs a field");
-    const tests = values.map((v) => {
+    const ranges = values.map((v) => {
       const c = typeof v === 'string' ? parseCidr(v) : undefined;
       if (!c) throw new SigmaRuleError(construct, `'${String(v)}' is not an IPv4 or IPv6 CIDR range`);
-      return (ctx: EventContext) => ctx.strings(slot).some((s) => {
-        const a = parseAddress(s);
-        return a !== undefined && cidrContains(c, a);
-      });
+      return c;
     });
+    // A value's address is parsed once for all ranges of the item (for each with `all`), and verdicts remembered.
+    const inRanges = (cs: Cidr[]) =>
+      rememberVerdicts((s) => {
+        const a = parseAddress(s);
+        return a !== undefined && cs.some((c) => cidrContains(c, a));
+      }, env.memoBudget);
+    const tests = all ? ranges.map((c) => anyString(slot, inRanges([c]), true)) : [anyString(slot, inRanges(ranges), true)];
     return { predicate: combine(tests) };
   }
   if (type && COMPARE.has(type)) {

@@ -7,7 +7,7 @@
  * again is not matched again).
  */
 import { RE2JS } from 're2js';
-import { ValueMemo, type MemoBudget } from '../value-memo.ts';
+import { rememberVerdicts, type MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
 import type { StringTest } from './pattern.ts';
 
@@ -38,15 +38,7 @@ export function compileRegex(source: string, flags: number, construct: string, m
   const test: StringTest = native
     ? (s) => (s.length <= MAX_NATIVE_INPUT && NATIVE_SAFE_INPUT.test(s) ? native.test(s) : re2.test(s))
     : (s) => re2.test(s);
-  return memoBudget ? remembered(test, new ValueMemo<boolean>(memoBudget)) : test;
-}
-
-function remembered(test: StringTest, memo: ValueMemo<boolean>): StringTest {
-  return (s) => {
-    if (!memo.active()) return test(s);
-    const known = memo.get(s);
-    return known === undefined ? memo.set(s, test(s)) : known;
-  };
+  return rememberVerdicts(test, memoBudget);
 }
 
 function nativeRegex(source: string, flags: number): RegExp | undefined {
