@@ -47,8 +47,8 @@ export interface EngineOptions {
   /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
   correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
   /**
-   * Event values whose text scans and regular-expression verdicts are remembered, so a value seen again is not
-   * scanned or matched again: the budget in characters (each value also counts 64). Default 4,000,000 (about
+   * Event values whose text scans, regular-expression and `cidr` verdicts are remembered, so a value seen again is
+   * not scanned or matched again: the budget in characters (each value also counts 64). Default 4,000,000 (about
    * 8-16 MB); 0 turns the memos off.
    */
   scanMemoChars?: number;
@@ -191,7 +191,7 @@ class SocleEngine implements Engine {
       this.rejected.push(...parsed.errors);
     }
     const fields = new FieldTable();
-    // One budget for the fields' scan memos and the regular expressions' verdict memos.
+    // One budget for the fields' scan memos and the verdict memos of regular expressions and address ranges.
     const memos = memoBudget(scanMemoChars);
     const suppressions = new Map<string, SuppressionConfig>();
     const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };

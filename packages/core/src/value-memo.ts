@@ -1,6 +1,6 @@
 /**
- * What a costly function of an event's text gave, by text: a field's literal scan, a regular expression's
- * verdict. Most values in event streams repeat (the same executables, hashes, host and provider names, service
+ * What a costly function of an event's text gave, by text: a field's literal scan, a regular expression's or an
+ * address range's verdict. Most values in event streams repeat (the same executables, hashes, host and provider names, service
  * command lines), and looking a string up in a Map (hashed natively) costs far less than walking an automaton
  * or a regular expression over it. Bounded twice: each memo keeps two generations, the older dropped when the
  * newer is full, so values in use stay and a burst of new ones cannot grow it; and all memos of an engine draw

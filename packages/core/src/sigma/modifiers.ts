@@ -27,7 +27,7 @@ export type Predicate = (ctx: EventContext) => boolean;
 export interface CompileEnv {
   fields: FieldTable;
   placeholders: Record<string, string[]>;
-  /** What regular expressions' verdict memos draw on; none: every value is matched anew. */
+  /** What the verdict memos of regular expressions and address ranges draw on; none: every value is tested anew. */
   memoBudget?: MemoBudget;
 }
 
