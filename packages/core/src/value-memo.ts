@@ -1,26 +1,26 @@
 /**
  * What a costly function of an event's text gave, by text: a field's literal scan, a regular expression's or an
- * address range's verdict. Most values in event streams repeat (the same executables, hashes, host and provider names, service
- * command lines), and looking a string up in a Map (hashed natively) costs far less than walking an automaton
- * or a regular expression over it. Bounded twice: each memo keeps two generations, the older dropped when the
- * newer is full, so values in use stay and a burst of new ones cannot grow it; and all memos of an engine draw
- * on one shared budget. Texts that hardly ever repeat (timestamps, GUIDs) are noticed and left to the function
- * for a while, then measured again.
+ * address range's verdict. Most values in event streams repeat (the same executables, hashes, host and provider
+ * names, service command lines), and looking a string up in a Map (hashed natively) costs far less than walking
+ * an automaton or a regular expression over it. Bounded twice: each memo keeps two generations, the older dropped
+ * when the newer is full, so values in use stay and a burst of new ones cannot grow it; and all memos of an engine
+ * draw on one shared budget. Texts that hardly ever repeat (timestamps, GUIDs) are noticed and left to the
+ * function for a while, then measured again.
  */
 const GENERATION_VALUES = 1024;
 const GENERATION_CHARS = 32 * 1024;
 /** Budget units an entry costs beyond its characters (the Map slot and the result array). */
 const ENTRY_COST = 64;
-/** Lookups per measurement, and the hits below which the field's values count as not repeating. */
+/** Lookups per measurement, and the hits below which the texts count as not repeating. */
 const WINDOW = 1024;
 const MIN_HITS = WINDOW / 8;
-/** Values scanned directly, without the memo, after a measurement found too few repeats. */
+/** Texts left to the function, without the memo, after a measurement found too few repeats. */
 const BYPASS = 16 * WINDOW;
 
 /** Shared by the memos that hold nothing yet (most of them): never written to. */
 const EMPTY = new Map<string, never>();
 
-/** What all memos of an engine may hold together, in characters of values plus `ENTRY_COST` per value. */
+/** What all memos of an engine may hold together, in characters of texts plus `ENTRY_COST` per text. */
 export interface MemoBudget {
   left: number;
 }
@@ -37,7 +37,10 @@ export function memoBudget(chars: number): MemoBudget | undefined {
  * `test` with its verdicts on recent texts remembered (within `budget`); `test` itself without a budget. For
  * tests that cost more than a lookup: regular expressions, address ranges.
  */
-export function rememberVerdicts(test: (text: string) => boolean, budget: MemoBudget | undefined): (text: string) => boolean {
+export function rememberVerdicts(
+  test: (text: string) => boolean,
+  budget: MemoBudget | undefined,
+): (text: string) => boolean {
   if (!budget) return test;
   const memo = new ValueMemo<boolean>(budget);
   return (text) => {
@@ -69,8 +72,8 @@ export class ValueMemo<T> {
 
   /** What was stored for `text`, if it was seen recently. */
   get(text: string): T | undefined {
-    // The field's previous value first: often the same (one provider, channel or host after another), and
-    // comparing two strings is much cheaper than hashing one.
+    // The previous text first: often the same (one provider, channel or host after another), and comparing two
+    // strings is much cheaper than hashing one.
     let found = text === this.lastText ? this.lastFound : this.young.get(text);
     if (found === undefined) {
       found = this.old.get(text);
