@@ -24,6 +24,16 @@ describe('SkipScan', () => {
     }
   });
 
+  it('says no where a window only ends like a pattern start', () => {
+    // `.s` ends the window `mimidrv.s` of `mimidrv.sys`; `s::` the window `lsadump::` no pattern is in
+    const withDriver = skipScan(['mimidrv.sys', 'lsadump::', 'sekurlsa::']);
+    for (const value of ['windows.sysmon_operational', 'Microsoft-Windows-Sysmon', 'misc::cmd', 'lsadump:']) {
+      expect(withDriver.mayOccurIn(value)).toBe(false);
+    }
+    expect(withDriver.mayOccurIn('C:\\Windows\\MimiDrv.Sys')).toBe(true);
+    expect(withDriver.mayOccurIn('x lsadump::sam')).toBe(true);
+  });
+
   it('needs patterns of two characters or more', () => {
     expect(() => skipScan(['x', 'abc'])).toThrow(/two characters/);
   });

@@ -3,8 +3,11 @@
  * (Wu-Manber's shift table over pairs of folded characters): a window as long as the shortest pattern moves
  * along the text, and its last two characters tell how far it can move without passing an occurrence. With
  * the long keyword texts of rules such as "Mimikatz Use", most windows move by nearly their whole length.
+ * Where the last two characters allow no move, the window is compared with the pattern starts that end in
+ * them, so that a pair in common (`.s` of `windows.sysmon_operational` and `mimidrv.sys`) costs one comparison,
+ * not a full scan of the text.
  * It never says no when a pattern is there (whatever the case of either, see `case-fold.ts`); a yes may be
- * wrong, and is then settled by a full scan.
+ * wrong (a pattern longer than the window may start there without going on), and is then settled by a full scan.
  */
 import { foldChar } from './case-fold.ts';
 
@@ -31,6 +34,8 @@ export class SkipScan {
   private readonly window: number;
   /** By the class pair of a window's last two characters: how far the window may move (0: a pattern may end here). */
   private readonly shift = new Uint8Array(1 << 14);
+  /** By the class pair of the pairs whose shift is 0: the windows (pattern starts) that end in it. */
+  private readonly starts = new Map<number, string[]>();
 
   /** `patterns`: folded texts (`foldablePieces`), at least one, none shorter than 2 characters. */
   constructor(patterns: string[]) {
@@ -44,6 +49,11 @@ export class SkipScan {
         const pair = (classOf(p.charCodeAt(j - 1)) << 7) | classOf(p.charCodeAt(j));
         this.shift[pair] = Math.min(this.shift[pair], m - 1 - j);
       }
+      const start = p.slice(0, m);
+      const pair = (classOf(start.charCodeAt(m - 2)) << 7) | classOf(start.charCodeAt(m - 1));
+      const starts = this.starts.get(pair);
+      if (!starts) this.starts.set(pair, [start]);
+      else if (!starts.includes(start)) starts.push(start);
     }
   }
 
@@ -54,10 +64,21 @@ export class SkipScan {
     for (let i = this.window - 1; i < text.length; ) {
       const a = text.charCodeAt(i - 1);
       const b = text.charCodeAt(i);
-      const s = shift[((a < 128 ? ascii[a] : classOf(a)) << 7) | (b < 128 ? ascii[b] : classOf(b))];
-      if (s === 0) return true;
-      i += s;
+      const pair = ((a < 128 ? ascii[a] : classOf(a)) << 7) | (b < 128 ? ascii[b] : classOf(b));
+      const s = shift[pair];
+      if (s !== 0) i += s;
+      else if (startsAt(text, i + 1 - this.window, this.starts.get(pair)!)) return true;
+      else i++;
     }
     return false;
   }
+}
+
+/** Whether one of `starts` (folded, all as long as the window) is in `text` at `at`, folded. */
+function startsAt(text: string, at: number, starts: string[]): boolean {
+  next: for (const start of starts) {
+    for (let j = 0; j < start.length; j++) if (foldChar(text.charCodeAt(at + j)) !== start.charCodeAt(j)) continue next;
+    return true;
+  }
+  return false;
 }
