@@ -93,6 +93,7 @@ export class RuleIndex {
     const n = this.entries.length;
     this.state = {
       ctx: new EventContext(fields),
+      entries: this.entries,
       epoch: 0,
       hits: new Int32Array(this.literals.length),
       triggered: new Int32Array(n),

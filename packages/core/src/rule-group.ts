@@ -26,6 +26,8 @@ export interface IndexEntry {
 /** State shared by all groups of one index: per-event epochs, so nothing is cleared between events. */
 export interface MatchState {
   ctx: EventContext;
+  /** Every rule of the index, by position. */
+  entries: IndexEntry[];
   epoch: number;
   /** Per global literal id: the epoch of the last event it was found in. */
   hits: Int32Array;
@@ -40,6 +42,9 @@ export interface MatchState {
 
 interface Scanner {
   automaton: AhoCorasick;
+  /** By the automaton's pattern number: its global literal id, and the rules it triggers. */
+  literalIds: Int32Array;
+  rulesOf: IndexEntry[][];
   /** Called with the automaton's pattern number on each occurrence. */
   hit: (pattern: number) => void;
 }
@@ -58,7 +63,7 @@ class PathNode {
   readonly children = new Map<string, PathNode>();
   /** The field's own scanner; none for a path the walk only passes through. */
   scanner: Scanner | undefined;
-  /** What scans of this field's string values found; none when the index keeps no memos. */
+  /** What scans of this field's string values found, as replays (`replayOf`); none when the index keeps no memos. */
   memo: ValueMemo<Int32Array> | undefined;
   /** The keys of the object last walked at this path, in order, and their nodes. */
   readonly lastKeys: string[] = [];
@@ -112,9 +117,10 @@ export class RuleGroup {
     const keywordIds = idsBySlot.get(KEYWORDS);
     idsBySlot.delete(KEYWORDS);
     const scannerOf = (idSet: Set<number>): Scanner => {
-      const ids = [...idSet, ...(keywordIds ?? [])];
-      const rulesOf = ids.map((id) => triggered.get(id) ?? []);
-      return { automaton: new AhoCorasick(ids.map((id) => literals[id].text)), hit: (pattern) => this.found(ids[pattern], rulesOf[pattern]) };
+      const literalIds = Int32Array.from([...idSet, ...(keywordIds ?? [])]);
+      const rulesOf = Array.from(literalIds, (id) => triggered.get(id) ?? []);
+      const automaton = new AhoCorasick(Array.from(literalIds, (id) => literals[id].text));
+      return { automaton, literalIds, rulesOf, hit: (pattern) => this.found(literalIds[pattern], rulesOf[pattern]) };
     };
     if (keywordIds) {
       const skip = skipScanFor([...keywordIds].map((id) => literals[id].text));
@@ -174,6 +180,22 @@ export class RuleGroup {
     state.evaluated[e.position] = state.epoch;
     state.evaluations++;
     if (e.compiled.match(state.ctx)) out.push(e);
+  }
+
+  /** What `found` does for each literal of a value, from what a scan of the value gave (`replayOf`). */
+  private replay(replay: Int32Array): void {
+    const state = this.state;
+    const epoch = state.epoch;
+    const hits = state.hits;
+    const marks = replay[0];
+    for (let k = 1; k <= marks; k++) hits[replay[k]] = epoch;
+    const triggered = state.triggered;
+    for (let k = marks + 1; k < replay.length; k++) {
+      const position = replay[k];
+      if (triggered[position] === epoch) continue;
+      triggered[position] = epoch;
+      this.candidates.push(state.entries[position]);
+    }
   }
 
   private found(literal: number, rules: IndexEntry[]): void {
@@ -267,13 +289,13 @@ export class RuleGroup {
           automaton.scan(value, scanner.hit);
           return;
         }
-        let found = memo.get(value);
-        if (found === undefined) {
+        let replay = memo.get(value);
+        if (replay === undefined) {
           this.scanned.length = 0;
           automaton.scan(value, this.collect);
-          found = memo.set(value, this.scanned.length === 0 ? NOTHING : Int32Array.from(new Set(this.scanned)));
+          replay = memo.set(value, this.scanned.length === 0 ? NOTHING : replayOf(scanner, this.scanned));
         }
-        for (let k = 0; k < found.length; k++) scanner.hit(found[k]);
+        if (replay.length !== 0) this.replay(replay);
         return;
       }
       case 'number':
@@ -284,6 +306,20 @@ export class RuleGroup {
         automaton.scan(value ? 'true' : 'false', scanner.hit);
     }
   }
+}
+
+/**
+ * What a value's scan found, in the form replayed each time the value comes again: the number of literals, their
+ * global ids, then the positions of the rules they trigger (each once).
+ */
+function replayOf(scanner: Scanner, patterns: number[]): Int32Array {
+  const literals = new Set<number>();
+  const rules = new Set<number>();
+  for (const p of patterns) {
+    literals.add(scanner.literalIds[p]);
+    for (const e of scanner.rulesOf[p]) rules.add(e.position);
+  }
+  return Int32Array.of(literals.size, ...literals, ...rules);
 }
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
