@@ -9,7 +9,7 @@
  */
 import type { SocleEvent } from './event.ts';
 import { literalsOf, type Literal, type LiteralFilter } from './prefilter/literals.ts';
-import { compileRequirementCheck } from './prefilter/requirement-check.ts';
+import { appendRequirementCheck } from './prefilter/requirement-check.ts';
 import { RuleGroup, type IndexEntry, type MatchState } from './rule-group.ts';
 import type { CompiledDetection } from './sigma/compile.ts';
 import { EventContext, type FieldTable } from './sigma/context.ts';
@@ -81,12 +81,14 @@ export class RuleIndex {
       }
       return id;
     };
+    const checks: number[] = [];
+    const checkAt = new Int32Array(rules.length).fill(-1);
     this.entries = rules.map((r, position) => {
       const entry: IndexEntry = { compiled: r.compiled, position, literalIds: [] };
       if (r.filter) {
         entry.triggers = Int32Array.from(new Set(r.filter.triggers.map(idOf)));
         entry.literalIds = [...new Set(literalsOf(r.filter.requirement).map(idOf))];
-        if (r.filter.rest) entry.check = compileRequirementCheck(r.filter.rest, idOf);
+        if (r.filter.rest) checkAt[position] = appendRequirementCheck(checks, r.filter.rest, idOf);
       }
       return entry;
     });
@@ -94,6 +96,8 @@ export class RuleIndex {
     this.state = {
       ctx: new EventContext(fields),
       entries: this.entries,
+      checks: Int32Array.from(checks),
+      checkAt,
       epoch: 0,
       hits: new Int32Array(this.literals.length),
       triggered: new Int32Array(n),

@@ -6,7 +6,7 @@
 import type { SocleEvent } from './event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
-import { requirementHolds, type RequirementCheck } from './prefilter/requirement-check.ts';
+import { requirementHolds } from './prefilter/requirement-check.ts';
 import { skipScanFor, type SkipScan } from './prefilter/skip-scan.ts';
 import type { Anchor, CompiledDetection } from './sigma/compile.ts';
 import type { EventContext } from './sigma/context.ts';
@@ -17,8 +17,6 @@ export interface IndexEntry {
   position: number;
   /** Global literal ids one of which occurs in every event the rule matches; absent: not prefiltered. */
   triggers?: Int32Array;
-  /** What the rule's literal requirement needs beyond its triggers; absent: being reached suffices. */
-  check?: RequirementCheck;
   /** Every global literal id of its requirement (triggers included): what the scanners of its group must find. */
   literalIds: number[];
 }
@@ -28,6 +26,9 @@ export interface MatchState {
   ctx: EventContext;
   /** Every rule of the index, by position. */
   entries: IndexEntry[];
+  /** The requirement checks of all rules (`requirement-check.ts`), and where each rule's starts (-1: none needed). */
+  checks: Int32Array;
+  checkAt: Int32Array;
   epoch: number;
   /** Per global literal id: the epoch of the last event it was found in. */
   hits: Int32Array;
@@ -86,8 +87,8 @@ export class RuleGroup {
   /** Rules with no literal requirement, by an anchor the group's dispatch did not check: value -> rules, per slot. */
   private readonly anchoredSlots: number[] = [];
   private readonly anchored: Map<string, IndexEntry[]>[] = [];
-  /** Rules reached through their triggers in the current event, in the order found. */
-  private readonly candidates: IndexEntry[] = [];
+  /** Positions of the rules reached through their triggers in the current event, in the order found. */
+  private readonly candidates: number[] = [];
   /** What the scan of a value not yet in its memo found. */
   private readonly scanned: number[] = [];
   private readonly collect = (pattern: number) => {
@@ -167,10 +168,12 @@ export class RuleGroup {
         if (list) for (const e of list) this.evaluate(e, out);
       }
     }
-    const candidates = this.candidates;
+    const { candidates } = this;
+    const { checks, checkAt, hits, entries } = state;
     for (let i = 0; i < candidates.length; i++) {
-      const e = candidates[i];
-      if (e.check === undefined || requirementHolds(e.check, state.hits, epoch)) this.evaluate(e, out);
+      const position = candidates[i];
+      const at = checkAt[position];
+      if (at < 0 || requirementHolds(checks, at, hits, epoch)) this.evaluate(entries[position], out);
     }
   }
 
@@ -194,7 +197,7 @@ export class RuleGroup {
       const position = replay[k];
       if (triggered[position] === epoch) continue;
       triggered[position] = epoch;
-      this.candidates.push(state.entries[position]);
+      this.candidates.push(position);
     }
   }
 
@@ -208,7 +211,7 @@ export class RuleGroup {
       if (state.triggered[e.position] === epoch) continue;
       // Checked once all literals of the event are known.
       state.triggered[e.position] = epoch;
-      this.candidates.push(e);
+      this.candidates.push(e.position);
     }
   }
 

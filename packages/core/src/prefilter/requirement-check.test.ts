@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Literal, Requirement } from './literals.ts';
-import { compileRequirementCheck, requirementHolds } from './requirement-check.ts';
+import { appendRequirementCheck, requirementHolds } from './requirement-check.ts';
 
 /** The reference: the requirement tree read as it is written. */
 const holds = (r: Requirement, found: Set<string>): boolean =>
@@ -10,9 +10,13 @@ const holds = (r: Requirement, found: Set<string>): boolean =>
 const texts = ['a', 'b', 'c', 'd', 'e', 'f'];
 const idOf = (l: Literal) => texts.indexOf(l.text);
 
+/** Checks `req` from a store where another rule's check comes first, as in a rule index. */
 function check(req: Requirement, found: Set<string>): boolean {
   const hits = Int32Array.from(texts, (t) => (found.has(t) ? 7 : 6));
-  return requirementHolds(compileRequirementCheck(req, idOf), hits, 7);
+  const program: number[] = [];
+  appendRequirementCheck(program, { any: [{ lit: { slot: 0, text: 'e' } }, { all: [{ lit: { slot: 0, text: 'f' } }, { lit: { slot: 0, text: 'a' } }] }] }, idOf);
+  const at = appendRequirementCheck(program, req, idOf);
+  return requirementHolds(Int32Array.from(program), at, hits, 7);
 }
 
 const requirement: fc.Arbitrary<Requirement> = fc.letrec<{ node: Requirement }>((tie) => ({
@@ -33,7 +37,9 @@ describe('requirement checks', () => {
     expect(check(req, new Set(['a', 'c']))).toBe(false);
     expect(check(req, new Set(['b', 'c', 'd']))).toBe(false);
     // Literals of another event (another epoch) do not count.
-    expect(requirementHolds(compileRequirementCheck(lit('a'), idOf), Int32Array.of(6), 7)).toBe(false);
+    const program: number[] = [];
+    const at = appendRequirementCheck(program, lit('a'), idOf);
+    expect(requirementHolds(Int32Array.from(program), at, Int32Array.of(6), 7)).toBe(false);
   });
 
   it('say what the requirement tree says, for any tree and any literals found', () => {

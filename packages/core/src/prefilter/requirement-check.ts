@@ -1,6 +1,7 @@
 /**
  * A literal requirement as a flat program over the literals found in the current event, read by one function for
- * every rule (a closure tree per rule measured 3 % slower over all of detection: docs/benchmarks.md).
+ * every rule (a closure tree per rule measured 3 % slower over all of detection: docs/benchmarks.md). The programs
+ * of all rules share one store, each from its own offset, so that checking a rule reads no object of its own.
  *   literal: [LIT, id]    all / any: [ALL | ANY, end, ...children]   (`end`: where the node's program stops)
  */
 import type { Literal, Requirement } from './literals.ts';
@@ -9,10 +10,9 @@ const LIT = 0;
 const ALL = 1;
 const ANY = 2;
 
-export type RequirementCheck = Int32Array;
-
-export function compileRequirementCheck(req: Requirement, idOf: (l: Literal) => number): RequirementCheck {
-  const out: number[] = [];
+/** Appends the check of `req` to `out`, the program store; returns where it starts. */
+export function appendRequirementCheck(out: number[], req: Requirement, idOf: (l: Literal) => number): number {
+  const start = out.length;
   const emit = (r: Requirement): void => {
     if ('lit' in r) {
       out.push(LIT, idOf(r.lit));
@@ -27,12 +27,12 @@ export function compileRequirementCheck(req: Requirement, idOf: (l: Literal) => 
     out[at + 1] = out.length;
   };
   emit(req);
-  return Int32Array.from(out);
+  return start;
 }
 
-/** Whether the requirement holds, `hits[id] === epoch` marking the literals found. */
-export function requirementHolds(check: RequirementCheck, hits: Int32Array, epoch: number): boolean {
-  return holdsAt(check, 0, hits, epoch);
+/** Whether the requirement checked from `at` in `program` holds, `hits[id] === epoch` marking the literals found. */
+export function requirementHolds(program: Int32Array, at: number, hits: Int32Array, epoch: number): boolean {
+  return holdsAt(program, at, hits, epoch);
 }
 
 function holdsAt(p: Int32Array, at: number, hits: Int32Array, epoch: number): boolean {
