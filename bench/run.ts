@@ -11,7 +11,8 @@ import { readPipelineSources, readYamlSources } from '@socle/rules';
 import { SIGMA_DIR } from '../test/setup/sigma-corpus.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const dataFile = join(root, 'bench/data/windows-ecs.ndjson');
+const dataName = 'bench/data/windows-ecs.ndjson';
+const dataFile = join(root, dataName);
 const count = Number(process.env.BENCH_EVENTS ?? 120_000);
 
 if (!existsSync(dataFile)) {
@@ -34,10 +35,10 @@ interface Measured {
   ratio: number;
 }
 
-/** Runs `each` on every line `rounds` times, in turns with a bare parse of the same chunk; all rounds count. */
-function measure(each: (line: string) => void): Measured {
+/** Runs `each` on every line (with its index) `rounds` times, in turns with a bare parse of the same chunk. */
+function measure(each: (line: string, index: number) => void): Measured {
   collect();
-  for (const l of lines) each(l); // warm-up
+  lines.forEach(each); // warm-up
   let spent = 0;
   let parse = 0;
   for (let r = 0; r < rounds; r++) {
@@ -47,7 +48,7 @@ function measure(each: (line: string) => void): Measured {
       for (const parseTurn of (start / CHUNK + r) % 2 ? [true, false] : [false, true]) {
         const t0 = performance.now();
         if (parseTurn) for (let i = start; i < end; i++) JSON.parse(lines[i]);
-        else for (let i = start; i < end; i++) each(lines[i]);
+        else for (let i = start; i < end; i++) each(lines[i], i);
         const t = performance.now() - t0;
         if (parseTurn) parse += t;
         else spent += t;
@@ -85,19 +86,26 @@ const windowsRules = allRules.filter((r) => r.file.includes('/windows/'));
 const pick = (n: number) => windowsRules.filter((r) => r.file.includes('process_creation')).slice(0, n);
 
 const results: { name: string; loaded: number; measured: Measured; prefiltered: number; other: number; alerts: number }[] = [];
-// The last case scans every value as if never seen before: the rate on a stream where nothing repeats.
-const cases: [string, typeof allRules, number?][] = [
+// Each event goes in with its reference (file and line), as `socle detect` and the service give theirs. The last
+// two cases: events without one (the engine then hashes an alerting event's content for its id), and every value
+// scanned as if never seen before (the rate on a stream where nothing repeats).
+const cases: [string, typeof allRules, { scanMemoChars?: number; noRef?: boolean }?][] = [
   ['1 rule', pick(1)],
   ['100 rules', pick(100)],
   ['all SigmaHQ rules', allRules],
-  ['all SigmaHQ rules, no scan memo (`scanMemoChars: 0`)', allRules, 0],
+  ['all SigmaHQ rules, events without a reference', allRules, { noRef: true }],
+  ['all SigmaHQ rules, no scan memo (`scanMemoChars: 0`)', allRules, { scanMemoChars: 0 }],
 ];
-for (const [name, rules, scanMemoChars] of cases) {
+for (const [name, rules, { scanMemoChars, noRef } = {}] of cases) {
   const engine = createEngine({ rules, pipelines, placeholders: {}, scanMemoChars });
   let alerts = 0;
-  const measured = measure((l) => {
-    alerts += engine.process(JSON.parse(l)).length;
-  });
+  const measured = noRef
+    ? measure((l) => {
+        alerts += engine.process(JSON.parse(l)).length;
+      })
+    : measure((l, i) => {
+        alerts += engine.process(JSON.parse(l), { id: `${dataName}:${i + 1}` }).length;
+      });
   const s = engine.stats().rules;
   results.push({ name, loaded: engine.loaded.length, measured, prefiltered: s.prefiltered, other: s.rules - s.prefiltered, alerts: alerts / (rounds + 1) });
 }
@@ -105,7 +113,7 @@ for (const [name, rules, scanMemoChars] of cases) {
 if (sink === -1) console.log(sink);
 const row = (name: string, loaded: string, m: Measured, rest: string) =>
   console.log(`| ${name} | ${loaded} | ${Math.round(m.rate).toLocaleString('en')} | ${m.ratio.toFixed(2)} | ${rest} |`);
-console.log(`Events: ${lines.length} (bench/data/windows-ecs.ndjson), pipeline windows-ecs, ${rounds} rounds after a warm-up, each in turns of ${CHUNK.toLocaleString('en')} lines with a bare parse of the same lines, Node ${process.version}.\n`);
+console.log(`Events: ${lines.length} (${dataName}), pipeline windows-ecs, ${rounds} rounds after a warm-up, each in turns of ${CHUNK.toLocaleString('en')} lines with a bare parse of the same lines, Node ${process.version}.\n`);
 console.log(`| case | rules loaded | events/s (parse + detect) | ratio to bare JSON.parse | prefiltered/other rules | alerts per pass |`);
 console.log(`|---|---|---|---|---|---|`);
 row('bare JSON.parse', '-', bare, '- | -');
