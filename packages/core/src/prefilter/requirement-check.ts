@@ -30,12 +30,8 @@ export function appendRequirementCheck(out: number[], req: Requirement, idOf: (l
   return start;
 }
 
-/** Whether the requirement checked from `at` in `program` holds, `hits[id] === epoch` marking the literals found. */
-export function requirementHolds(program: Int32Array, at: number, hits: Int32Array, epoch: number): boolean {
-  return holdsAt(program, at, hits, epoch);
-}
-
-function holdsAt(p: Int32Array, at: number, hits: Int32Array, epoch: number): boolean {
+/** Whether the requirement checked from `at` in program store `p` holds (`hits[id] === epoch`: literal found). */
+export function requirementHolds(p: Int32Array, at: number, hits: Int32Array, epoch: number): boolean {
   const op = p[at];
   if (op === LIT) return hits[p[at + 1]] === epoch;
   const end = p[at + 1];
@@ -46,7 +42,7 @@ function holdsAt(p: Int32Array, at: number, hits: Int32Array, epoch: number): bo
       holds = hits[p[c + 1]] === epoch;
       c += 2;
     } else {
-      holds = holdsAt(p, c, hits, epoch);
+      holds = requirementHolds(p, c, hits, epoch);
       c = p[c + 1];
     }
     if (holds !== all) return holds;
