@@ -195,7 +195,8 @@ class SocleEngine implements Engine {
     const memos = memoBudget(scanMemoChars);
     const suppressions = new Map<string, SuppressionConfig>();
     const placeholders = { ...mergePlaceholders(pipelines), ...(options.placeholders ?? {}) };
-    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, { fields, placeholders, memoBudget: memos });
+    const env = { fields, placeholders, memoBudget: memos };
+    const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, env);
     // what every detection rule also depends on: a change here resets them all
     const shared = { pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) };
     const compiled: IndexedRule[] = [];
@@ -207,7 +208,6 @@ class SocleEngine implements Engine {
         continue;
       }
       try {
-        const env = { fields, placeholders, memoBudget: memos };
         const applied = filtersFor(result.rule, filters);
         const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);

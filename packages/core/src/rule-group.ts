@@ -43,9 +43,9 @@ export interface MatchState {
 
 interface Scanner {
   automaton: AhoCorasick;
-  /** By the automaton's pattern number: its global literal id, and the rules it triggers. */
+  /** By the automaton's pattern number: its global literal id, and the positions of the rules it triggers. */
   literalIds: Int32Array;
-  rulesOf: IndexEntry[][];
+  rulesOf: Int32Array[];
   /** Called with the automaton's pattern number on each occurrence. */
   hit: (pattern: number) => void;
 }
@@ -103,7 +103,7 @@ export class RuleGroup {
     dispatchSlots: Set<number>,
   ) {
     const idsBySlot = new Map<number, Set<number>>();
-    const triggered = new Map<number, IndexEntry[]>();
+    const triggered = new Map<number, number[]>();
     for (const e of members) {
       for (const id of e.literalIds) {
         const slot = literals[id].slot;
@@ -111,7 +111,7 @@ export class RuleGroup {
         if (!ids) idsBySlot.set(slot, (ids = new Set()));
         ids.add(id);
       }
-      for (const id of e.triggers ?? []) append(triggered, id, e);
+      for (const id of e.triggers ?? []) append(triggered, id, e.position);
     }
     // Keyword literals are looked for in every value: field scanners find them too, so that one walk over the
     // event scans each value once, with its field's scanner or else with the keyword scanner.
@@ -119,7 +119,7 @@ export class RuleGroup {
     idsBySlot.delete(KEYWORDS);
     const scannerOf = (idSet: Set<number>): Scanner => {
       const literalIds = Int32Array.from([...idSet, ...(keywordIds ?? [])]);
-      const rulesOf = Array.from(literalIds, (id) => triggered.get(id) ?? []);
+      const rulesOf = Array.from(literalIds, (id) => Int32Array.from(triggered.get(id) ?? []));
       const automaton = new AhoCorasick(Array.from(literalIds, (id) => literals[id].text));
       return { automaton, literalIds, rulesOf, hit: (pattern) => this.found(literalIds[pattern], rulesOf[pattern]) };
     };
@@ -187,31 +187,28 @@ export class RuleGroup {
 
   /** What `found` does for each literal of a value, from what a scan of the value gave (`replayOf`). */
   private replay(replay: Int32Array): void {
-    const state = this.state;
-    const epoch = state.epoch;
-    const hits = state.hits;
+    const { hits, epoch } = this.state;
     const marks = replay[0];
     for (let k = 1; k <= marks; k++) hits[replay[k]] = epoch;
-    const triggered = state.triggered;
-    for (let k = marks + 1; k < replay.length; k++) {
-      const position = replay[k];
+    this.reach(replay, marks + 1, replay.length);
+  }
+
+  /** A literal found in the current event: marked, and the rules it triggers reached. */
+  private found(literal: number, rules: Int32Array): void {
+    const { hits, epoch } = this.state;
+    if (hits[literal] === epoch) return;
+    hits[literal] = epoch;
+    this.reach(rules, 0, rules.length);
+  }
+
+  /** The rules at `positions[from..to)` are reached, each once per event; checked once all literals are known. */
+  private reach(positions: Int32Array, from: number, to: number): void {
+    const { triggered, epoch } = this.state;
+    for (let k = from; k < to; k++) {
+      const position = positions[k];
       if (triggered[position] === epoch) continue;
       triggered[position] = epoch;
       this.candidates.push(position);
-    }
-  }
-
-  private found(literal: number, rules: IndexEntry[]): void {
-    const state = this.state;
-    const epoch = state.epoch;
-    if (state.hits[literal] === epoch) return;
-    state.hits[literal] = epoch;
-    for (let k = 0; k < rules.length; k++) {
-      const e = rules[k];
-      if (state.triggered[e.position] === epoch) continue;
-      // Checked once all literals of the event are known.
-      state.triggered[e.position] = epoch;
-      this.candidates.push(e.position);
     }
   }
 
@@ -320,7 +317,7 @@ function replayOf(scanner: Scanner, patterns: number[]): Int32Array {
   const rules = new Set<number>();
   for (const p of patterns) {
     literals.add(scanner.literalIds[p]);
-    for (const e of scanner.rulesOf[p]) rules.add(e.position);
+    for (const position of scanner.rulesOf[p]) rules.add(position);
   }
   return Int32Array.of(literals.size, ...literals, ...rules);
 }
