@@ -110,6 +110,42 @@ describe('field name prefixes and suffixes', () => {
   });
 });
 
+describe('field references', () => {
+  const refRule = () =>
+    detectionRule({ product: 'windows', category: 'process_creation' }, {
+      selection: {
+        kind: 'and',
+        items: [item('Image', ['ParentImage'], ['fieldref']), item('User', ['ParentUser', 'process.name'], ['fieldref'])],
+      },
+    });
+
+  it('rename the fields a fieldref names as they rename fields, with field name conditions on the named field', () => {
+    const p = pipeline(
+      '  - type: field_name_mapping\n    mapping: {Image: process.executable, ParentImage: [process.parent.executable, Event.ParentImage], User: user.name}\n' +
+        '  - type: field_name_prefix\n    prefix: winlog.event_data.\n    field_name_conditions: {exclude: ["*.*"]}\n',
+    );
+    const rule = applied(applyPipelines(refRule(), [p]));
+    expect(rule.identifiers.get('selection')).toEqual({
+      kind: 'and',
+      items: [
+        // A one-to-many mapping gives one reference per name, any of which may hold.
+        item('process.executable', ['process.parent.executable', 'Event.ParentImage'], ['fieldref']),
+        // Renamed by the mapping: not prefixed again (only_unmapped); ParentUser was not mapped, so it is.
+        item('user.name', ['winlog.event_data.ParentUser', 'process.name'], ['fieldref']),
+      ],
+    });
+  });
+
+  it('leave the values of other items alone, even when they look like field names', () => {
+    const p = pipeline('  - type: field_name_mapping\n    mapping: {ParentImage: process.parent.executable}\n');
+    const rule = detectionRule({ product: 'windows' }, { selection: { kind: 'and', items: [item('CommandLine', ['ParentImage'], ['contains'])] } });
+    expect(applied(applyPipelines(rule, [p])).identifiers.get('selection')).toEqual({
+      kind: 'and',
+      items: [item('CommandLine', ['ParentImage'], ['contains'])],
+    });
+  });
+});
+
 describe('drop_detection_item', () => {
   it('removes selected items; an OR branch reduced to nothing makes the whole OR true (empty and)', () => {
     const p = pipeline('  - type: drop_detection_item\n    field_name_conditions: {include: [CommandLine, Parent*]}\n');

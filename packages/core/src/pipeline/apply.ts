@@ -87,6 +87,7 @@ export function applyPipelines<R extends SigmaDetectionRule | SigmaFilterRule>(
     acceptsConditions: isDetection,
     placeholders,
     mapped: new WeakSet(),
+    mappedRefs: new WeakMap(),
   };
   state = runTransformations(state, ordered, applied);
 
@@ -124,6 +125,7 @@ export function mapFieldName(
     acceptsConditions: false,
     placeholders: mergePlaceholders(ordered),
     mapped: new WeakSet(),
+    mappedRefs: new WeakMap(),
   };
   const result = runTransformations(state, ordered, []);
   return fieldNames(result.identifiers.get('field')!);

@@ -114,6 +114,21 @@ describe('Windows pipelines on SigmaHQ rules', () => {
     ]);
   });
 
+  it('maps the field a fieldref names, as the field it compares: ParentImage is the parent executable in ECS', () => {
+    const path = '../rules-threat-hunting/windows/process_creation/proc_creation_win_susp_parent_execute_itself.yml';
+    expect(applied(sigmaRule(path), [ecs]).identifiers.get('selection')).toEqual(
+      and(item('process.executable', ['process.parent.executable'], ['fieldref'])),
+    );
+    expect(applied(sigmaRule(path), [evtx]).identifiers.get('selection')).toEqual(
+      and(
+        or(
+          item('Event.EventData.Image', ['Event.EventData.ParentImage', 'Event.EventData.ParentProcessName'], ['fieldref']),
+          item('Event.EventData.NewProcessName', ['Event.EventData.ParentImage', 'Event.EventData.ParentProcessName'], ['fieldref']),
+        ),
+      ),
+    );
+  });
+
   it('maps EventID and Provider_Name of a Security service rule and adds the Security channel', () => {
     const path = 'windows/builtin/security/win_security_audit_log_cleared.yml';
     const ecsRule = applied(sigmaRule(path), [ecs]);

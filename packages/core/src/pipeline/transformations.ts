@@ -16,6 +16,8 @@ export interface ApplyState {
   placeholders: Record<string, string[]>;
   /** Items whose field name a transformation has already changed (for `only_unmapped`). */
   mapped: WeakSet<DetectionItem>;
+  /** Per `fieldref` item, the referenced names a transformation has already changed. */
+  mappedRefs: WeakMap<DetectionItem, ReadonlySet<string>>;
 }
 
 export function ruleConditionsHold(t: Transformation, state: ApplyState): boolean {
@@ -66,43 +68,87 @@ function expandPlaceholders(value: string, lookup: (name: string) => string[] | 
   return results.map((r) => r + tail);
 }
 
+/** A copy of `item` with `changes`, remembered as renamed (or with renamed field references) as `item` was. */
+function derived(state: ApplyState, item: DetectionItem, changes: Partial<DetectionItem>): DetectionItem {
+  const next: DetectionItem = { field: item.field, modifiers: item.modifiers, values: item.values, ...changes };
+  if (state.mapped.has(item)) state.mapped.add(next);
+  const refs = state.mappedRefs.get(item);
+  if (refs) state.mappedRefs.set(next, refs);
+  return next;
+}
+
 function renamed(state: ApplyState, item: DetectionItem, field: string): DetectionItem {
-  const next: DetectionItem = { field, modifiers: item.modifiers, values: item.values };
+  const next = derived(state, item, { field });
   state.mapped.add(next);
+  return next;
+}
+
+/**
+ * What a field name transformation makes of one name: its new names, or null when it leaves the name as it is.
+ * `mappedBefore`: an earlier transformation renamed it already (what `only_unmapped` looks at).
+ */
+type NameRewrite = (name: string, mappedBefore: boolean) => string[] | null;
+
+function nameRewrite(t: Transformation): NameRewrite | null {
+  switch (t.type) {
+    case 'field_name_mapping':
+      return (name) => t.mapping.get(name) ?? null;
+    case 'field_name_prefix_mapping':
+      return (name) => {
+        let best: string | undefined;
+        for (const prefix of t.mapping.keys()) {
+          if (name.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
+        }
+        return best === undefined ? null : [t.mapping.get(best)! + name.slice(best.length)];
+      };
+    case 'field_name_prefix':
+      return (name, mappedBefore) => (t.onlyUnmapped && mappedBefore ? null : [t.prefix + name]);
+    case 'field_name_suffix':
+      return (name, mappedBefore) => (t.onlyUnmapped && mappedBefore ? null : [name + t.suffix]);
+    default:
+      return null;
+  }
+}
+
+/**
+ * The field names a `fieldref` item's values name go through the same renaming as field names (as in pySigma),
+ * each one chosen by the field name conditions on its own name; a one-to-many mapping gives one reference each.
+ */
+function renameReferences(state: ApplyState, item: DetectionItem, rename: NameRewrite, conditions: FieldNameConditions | undefined): DetectionItem {
+  if (!item.modifiers.some((m) => m.toLowerCase() === 'fieldref')) return item;
+  const before = state.mappedRefs.get(item);
+  const after = new Set(before);
+  let changed = false;
+  const values = item.values.flatMap((v) => {
+    if (typeof v !== 'string' || !fieldSelected(conditions, v)) return [v];
+    const names = rename(v, before?.has(v) ?? false);
+    if (names === null) return [v];
+    changed = true;
+    for (const n of names) after.add(n);
+    return names;
+  });
+  if (!changed) return item;
+  const next = derived(state, item, { values });
+  state.mappedRefs.set(next, after);
   return next;
 }
 
 /** Builds the per-item rewrite of a field transformation, or null for transformations that are not per-item. */
 function itemRewrite(t: Transformation, state: ApplyState): ItemRewrite | null {
-  const onField = (fn: (item: DetectionItem, field: string) => DetectionItem | SearchBody | null): ItemRewrite => {
-    return (item) => (item.field !== null && fieldSelected(t.fieldNameConditions, item.field) ? fn(item, item.field) : item);
-  };
+  const rename = nameRewrite(t);
+  if (rename !== null) {
+    return (item) => {
+      const next = renameReferences(state, item, rename, t.fieldNameConditions);
+      if (next.field === null || !fieldSelected(t.fieldNameConditions, next.field)) return next;
+      const names = rename(next.field, state.mapped.has(next));
+      if (names === null) return next;
+      if (names.length === 1) return renamed(state, next, names[0]!);
+      return { kind: 'or', alternatives: names.map((name) => renamed(state, next, name)) };
+    };
+  }
   switch (t.type) {
-    case 'field_name_mapping':
-      return onField((item, field) => {
-        const targets = t.mapping.get(field);
-        if (!targets) return item;
-        if (targets.length === 1) return renamed(state, item, targets[0]!);
-        return { kind: 'or', alternatives: targets.map((target) => renamed(state, item, target)) };
-      });
-    case 'field_name_prefix_mapping':
-      return onField((item, field) => {
-        let best: string | undefined;
-        for (const prefix of t.mapping.keys()) {
-          if (field.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
-        }
-        return best === undefined ? item : renamed(state, item, t.mapping.get(best)! + field.slice(best.length));
-      });
-    case 'field_name_prefix':
-      return onField((item, field) =>
-        t.onlyUnmapped && state.mapped.has(item) ? item : renamed(state, item, t.prefix + field),
-      );
-    case 'field_name_suffix':
-      return onField((item, field) =>
-        t.onlyUnmapped && state.mapped.has(item) ? item : renamed(state, item, field + t.suffix),
-      );
     case 'drop_detection_item':
-      return onField(() => null);
+      return (item) => (item.field !== null && fieldSelected(t.fieldNameConditions, item.field) ? null : item);
     case 'value_placeholders': {
       const lookup = (name: string) =>
         t.names && !t.names.includes(name) ? undefined : state.placeholders[name];
@@ -120,9 +166,7 @@ function itemRewrite(t: Transformation, state: ApplyState): ItemRewrite | null {
           if (expanded === undefined) return item;
           values.push(...expanded);
         }
-        const next: DetectionItem = { field: item.field, modifiers: item.modifiers.filter((m) => m !== 'expand'), values };
-        if (state.mapped.has(item)) state.mapped.add(next);
-        return next;
+        return derived(state, item, { modifiers: item.modifiers.filter((m) => m !== 'expand'), values });
       };
     }
     default:
