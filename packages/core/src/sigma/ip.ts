@@ -2,12 +2,13 @@
 
 export type Address = { v6: boolean; words: [number, number, number, number] };
 
+/** Dotted decimal; a part with a leading zero is refused, as Python's `ipaddress` refuses it (octal to some parsers). */
 export function parseIPv4(s: string): number | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
   let n = 0;
   for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
+    if (!/^(?:0|[1-9]\d{0,2})$/.test(p)) return undefined;
     const b = Number(p);
     if (b > 255) return undefined;
     n = n * 256 + b;
@@ -15,6 +16,10 @@ export function parseIPv4(s: string): number | undefined {
   return n;
 }
 
+/**
+ * An address as events write it: surrounding spaces, IPv6 brackets and a zone (`%eth0`) are ignored, and an
+ * IPv4-mapped IPv6 address (`::ffff:10.1.2.3`, as Windows logs IPv4 peers of dual-stack sockets) is its IPv4 one.
+ */
 export function parseAddress(input: string): Address | undefined {
   let s = input.trim();
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);

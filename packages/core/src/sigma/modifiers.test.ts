@@ -211,6 +211,10 @@ describe('cidr', () => {
     expect(m({ ip: 'ten' })).toBe(false);
     expect(m({ ip: '10.0.0.256' })).toBe(false);
     expect(m({ ip: '10.0.0.1:443' })).toBe(false);
+    // A leading zero reads as octal to some parsers (010 = 8): such a value is no address, as in Python.
+    expect(m({ ip: '010.1.2.3' })).toBe(false);
+    expect(m({ ip: '10.01.2.3' })).toBe(false);
+    expect(m({ ip: '10.0.0.0' })).toBe(true);
     expect(m({ ip: ['192.168.0.1', '10.0.0.1'] })).toBe(true);
   });
   it('with |all, every range must hold the address', () => {
@@ -228,7 +232,7 @@ describe('cidr', () => {
     expect(verdicts()).toEqual([true, false, true, false, true, false, true, false]);
     expect(verdicts(0)).toEqual(verdicts());
   });
-  it.each(["'10.0.0.0/33'", "'10.0.0/8'", "'fe80::/129'", "'not-an-ip'", "'10.0.0.0/8/1'"])('rejects the range %s', (value) => {
+  it.each(["'10.0.0.0/33'", "'10.0.0/8'", "'010.0.0.0/8'", "'fe80::/129'", "'not-an-ip'", "'10.0.0.0/8/1'"])('rejects the range %s', (value) => {
     const error = rejection(selection('ip|cidr', value));
     expect(error.construct).toBe('detection.sel.ip|cidr');
     expect(error.reason).toMatch(/not an IPv4 or IPv6 CIDR range/);

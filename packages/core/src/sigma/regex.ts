@@ -23,7 +23,8 @@ const NATIVE_SAFE_INPUT = /^[\x00-\x0a\x0c\x0e-\x7f]*$/;
 /** Bounds the quadratic worst case of a backtracking search with two unbounded quantifiers. */
 const MAX_NATIVE_INPUT = 2048;
 
-export function compileRegex(source: string, flags: number, construct: string, memoBudget?: MemoBudget): StringTest {
+export function compileRegex(written: string, flags: number, construct: string, memoBudget?: MemoBudget): StringTest {
+  const source = pcreEndOfText(written, flags);
   let re2: RE2JS;
   try {
     re2 = RE2JS.compile(source, flags);
@@ -31,7 +32,7 @@ export function compileRegex(source: string, flags: number, construct: string, m
     const why = err instanceof Error ? err.message : String(err);
     throw new SigmaRuleError(
       construct,
-      `regular expression /${source}/ is not supported (${why}); Socle runs regular expressions in linear time (RE2), without look-around or back-references`,
+      `regular expression /${written}/ is not supported (${why}); Socle runs regular expressions in linear time (RE2), without look-around or back-references`,
     );
   }
   const native = backtrackSafe(source) ? nativeRegex(source, flags) : undefined;
@@ -39,6 +40,41 @@ export function compileRegex(source: string, flags: number, construct: string, m
     ? (s) => (s.length <= MAX_NATIVE_INPUT && NATIVE_SAFE_INPUT.test(s) ? native.test(s) : re2.test(s))
     : (s) => re2.test(s);
   return rememberVerdicts(test, memoBudget);
+}
+
+/**
+ * The Sigma specification reads `re` values as PCRE, where `$` (without the `m` flag) matches at the end of the
+ * value or before a newline that ends it, as it does in Python; in RE2 and JavaScript it matches at the end only.
+ * Each such `$` becomes `(?:\n?$)`, which matches where PCRE's does (the newline it may take is the value's last
+ * character). With `m`, `$` ends every line alike in all three, and the expression is left as it is.
+ */
+export function pcreEndOfText(source: string, flags: number): string {
+  if (flags & REGEX_FLAGS.m || /\(\?[a-zA-Z]*m/.test(source) || !source.includes('$')) return source;
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      // An escape is copied whole; \Q...\E quotes everything up to \E (or the end).
+      let stop = i + 1;
+      if (source[stop] === 'Q') {
+        const e = source.indexOf('\\E', i + 2);
+        stop = e < 0 ? source.length - 1 : e + 1;
+      }
+      out += source.slice(i, stop + 1);
+      i = stop;
+    } else if (c === '[') {
+      // A character class, copied whole: a leading ']' and escaped characters do not close it.
+      let j = i + 1;
+      if (source[j] === '^') j++;
+      if (source[j] === ']') j++;
+      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j;
+    } else {
+      out += c === '$' ? '(?:\\n?$)' : c;
+    }
+  }
+  return out;
 }
 
 function nativeRegex(source: string, flags: number): RegExp | undefined {
