@@ -36,6 +36,7 @@ describe('regular expressions follow RE2 semantics, whatever the input length', 
     expect(test('C\\$', 'C$')).toBe(true);
     expect(test('C\\$', 'C\n')).toBe(false);
     expect(test('[$]x', '$x')).toBe(true);
+    expect(test('a[[:digit:]$]b', 'a$b')).toBe(true);
     expect(test('\\Qa$\\E$', 'a$\n')).toBe(true);
     expect(test('a$', 'a\nb', REGEX_FLAGS.m)).toBe(true);
     expect(test('(?m)a$', 'a\nb')).toBe(true);

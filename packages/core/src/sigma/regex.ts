@@ -63,11 +63,14 @@ export function pcreEndOfText(source: string, flags: number): string {
       out += source.slice(i, stop + 1);
       i = stop;
     } else if (c === '[') {
-      // A character class, copied whole: a leading ']' and escaped characters do not close it.
+      // A character class, copied whole: a leading ']', escaped characters and [:alpha:] do not close it.
       let j = i + 1;
       if (source[j] === '^') j++;
       if (source[j] === ']') j++;
-      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      while (j < source.length && source[j] !== ']') {
+        const posix = source[j] === '[' && source[j + 1] === ':' ? source.indexOf(':]', j + 2) : -1;
+        j = posix >= 0 ? posix + 2 : j + (source[j] === '\\' ? 2 : 1);
+      }
       out += source.slice(i, j + 1);
       i = j;
     } else {
