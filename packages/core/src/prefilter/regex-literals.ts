@@ -3,6 +3,8 @@
  * runs: `ab(c|de)+f` needs `ab`, then `c` or `de`, then `f`. Anything not understood is "no requirement",
  * never a wrong one, since the prefilter built from it must not drop a matching event.
  */
+import { classEnd } from '../sigma/regex.ts';
+
 export type TextNeed = { text: string } | { all: TextNeed[] } | { any: TextNeed[] } | undefined;
 
 /** Characters that stand for themselves after a backslash. */
@@ -127,16 +129,7 @@ class RegexReader {
   }
 
   private skipClass(): void {
-    const s = this.s;
-    let j = this.pos + 1;
-    if (s[j] === '^') j++;
-    if (s[j] === ']') j++;
-    while (j < s.length && s[j] !== ']') {
-      if (s[j] === '\\') j++;
-      else if (s[j] === '[' && s[j + 1] === ':') j = s.indexOf(':]', j + 2) + 1; // [[:alpha:]]
-      j++;
-    }
-    this.pos = j + 1;
+    this.pos = classEnd(this.s, this.pos) + 1;
   }
 
   /** Reads an escape; the character it stands for when that is a plain literal, otherwise undefined. */

@@ -115,9 +115,7 @@ function compileValues(
     const tests = values.map((v) => {
       if (typeof v !== 'string') throw new SigmaRuleError(construct, 'a regular expression must be a string');
       // An expression matches anywhere in the value; startswith/endswith pin it to the start/end (contains changes nothing).
-      const source = has('startswith') || has('endswith') ? `${has('startswith') ? '\\A' : ''}(?:${v})${has('endswith') ? '\\z' : ''}` : v;
-      if (source !== v) compileRegex(v, flags, construct); // so that errors quote the expression as written
-      const test = compileRegex(source, flags, construct, env.memoBudget);
+      const test = compileRegex(v, flags, construct, env.memoBudget, { start: has('startswith'), end: has('endswith') });
       return anyString(slot, test, true);
     });
     return { predicate: combine(tests) };

@@ -23,8 +23,16 @@ const NATIVE_SAFE_INPUT = /^[\x00-\x0a\x0c\x0e-\x7f]*$/;
 /** Bounds the quadratic worst case of a backtracking search with two unbounded quantifiers. */
 const MAX_NATIVE_INPUT = 2048;
 
-export function compileRegex(written: string, flags: number, construct: string, memoBudget?: MemoBudget): StringTest {
-  const source = pcreEndOfText(written, flags);
+/** `start`/`end`: the expression must match from the value's start, or up to its end (`startswith`, `endswith`). */
+export interface RegexPin {
+  start?: boolean;
+  end?: boolean;
+}
+
+/** The test of a rule's expression as written; errors quote it so, whatever pinning and rewriting it gets. */
+export function compileRegex(written: string, flags: number, construct: string, memoBudget?: MemoBudget, pin: RegexPin = {}): StringTest {
+  let source = pcreEndOfText(written, flags);
+  if (pin.start || pin.end) source = `${pin.start ? '\\A' : ''}(?:${source})${pin.end ? '\\z' : ''}`;
   let re2: RE2JS;
   try {
     re2 = RE2JS.compile(source, flags);
@@ -48,7 +56,7 @@ export function compileRegex(written: string, flags: number, construct: string, 
  * Each such `$` becomes `(?:\n?$)`, which matches where PCRE's does (the newline it may take is the value's last
  * character). With `m`, `$` ends every line alike in all three, and the expression is left as it is.
  */
-export function pcreEndOfText(source: string, flags: number): string {
+function pcreEndOfText(source: string, flags: number): string {
   if (flags & REGEX_FLAGS.m || /\(\?[a-zA-Z]*m/.test(source) || !source.includes('$')) return source;
   let out = '';
   for (let i = 0; i < source.length; i++) {
@@ -63,21 +71,29 @@ export function pcreEndOfText(source: string, flags: number): string {
       out += source.slice(i, stop + 1);
       i = stop;
     } else if (c === '[') {
-      // A character class, copied whole: a leading ']', escaped characters and [:alpha:] do not close it.
-      let j = i + 1;
-      if (source[j] === '^') j++;
-      if (source[j] === ']') j++;
-      while (j < source.length && source[j] !== ']') {
-        const posix = source[j] === '[' && source[j + 1] === ':' ? source.indexOf(':]', j + 2) : -1;
-        j = posix >= 0 ? posix + 2 : j + (source[j] === '\\' ? 2 : 1);
-      }
-      out += source.slice(i, j + 1);
-      i = j;
+      const end = classEnd(source, i);
+      out += source.slice(i, end + 1);
+      i = end;
     } else {
       out += c === '$' ? '(?:\\n?$)' : c;
     }
   }
   return out;
+}
+
+/**
+ * Where the character class opened at `at` ends: the index of its `]` (the length when it is not closed). A leading
+ * `]`, escaped characters and POSIX classes (`[:alpha:]`) do not close it.
+ */
+export function classEnd(source: string, at: number): number {
+  let j = at + 1;
+  if (source[j] === '^') j++;
+  if (source[j] === ']') j++;
+  while (j < source.length && source[j] !== ']') {
+    const posix = source[j] === '[' && source[j + 1] === ':' ? source.indexOf(':]', j + 2) : -1;
+    j = posix >= 0 ? posix + 2 : j + (source[j] === '\\' ? 2 : 1);
+  }
+  return j;
 }
 
 function nativeRegex(source: string, flags: number): RegExp | undefined {
@@ -107,14 +123,7 @@ export function backtrackSafe(source: string): boolean {
     if (c === '\\') {
       i++;
     } else if (c === '[') {
-      // Skip a character class; a leading ']' is literal.
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') {
-        if (source[i] === '\\') i++;
-        i++;
-      }
+      i = classEnd(source, i);
     } else if (c === '(') {
       stack.push({ risky: false });
       if (source[i + 1] === '?') {
