@@ -53,6 +53,8 @@ const MAX_DISPATCH_VALUES = 1024;
 const MAX_DISPATCH_FIELDS = 2;
 const MAX_GROUPS = 256;
 const MAX_SEEN_VALUES = 4096;
+/** What `match` returns for the events no rule matches (most of them). */
+const NO_MATCHES: readonly CompiledDetection[] = Object.freeze([]);
 
 export class RuleIndex {
   private readonly entries: IndexEntry[];
@@ -122,15 +124,16 @@ export class RuleIndex {
   }
 
   /** Rules that match the event, in load order. */
-  match(event: SocleEvent): CompiledDetection[] {
+  match(event: SocleEvent): readonly CompiledDetection[] {
     const state = this.state;
     state.ctx.reset(event);
     state.epoch++;
     const group = this.groupOf();
     const out = this.out;
-    out.length = 0;
+    // Emptied only when it holds something: emptying an array lets go of its storage, which the next push allocates again.
+    if (out.length !== 0) out.length = 0;
     group.match(event, out);
-    if (out.length === 0) return [];
+    if (out.length === 0) return NO_MATCHES;
     if (out.length > 1) out.sort((a, b) => a.position - b.position);
     return out.map((e) => e.compiled);
   }
@@ -138,15 +141,16 @@ export class RuleIndex {
   /** The group of the current event's kind, named by its dispatch values' ids (0: absent or unknown). */
   private groupOf(): RuleGroup {
     const ctx = this.state.ctx;
-    let key: number | string = 0;
-    for (const d of this.dispatch) {
+    const dispatch = this.dispatch;
+    let key = 0;
+    for (let i = 0; i < dispatch.length; i++) {
+      const d = dispatch[i];
       const raw = ctx.raw(d.slot);
       if (raw === undefined || raw === null) continue;
       if (typeof raw === 'object') {
         if (!Array.isArray(raw)) continue;
         // An array value: a kind of its own, named by every value.
-        key = this.dispatch.map((x) => this.valueIds(x).join(',')).join('|');
-        break;
+        return this.groupNamed(dispatch.map((x) => this.valueIds(x).join(',')).join('|'));
       }
       let id = d.seen.get(raw);
       if (id === undefined) {
@@ -155,6 +159,11 @@ export class RuleIndex {
       }
       key += id * d.stride;
     }
+    return this.groupNamed(key);
+  }
+
+  /** The group of the current event's kind, built if this is the first event of that kind. */
+  private groupNamed(key: number | string): RuleGroup {
     let group = this.groups.get(key);
     if (group === undefined) {
       group = this.build(this.dispatch.map((d) => this.valueIds(d)));

@@ -10,11 +10,14 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * Compiles access to a field name that may be written nested, flat with dots, or any mix of the two
  * (`{"process": {"parent.name": "x"}}`). Arrays met on the way are searched element-wise, and the result
  * is then an array of every value found (so "any element matches" holds). A missing field gives `undefined`.
- * Where an event spells one field two ways, the more nested spelling that leads to it is read.
+ * Where an event spells one field two ways, the more nested spelling that leads to it is read. Events are JSON
+ * data: a key whose value is `undefined` counts as absent, and of the names every object inherits (`constructor`,
+ * `toString`, ...) only the event's own are read.
  */
 export function compileFieldGetter(name: string): FieldGetter {
   if (!name.includes('.')) {
-    return (event) => (hasOwn.call(event, name) ? event[name] : undefined);
+    if (name in Object.prototype) return (event) => (hasOwn.call(event, name) ? event[name] : undefined);
+    return (event) => event[name];
   }
   const parts = name.split('.');
   const n = parts.length;
@@ -26,6 +29,7 @@ export function compileFieldGetter(name: string): FieldGetter {
     for (let j = i + 1; j <= n; j++) row.push(parts.slice(i, j).join('.'));
     keys.push(row);
   }
+  const inherited = keys.map((row) => row.map((key) => key in Object.prototype));
   const resolve = (node: unknown, i: number): unknown => {
     if (node === null || typeof node !== 'object') return undefined;
     if (Array.isArray(node)) {
@@ -42,9 +46,12 @@ export function compileFieldGetter(name: string): FieldGetter {
     const obj = node as Record<string, unknown>;
     const row = keys[i];
     for (let k = 0; k < row.length; k++) {
-      if (!hasOwn.call(obj, row[k])) continue;
+      const key = row[k];
+      // One read instead of a presence check and a read: JSON values are never undefined, so an undefined read
+      // is an absent key, but for the names every object inherits (checked for presence first).
+      const value = obj[key];
+      if (value === undefined || (inherited[i][k] && !hasOwn.call(obj, key))) continue;
       const end = i + k + 1;
-      const value = obj[row[k]];
       if (end === n) return value;
       const v = resolve(value, end);
       if (v !== undefined) return v;

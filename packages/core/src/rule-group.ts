@@ -87,8 +87,12 @@ export class RuleGroup {
   /** Rules with no literal requirement, by an anchor the group's dispatch did not check: value -> rules, per slot. */
   private readonly anchoredSlots: number[] = [];
   private readonly anchored: Map<string, IndexEntry[]>[] = [];
-  /** Positions of the rules reached through their triggers in the current event, in the order found. */
+  /**
+   * Positions of the rules reached through their triggers in the current event, in the order found: the first
+   * `candidateCount`. Counted rather than emptied, as emptying an array lets go of its storage.
+   */
   private readonly candidates: number[] = [];
+  private candidateCount = 0;
   /** What the scan of a value not yet in its memo found. */
   private readonly scanned: number[] = [];
   private readonly collect = (pattern: number) => {
@@ -159,7 +163,7 @@ export class RuleGroup {
   match(event: SocleEvent, out: IndexEntry[]): void {
     const state = this.state;
     const epoch = state.epoch;
-    this.candidates.length = 0;
+    this.candidateCount = 0;
     this.walk(event, this.paths);
     for (const e of this.always) this.evaluate(e, out);
     for (let i = 0; i < this.anchoredSlots.length; i++) {
@@ -170,7 +174,7 @@ export class RuleGroup {
     }
     const { candidates } = this;
     const { checks, checkAt, hits, entries } = state;
-    for (let i = 0; i < candidates.length; i++) {
+    for (let i = 0; i < this.candidateCount; i++) {
       const position = candidates[i];
       const at = checkAt[position];
       if (at < 0 || requirementHolds(checks, at, hits, epoch)) this.evaluate(entries[position], out);
@@ -208,7 +212,7 @@ export class RuleGroup {
       const position = positions[k];
       if (triggered[position] === epoch) continue;
       triggered[position] = epoch;
-      this.candidates.push(position);
+      this.candidates[this.candidateCount++] = position;
     }
   }
 

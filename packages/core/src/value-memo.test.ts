@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueMemo } from './value-memo.ts';
 
@@ -55,5 +56,20 @@ describe('ValueMemo', () => {
     while (!memo.active()) bypassed++;
     expect(bypassed).toBe(16 * 1024);
     expect(memo.get('2026-11-23T10:00:0Z')).toBeUndefined();
+  });
+
+  it('never gives back what another text stored (property, against a Map)', () => {
+    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ minLength: 30, maxLength: 90 }), fc.constantFrom('C:\\Windows\\a.exe', 'C:\\Windows\\b.exe'));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 300 }), (texts) => {
+        const memo = new ValueMemo<number>({ left: 1_000_000 });
+        const stored = new Map<string, number>();
+        texts.forEach((t, i) => {
+          const found = memo.get(t);
+          if (found !== undefined) expect(found).toBe(stored.get(t));
+          else if (!stored.has(t)) stored.set(t, memo.set(t, i));
+        });
+      }),
+    );
   });
 });

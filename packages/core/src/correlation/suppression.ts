@@ -95,7 +95,7 @@ export class AlertSuppressor {
    * One alert in; out: the alerts to emit now (this one if kept, plus updates of windows that closed by its
    * time). `field` reads a group-by field; by default correlation group values, then the alert's event.
    */
-  offer(alert: Alert, field: (name: string) => unknown = defaultField(alert)): Alert[] {
+  offer(alert: Alert, field?: (name: string) => unknown): Alert[] {
     const time = Date.parse(alert['@timestamp']);
     if (!Number.isFinite(time)) throw new Error(`suppression: alert ${alert.event.id} of rule ${alert.rule.id} has no valid @timestamp`);
     const out = this.advance(time);
@@ -104,8 +104,9 @@ export class AlertSuppressor {
       out.push(alert);
       return out;
     }
+    const read = field ?? defaultField(alert);
     const values = config.groupBy.map((f) => {
-      const v = field(f);
+      const v = read(f);
       return v === undefined ? null : v;
     });
     if (values.some((v) => v === null) && config.missingFields === 'doNotSuppress') {

@@ -30,8 +30,15 @@ export class EventContext {
   // Dense arrays sized to the field table: sparse writes would turn them into slow dictionaries.
   private stamps = new Int32Array(0);
   private raws: unknown[] = [];
-  private strs: string[][] = [];
+  /** Computed on first use: the dispatch fields are read raw only. */
+  private strs: (string[] | undefined)[] = [];
   private lowers: (string[] | undefined)[] = [];
+  /**
+   * Per slot, the arrays that `strs` and `lowers` hold for a single value (most fields), filled anew each event
+   * rather than allocated: what a caller gets is valid until the next `reset`.
+   */
+  private singles: [string][] = [];
+  private lowerSingles: [string][] = [];
   private keywordEpoch = -1;
   private keywordValues: string[] = NONE;
 
@@ -47,8 +54,10 @@ export class EventContext {
     this.stamps = stamps;
     for (let i = this.raws.length; i < n; i++) {
       this.raws.push(undefined);
-      this.strs.push(NONE);
+      this.strs.push(undefined);
       this.lowers.push(undefined);
+      this.singles.push(['']);
+      this.lowerSingles.push(['']);
     }
   }
 
@@ -63,7 +72,7 @@ export class EventContext {
     const raw = this.fields.getters[slot](this.event);
     this.stamps[slot] = this.epoch;
     this.raws[slot] = raw;
-    this.strs[slot] = toStrings(raw);
+    this.strs[slot] = undefined;
     this.lowers[slot] = undefined;
   }
 
@@ -76,15 +85,32 @@ export class EventContext {
   /** The field's scalar values as strings (an array field gives one per element); empty when absent or null. */
   strings(slot: number): string[] {
     if (this.stamps[slot] !== this.epoch) this.load(slot);
-    return this.strs[slot];
+    let s = this.strs[slot];
+    if (s === undefined) {
+      const raw = this.raws[slot];
+      const one = scalarString(raw);
+      if (one === undefined) {
+        s = toStrings(raw);
+      } else {
+        s = this.singles[slot];
+        s[0] = one;
+      }
+      this.strs[slot] = s;
+    }
+    return s;
   }
 
   lowerStrings(slot: number): string[] {
     if (this.stamps[slot] !== this.epoch) this.load(slot);
     let l = this.lowers[slot];
     if (l === undefined) {
-      const s = this.strs[slot];
-      l = s.length === 0 ? NONE : s.length === 1 ? [s[0].toLowerCase()] : s.map((x) => x.toLowerCase());
+      const s = this.strings(slot);
+      if (s.length === 1) {
+        l = this.lowerSingles[slot];
+        l[0] = s[0].toLowerCase();
+      } else {
+        l = s.length === 0 ? NONE : s.map((x) => x.toLowerCase());
+      }
       this.lowers[slot] = l;
     }
     return l;
@@ -122,10 +148,8 @@ function scalarString(v: unknown): string | undefined {
   }
 }
 
+/** The strings of a value that is not a scalar: an array's scalars, however deep. */
 function toStrings(raw: unknown): string[] {
-  if (raw === undefined || raw === null) return NONE;
-  const s = scalarString(raw);
-  if (s !== undefined) return [s];
   if (!Array.isArray(raw)) return NONE;
   const out: string[] = [];
   const walk = (a: unknown[]) => {

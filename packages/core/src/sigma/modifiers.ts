@@ -198,7 +198,8 @@ function compileValues(
       return (ctx: EventContext) => {
         const mine = cased ? ctx.strings(slot) : ctx.lowerStrings(slot);
         const theirs = cased ? ctx.strings(other) : ctx.lowerStrings(other);
-        return mine.some((a) => theirs.some((b) => rel(a, b)));
+        for (let i = 0; i < mine.length; i++) for (let j = 0; j < theirs.length; j++) if (rel(mine[i], theirs[j])) return true;
+        return false;
       };
     });
     return { predicate: combine(tests) };
