@@ -130,7 +130,8 @@ export class RuleIndex {
     state.epoch++;
     const group = this.groupOf();
     const out = this.out;
-    // Emptied only when it holds something: emptying an array lets go of its storage, which the next push allocates again.
+    // Emptied only when it holds something (after a match): emptying an array lets go of its storage, which the
+    // next push allocates again.
     if (out.length !== 0) out.length = 0;
     group.match(event, out);
     if (out.length === 0) return NO_MATCHES;

@@ -172,9 +172,9 @@ export class RuleGroup {
         if (list) for (const e of list) this.evaluate(e, out);
       }
     }
-    const { candidates } = this;
+    const { candidates, candidateCount } = this;
     const { checks, checkAt, hits, entries } = state;
-    for (let i = 0; i < this.candidateCount; i++) {
+    for (let i = 0; i < candidateCount; i++) {
       const position = candidates[i];
       const at = checkAt[position];
       if (at < 0 || requirementHolds(checks, at, hits, epoch)) this.evaluate(entries[position], out);

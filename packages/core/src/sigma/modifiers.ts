@@ -194,7 +194,8 @@ function compileValues(
       const other = env.fields.slot(plainText(parts.filter((p) => p !== ANY)));
       const starts = parts[0] === ANY;
       const ends = parts[parts.length - 1] === ANY;
-      const rel = (a: string, b: string) => (starts && ends ? a.includes(b) : starts ? a.endsWith(b) : ends ? a.startsWith(b) : a === b);
+      const rel: (a: string, b: string) => boolean =
+        starts && ends ? (a, b) => a.includes(b) : starts ? (a, b) => a.endsWith(b) : ends ? (a, b) => a.startsWith(b) : (a, b) => a === b;
       return (ctx: EventContext) => {
         const mine = cased ? ctx.strings(slot) : ctx.lowerStrings(slot);
         const theirs = cased ? ctx.strings(other) : ctx.lowerStrings(other);
