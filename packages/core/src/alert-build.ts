@@ -1,7 +1,8 @@
 import type { Alert } from './alert.ts';
 import { threatFromTags } from './attack.ts';
 import { compileFieldGetter, type SocleEvent } from './event.ts';
-import { contentHash64Hex, fnv1a64Hex } from './hash.ts';
+import { contentHash64Hex, fnv1a64HexAfter, fnv1a64State, type Fnv1a64State } from './hash.ts';
+import { formatIsoTime, parseIsoTime } from './iso-time.ts';
 import { DEFAULT_LEVEL, severityFromLevel } from './severity.ts';
 import type { RuleMeta } from './sigma/model.ts';
 
@@ -22,7 +23,7 @@ export function eventTimeOf(event: SocleEvent, field: string): number | undefine
   let g = timeGetters.get(field);
   if (!g) timeGetters.set(field, (g = compileFieldGetter(field)));
   const v = g(event);
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? parseIsoTime(v) : NaN;
   return Number.isFinite(t) ? t : undefined;
 }
 
@@ -30,13 +31,33 @@ export function ruleId(rule: RuleMeta): string {
   return rule.id ?? rule.name ?? rule.title;
 }
 
-/** ATT&CK fields by a rule's tag list, worked out once per rule and shared (frozen) by its alerts. */
-const threats = new WeakMap<string[], Alert['threat'] | null>();
+/** What every alert of a rule shares, worked out at its first alert. */
+interface RuleAlertParts {
+  id: string;
+  level: string;
+  severity: number;
+  /** The alert id hash's state after `<rule id>\0`: every alert id of the rule hashes that first. */
+  idPrefix: Fnv1a64State;
+  /** ATT&CK fields from the tags, frozen: shared by the rule's alerts. */
+  threat: Alert['threat'] | undefined;
+}
 
-function threatOf(tags: string[]): Alert['threat'] | undefined {
-  let threat = threats.get(tags);
-  if (threat === undefined) threats.set(tags, (threat = deepFreeze(threatFromTags(tags)) ?? null));
-  return threat ?? undefined;
+const partsByRule = new WeakMap<RuleMeta, RuleAlertParts>();
+
+function partsOf(rule: RuleMeta & { level?: string }): RuleAlertParts {
+  let parts = partsByRule.get(rule);
+  if (parts === undefined) {
+    const id = ruleId(rule);
+    parts = {
+      id,
+      level: (rule.level ?? DEFAULT_LEVEL).toLowerCase(),
+      severity: severityFromLevel(rule.level),
+      idPrefix: fnv1a64State(`${id}\u0000`),
+      threat: deepFreeze(threatFromTags(rule.tags)),
+    };
+    partsByRule.set(rule, parts);
+  }
+  return parts;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -48,11 +69,10 @@ function deepFreeze<T>(value: T): T {
 }
 
 export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: SocleEvent, eventId: string, time: number, includeEvent: boolean): Alert {
-  const id = ruleId(rule);
-  const level = (rule.level ?? DEFAULT_LEVEL).toLowerCase();
+  const { id, level, severity, idPrefix, threat } = partsOf(rule);
   const alert: Alert = {
-    '@timestamp': new Date(time).toISOString(),
-    event: { kind: 'alert', id: fnv1a64Hex(`${id}\u0000${eventId}`), severity: severityFromLevel(rule.level), reference: eventId },
+    '@timestamp': formatIsoTime(time),
+    event: { kind: 'alert', id: fnv1a64HexAfter(idPrefix, eventId), severity, reference: eventId },
     rule: {
       id,
       name: rule.title,
@@ -67,7 +87,6 @@ export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: 
     'kibana.alert.severity': level,
     socle: { level, eventId },
   };
-  const threat = threatOf(rule.tags);
   if (threat) alert.threat = threat;
   for (const k of ['host', 'user', 'source', 'destination', 'organization'] as const) {
     const v = event[k];

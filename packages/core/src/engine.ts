@@ -347,11 +347,14 @@ class SocleEngine implements Engine {
     const eventTime = eventTimeOf(event, this.timestampField);
     if (eventTime === undefined) this.eventsWithoutTime++;
     const time = eventTime ?? (this.options.now ?? Date.now)();
+    // What the alerts' `@timestamp` reads back as (whole milliseconds).
+    const alertTime = Math.trunc(time);
     const out: Alert[] = [];
     for (const m of matches) {
       const id = ruleId(m.rule);
       if (!this.silenced.has(id)) {
-        out.push(...this.suppressor.offer(buildDetectionAlert(m.rule, event, eventId, time, this.options.includeEvent ?? false)));
+        const alert = buildDetectionAlert(m.rule, event, eventId, time, this.options.includeEvent ?? false);
+        out.push(...this.suppressor.offer(alert, undefined, alertTime));
       }
       if (eventTime !== undefined && this.referenced.has(id)) {
         const getField = this.groupFieldReader(id);

@@ -3,6 +3,14 @@ const encoder = new TextEncoder();
 const KEPT_BUFFER_BYTES = 1 << 20;
 let kept = new Uint8Array(4096);
 
+/** FNV-1a 64-bit state: four 16-bit limbs, lowest first. */
+export type Fnv1a64State = readonly [number, number, number, number];
+
+/** The offset basis 0xcbf29ce484222325: the state before any byte. */
+const OFFSET_BASIS: Fnv1a64State = [0x2325, 0x8422, 0x9ce4, 0xcbf2];
+/** Where `feed` leaves the state it reached. */
+const reached = new Int32Array(4);
+
 /**
  * FNV-1a 64-bit of the UTF-8 bytes of `text`, as 16 hex digits. Pure and portable (no BigInt), so a replay of
  * the same input yields the same alert ids on every platform. The 64-bit state is four 16-bit limbs, so every
@@ -10,11 +18,27 @@ let kept = new Uint8Array(4096);
  * U+FFFD, as `TextEncoder` does), so hashing a large event allocates nothing.
  */
 export function fnv1a64Hex(text: string): string {
-  // offset basis 0xcbf29ce484222325, lowest limb first
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
+  feed(OFFSET_BASIS, text);
+  return hexOfReached();
+}
+
+/**
+ * The state after `prefix`, for `fnv1a64HexAfter`: texts that start alike need not hash their start each time.
+ * The prefix must not end in the first half of a surrogate pair (its bytes would not start the whole text's).
+ */
+export function fnv1a64State(prefix: string): Fnv1a64State {
+  feed(OFFSET_BASIS, prefix);
+  return [reached[0], reached[1], reached[2], reached[3]];
+}
+
+/** `fnv1a64Hex(prefix + text)`, from the state after `prefix` (`fnv1a64State`). */
+export function fnv1a64HexAfter(state: Fnv1a64State, text: string): string {
+  feed(state, text);
+  return hexOfReached();
+}
+
+function feed(state: Fnv1a64State, text: string): void {
+  let [h0, h1, h2, h3] = state;
   // At most 3 UTF-8 bytes per UTF-16 code unit.
   const size = text.length * 3;
   if (kept.length < size && size <= KEPT_BUFFER_BYTES) kept = new Uint8Array(Math.min(KEPT_BUFFER_BYTES, Math.max(size, kept.length * 2)));
@@ -31,8 +55,18 @@ export function fnv1a64Hex(text: string): string {
     h1 = t1 & 0xffff;
     h2 = t2 & 0xffff;
   }
-  const hex = (limb: number) => limb.toString(16).padStart(4, '0');
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+  reached[0] = h0;
+  reached[1] = h1;
+  reached[2] = h2;
+  reached[3] = h3;
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+function hexOfReached(): string {
+  const [h0, h1, h2, h3] = reached;
+  const limb = (h: number) => HEX_BYTES[h >> 8] + HEX_BYTES[h & 0xff];
+  return limb(h3) + limb(h2) + limb(h1) + limb(h0);
 }
 
 /** A deterministic id from parts; parts are joined unambiguously. */

@@ -1,4 +1,5 @@
 import type { Alert } from '../alert.ts';
+import { parseIsoTime } from '../iso-time.ts';
 import type { RuleMeta } from '../sigma/model.ts';
 import { SuppressionConfigError } from './errors.ts';
 import { MinHeap } from './heap.ts';
@@ -93,10 +94,10 @@ export class AlertSuppressor {
 
   /**
    * One alert in; out: the alerts to emit now (this one if kept, plus updates of windows that closed by its
-   * time). `field` reads a group-by field; by default correlation group values, then the alert's event.
+   * time). `field` reads a group-by field; by default correlation group values, then the alert's event. `time`:
+   * the alert's `@timestamp` in epoch milliseconds, when the caller has it.
    */
-  offer(alert: Alert, field?: (name: string) => unknown): Alert[] {
-    const time = Date.parse(alert['@timestamp']);
+  offer(alert: Alert, field?: (name: string) => unknown, time = parseIsoTime(alert['@timestamp'])): Alert[] {
     if (!Number.isFinite(time)) throw new Error(`suppression: alert ${alert.event.id} of rule ${alert.rule.id} has no valid @timestamp`);
     const out = this.advance(time);
     const config = this.configs.get(alert.rule.id);

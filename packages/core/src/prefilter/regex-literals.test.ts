@@ -28,13 +28,21 @@ describe('texts every match of a regular expression contains', () => {
 
   it('never reads an escape as the letters after it', () => {
     // \x41 is 'A', \pL a letter, \101 octal 'A', \d a digit: none of them is the text "41", "L", "101" or "d".
-    expect(regexNeed('\\x41bc')).toEqual({ text: 'bc' });
-    expect(regexNeed('\\x{41}bc')).toEqual({ text: 'bc' });
+    expect(regexNeed('\\x41bc')).toEqual({ text: 'Abc' });
+    expect(regexNeed('\\x{41}bc')).toEqual({ text: 'Abc' });
+    expect(regexNeed('\\x{1F600}')).toEqual({ text: '\u{1F600}' });
+    expect(regexNeed('\\xZZbc')).toEqual({ text: 'bc' });
     expect(regexNeed('\\pLbc')).toEqual({ text: 'bc' });
     expect(regexNeed('\\p{Greek}bc')).toEqual({ text: 'bc' });
     expect(regexNeed('\\101bc')).toEqual({ text: 'bc' });
     expect(regexNeed('\\d\\w\\sbc')).toEqual({ text: 'bc' });
     expect(regexNeed('a\\Q.*\\Eb')).toEqual({ all: [{ text: 'a' }, { text: 'b' }] });
+  });
+
+  it('reads control-character escapes as the characters they stand for', () => {
+    expect(regexNeed('\\n\\n\\n')).toEqual({ text: '\n\n\n' });
+    expect(regexNeed('a\\tb\\r\\f\\v\\a')).toEqual({ text: 'a\tb\r\f\v\x07' });
+    expect(regexNeed('\\n+x')).toEqual({ all: [{ text: '\n' }, { text: 'x' }] });
   });
 
   it('skips character classes whole, including ] first and [:alpha:]', () => {

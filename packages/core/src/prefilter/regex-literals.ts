@@ -10,6 +10,8 @@ export type TextNeed = { text: string } | { all: TextNeed[] } | { any: TextNeed[
 /** Characters that stand for themselves after a backslash. */
 const ESCAPED_LITERAL = /[\\.*+?()[\]{}|^$\/\-#&~ '"!%,:;<=>@_`]/;
 const REPEAT = /^\{(\d+)(?:,(\d*))?\}/;
+/** Escapes RE2 reads as one control character (`\n\n\n` is how a rule asks for blank lines). */
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07' };
 
 export function regexNeed(source: string): TextNeed {
   const p = new RegexReader(source);
@@ -139,16 +141,25 @@ class RegexReader {
     this.pos += 2;
     if (next === undefined) return undefined;
     if (ESCAPED_LITERAL.test(next)) return next;
-    if (next === 'x' || next === 'p' || next === 'P') {
+    if (Object.hasOwn(CONTROL_ESCAPES, next)) return CONTROL_ESCAPES[next];
+    if (next === 'x') {
+      const braced = s[this.pos] === '{';
+      const end = braced ? s.indexOf('}', this.pos) : this.pos + 2;
+      const hex = s.slice(braced ? this.pos + 1 : this.pos, end);
+      this.pos = braced ? end + 1 : end;
+      const code = /^[0-9a-fA-F]{1,6}$/.test(hex) ? parseInt(hex, 16) : NaN;
+      return code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+    }
+    if (next === 'p' || next === 'P') {
       if (s[this.pos] === '{') this.pos = s.indexOf('}', this.pos) + 1;
-      else this.pos += next === 'x' ? 2 : 1;
+      else this.pos += 1;
     } else if (next >= '0' && next <= '7') {
       while (this.pos < s.length && /[0-7]/.test(s[this.pos])) this.pos++;
     } else if (next === 'Q') {
       const close = s.indexOf('\\E', this.pos);
       this.pos = close < 0 ? s.length : close + 2;
     }
-    // \d \w \s \b \n \t ...: a class, an assertion or a control character; not kept as literal text.
+    // \d \w \s \b \pL ...: a class or an assertion; not literal text.
     return undefined;
   }
 }

@@ -10,6 +10,7 @@ import { RE2JS } from 're2js';
 import { rememberVerdicts, type MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
 import type { StringTest } from './pattern.ts';
+import { minMatchLength } from './regex-min-length.ts';
 
 export const REGEX_FLAGS = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL } as const;
 
@@ -47,7 +48,10 @@ export function compileRegex(written: string, flags: number, construct: string, 
   const test: StringTest = native
     ? (s) => (s.length <= MAX_NATIVE_INPUT && NATIVE_SAFE_INPUT.test(s) ? native.test(s) : re2.test(s))
     : (s) => re2.test(s);
-  return rememberVerdicts(test, memoBudget);
+  const remembered = rememberVerdicts(test, memoBudget);
+  // Values too short for any match are neither searched nor looked up.
+  const min = minMatchLength(source);
+  return min > 0 ? (s) => s.length >= min && remembered(s) : remembered;
 }
 
 /**
