@@ -11,6 +11,7 @@ import { rememberVerdicts, type MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
 import type { StringTest } from './pattern.ts';
 import { minMatchLength } from './regex-min-length.ts';
+import { classEnd } from './regex-syntax.ts';
 
 export const REGEX_FLAGS = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL } as const;
 
@@ -83,21 +84,6 @@ function pcreEndOfText(source: string, flags: number): string {
     }
   }
   return out;
-}
-
-/**
- * Where the character class opened at `at` ends: the index of its `]` (the length when it is not closed). A leading
- * `]`, escaped characters and POSIX classes (`[:alpha:]`) do not close it.
- */
-export function classEnd(source: string, at: number): number {
-  let j = at + 1;
-  if (source[j] === '^') j++;
-  if (source[j] === ']') j++;
-  while (j < source.length && source[j] !== ']') {
-    const posix = source[j] === '[' && source[j + 1] === ':' ? source.indexOf(':]', j + 2) : -1;
-    j = posix >= 0 ? posix + 2 : j + (source[j] === '\\' ? 2 : 1);
-  }
-  return j;
 }
 
 function nativeRegex(source: string, flags: number): RegExp | undefined {
