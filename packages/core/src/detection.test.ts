@@ -66,6 +66,21 @@ describe('RuleIndex', () => {
     expect(stats.dispatchFields).toEqual(['EventID']);
     expect(stats.prefiltered).toBe(2);
   });
+
+  it('builds one automaton for the kinds of events that look for the same texts in a field', () => {
+    const { rules, fields } = compileAll([
+      rule('any kind', 'sel:\n  Image|contains: evil\ncondition: sel'),
+      rule('kind 1', 'sel:\n  EventID: 1\n  CommandLine|contains: foo\ncondition: sel'),
+      rule('kind 2', 'sel:\n  EventID: 2\n  CommandLine|contains: bar\ncondition: sel'),
+    ]);
+    const index = new RuleIndex(rules, fields);
+    const titles = (event: SocleEvent) => index.match(event).map((r) => r.rule.title);
+    expect(titles({ EventID: 1, Image: 'evil.exe', CommandLine: 'foo bar' })).toEqual(['any kind', 'kind 1']);
+    expect(titles({ EventID: 2, Image: 'EVIL.exe', CommandLine: 'foo bar' })).toEqual(['any kind', 'kind 2']);
+    expect(titles({ EventID: 3, Image: 'evil.exe', CommandLine: 'foo bar' })).toEqual(['any kind']);
+    // Three kinds, each scanning Image for 'evil': one automaton for it, one each for the two command lines.
+    expect(index.stats()).toMatchObject({ groups: 3, automata: 3 });
+  });
 });
 
 /** Random small rules over three fields, to check the index never changes what matches. */

@@ -39,6 +39,54 @@ export interface MatchState {
   evaluations: number;
   /** What the fields' scan memos may hold together; undefined: no memos. */
   memoBudget: MemoBudget | undefined;
+  /** Automata and rule lists shared by the groups that scan a field for the same literals. */
+  scanners: ScannerCache;
+}
+
+/** What a scan that found nothing found (shared by every such value). */
+const NOTHING = new Int32Array(0);
+
+/**
+ * Without a pipeline most rules are anchored on no dispatch value, so every kind of event gets nearly the same
+ * rules, and the same literals per field: the Windows corpus's command-line automaton (5,734 patterns, 15 MiB)
+ * and its per-pattern rule lists were built again for each of a dozen kinds. Groups now share them.
+ */
+export class ScannerCache {
+  private readonly automata = new Map<string, AhoCorasick>();
+  private readonly positionLists = new Map<string, Int32Array>();
+  /** Automata built so far. */
+  built = 0;
+  /** Bounds on each map, for when groups keep being dropped and rebuilt with other literal sets. */
+  constructor(
+    private readonly maxAutomata = 4096,
+    private readonly maxPositionLists = 1 << 16,
+  ) {}
+
+  /** The automaton finding these literals (global ids), built from `texts()` the first time. */
+  automaton(literalIds: Int32Array, texts: () => string[]): AhoCorasick {
+    const key = literalIds.join(',');
+    let automaton = this.automata.get(key);
+    if (automaton === undefined) {
+      if (this.automata.size >= this.maxAutomata) this.automata.clear();
+      automaton = new AhoCorasick(texts());
+      this.automata.set(key, automaton);
+      this.built++;
+    }
+    return automaton;
+  }
+
+  /** One shared array per distinct list of rule positions. */
+  positions(list: number[] | undefined): Int32Array {
+    if (list === undefined || list.length === 0) return NOTHING;
+    const key = list.join(',');
+    let positions = this.positionLists.get(key);
+    if (positions === undefined) {
+      if (this.positionLists.size >= this.maxPositionLists) this.positionLists.clear();
+      positions = Int32Array.from(list);
+      this.positionLists.set(key, positions);
+    }
+    return positions;
+  }
 }
 
 interface Scanner {
@@ -71,8 +119,6 @@ class PathNode {
   readonly lastChildren: (PathNode | undefined)[] = [];
 }
 
-/** What a scan that found nothing found (shared by every such value). */
-const NOTHING = new Int32Array(0);
 
 /** Keys remembered per path, in the order of the last object walked there. */
 const MAX_REMEMBERED_KEYS = 64;
@@ -123,8 +169,8 @@ export class RuleGroup {
     idsBySlot.delete(KEYWORDS);
     const scannerOf = (idSet: Set<number>): Scanner => {
       const literalIds = Int32Array.from([...idSet, ...(keywordIds ?? [])]);
-      const rulesOf = Array.from(literalIds, (id) => Int32Array.from(triggered.get(id) ?? []));
-      const automaton = new AhoCorasick(Array.from(literalIds, (id) => literals[id].text));
+      const rulesOf = Array.from(literalIds, (id) => state.scanners.positions(triggered.get(id)));
+      const automaton = state.scanners.automaton(literalIds, () => Array.from(literalIds, (id) => literals[id].text));
       return { automaton, literalIds, rulesOf, hit: (pattern) => this.found(literalIds[pattern], rulesOf[pattern]) };
     };
     if (keywordIds) {
