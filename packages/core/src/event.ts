@@ -1,3 +1,5 @@
+import { MAX_EVENT_DEPTH, tooDeep } from './invalid-event.ts';
+
 /** An event is a JSON object; field names may be nested (`{process: {pid: 1}}`) or flat with dots (`{"process.pid": 1}`). */
 export type SocleEvent = Record<string, unknown>;
 
@@ -12,7 +14,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * is then an array of every value found (so "any element matches" holds). A missing field gives `undefined`.
  * Where an event spells one field two ways, the more nested spelling that leads to it is read. Events are JSON
  * data: a key whose value is `undefined` counts as absent, and of the names every object inherits (`constructor`,
- * `toString`, ...) only the event's own are read.
+ * `toString`, ...) only the event's own are read. Arrays nested deeper than `MAX_EVENT_DEPTH` throw
+ * `InvalidEventError` ('too-deep').
  */
 export function compileFieldGetter(name: string): FieldGetter {
   if (!name.includes('.')) {
@@ -30,12 +33,14 @@ export function compileFieldGetter(name: string): FieldGetter {
     keys.push(row);
   }
   const inherited = keys.map((row) => row.map((key) => key in Object.prototype));
-  const resolve = (node: unknown, i: number): unknown => {
+  // `depth`: the levels of objects and arrays above `node` (the event is at 0).
+  const resolve = (node: unknown, i: number, depth: number): unknown => {
     if (node === null || typeof node !== 'object') return undefined;
+    if (depth === MAX_EVENT_DEPTH) throw tooDeep(name);
     if (Array.isArray(node)) {
       let found: unknown[] | undefined;
       for (const el of node) {
-        const v = resolve(el, i);
+        const v = resolve(el, i, depth + 1);
         if (v === undefined) continue;
         found ??= [];
         if (Array.isArray(v)) found.push(...v);
@@ -53,12 +58,12 @@ export function compileFieldGetter(name: string): FieldGetter {
       if (value === undefined || (inherited[i][k] && !hasOwn.call(obj, key))) continue;
       const end = i + k + 1;
       if (end === n) return value;
-      const v = resolve(value, end);
+      const v = resolve(value, end, depth + 1);
       if (v !== undefined) return v;
     }
     return undefined;
   };
-  return (event) => resolve(event, 0);
+  return (event) => resolve(event, 0, 0);
 }
 
 /** Convenience for one-off reads; compile a getter instead on hot paths. */
