@@ -94,7 +94,12 @@ export class Collector {
       this.output = this.spooled;
     }
     await this.output.start();
-    this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, { batchSize: this.config.buffer.batchSize, lingerMs: this.config.buffer.lingerMs, log: this.log });
+    this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, {
+      batchSize: this.config.buffer.batchSize,
+      lingerMs: this.config.buffer.lingerMs,
+      deadLetter: this.deps.deadLetter ?? defaultDeadLetter,
+      log: this.log,
+    });
     this.delivery.start();
     if (this.config.metrics) this.metricsServer = await startMetricsServer(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
     for (const input of this.inputs) await input.start();
