@@ -62,4 +62,9 @@ describe('literal requirements of a rule', () => {
     const encoded = filterOf("sel:\n  CommandLine|windash|base64|contains: '-nop'\ncondition: sel")?.requirement as { any: string[] };
     expect(encoded.any).toHaveLength(5);
   });
+
+  it('needs nothing from a field with a `*` part, which the walk cannot follow by name', () => {
+    expect(filterOf("sel:\n  Event.UserData.*.Operation|contains: 'ClearEventLog'\ncondition: sel")).toBeUndefined();
+    expect(filterOf("sel:\n  Event.UserData.*.Operation|contains: 'ClearEventLog'\n  EventID: 'x5858'\ncondition: sel")?.requirement).toBe('EventID:x5858');
+  });
 });
