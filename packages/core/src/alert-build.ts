@@ -2,7 +2,8 @@ import type { Alert } from './alert.ts';
 import { threatFromTags } from './attack.ts';
 import { compileFieldGetter, type SocleEvent } from './event.ts';
 import { contentHash64Hex, fnv1a64HexAfter, fnv1a64State, type Fnv1a64State } from './hash.ts';
-import { formatIsoTime, parseIsoTime } from './iso-time.ts';
+import { readEventTime } from './invalid-event.ts';
+import { formatIsoTime } from './iso-time.ts';
 import { DEFAULT_LEVEL, severityFromLevel } from './severity.ts';
 import type { RuleMeta } from './sigma/model.ts';
 
@@ -18,13 +19,20 @@ export function eventIdOf(event: SocleEvent): string {
 
 const timeGetters = new Map<string, ReturnType<typeof compileFieldGetter>>();
 
-/** Event time in epoch ms from an ISO 8601 string or epoch milliseconds; undefined when absent or invalid. */
-export function eventTimeOf(event: SocleEvent, field: string): number | undefined {
+/** The raw value of an event's time field. */
+export function eventTimeValue(event: SocleEvent, field: string): unknown {
   let g = timeGetters.get(field);
   if (!g) timeGetters.set(field, (g = compileFieldGetter(field)));
-  const v = g(event);
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? parseIsoTime(v) : NaN;
-  return Number.isFinite(t) ? t : undefined;
+  return g(event);
+}
+
+/**
+ * Event time in epoch ms from an ISO 8601 string or epoch milliseconds; undefined when absent, unreadable or out
+ * of range (`readEventTime`), so that what it gives can always be written as an alert's `@timestamp`.
+ */
+export function eventTimeOf(event: SocleEvent, field: string): number | undefined {
+  const t = readEventTime(eventTimeValue(event, field));
+  return typeof t === 'number' ? t : undefined;
 }
 
 export function ruleId(rule: RuleMeta): string {

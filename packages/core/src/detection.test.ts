@@ -137,3 +137,27 @@ describe('RuleIndex (index keys and literal prefilter) finds exactly the rules w
     );
   }, 60_000);
 });
+
+describe('windash through the prefilter', () => {
+  const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
+  const texts = [
+    rule('start wait', "sel:\n  CommandLine|windash|contains: 'start/b /wait'\ncondition: sel"),
+    rule('certutil', "sel:\n  CommandLine|windash|contains: [' -urlcache ', ' -verifyctl ']\ncondition: sel"),
+    rule('encoded', "sel:\n  CommandLine|windash|base64offset|contains: ' -nop '\ncondition: sel"),
+    rule('other', "sel:\n  CommandLine|contains: 'unrelated'\ncondition: sel"),
+  ];
+  const { rules, fields } = compileAll(texts);
+  const index = new RuleIndex(rules, fields);
+  const titles = (CommandLine: string) => index.match({ CommandLine }).map((r) => r.rule.title);
+
+  it('every dash variant, wherever the dash stands, reaches and matches the rule', () => {
+    expect(rules.slice(0, 2).every((r) => r.filter)).toBe(true);
+    for (const a of DASHES) {
+      for (const b of DASHES) expect(titles(`cmd.exe /c start${a}b ${b}wait x.exe`), `${a} ${b}`).toEqual(['start wait']);
+      expect(titles(`certutil ${a}urlcache ${a}f http://x`)).toEqual(['certutil']);
+      const encoded = Buffer.from(`powershell ${a}nop x`, 'utf8').toString('base64');
+      expect(titles(`powershell -enc ${encoded}`)).toEqual(['encoded']);
+    }
+    expect(titles('cmd.exe /c start+b /wait x.exe')).toEqual([]);
+  });
+});

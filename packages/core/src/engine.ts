@@ -3,7 +3,8 @@
  * Loading never throws for a bad rule: the rule is rejected with a reason and the others still load.
  */
 import type { Alert } from './alert.ts';
-import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
+import { buildDetectionAlert, eventIdOf, eventTimeOf, eventTimeValue, ruleId } from './alert-build.ts';
+import { checkEventDepth, InvalidEventError, readEventTime, timeOutOfRange } from './invalid-event.ts';
 import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
@@ -19,7 +20,7 @@ import {
   type SuppressionStats,
 } from './correlation/index.ts';
 import { applyPipelines, mapFieldName, mergePlaceholders, parsePipeline, type Pipeline } from './pipeline/index.ts';
-import { compileDetection, compileDetectionRule } from './sigma/compile.ts';
+import { compileDetection, compileDetectionRule, type CompiledDetection } from './sigma/compile.ts';
 import type { CompileEnv } from './sigma/modifiers.ts';
 import { FieldTable } from './sigma/context.ts';
 import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
@@ -70,8 +71,10 @@ export interface EventRef {
 
 export interface EngineStats {
   events: number;
-  /** Events without a valid event time (they are detected on, but not correlated). */
+  /** Events without a readable event time (they are detected on, but not correlated). */
   eventsWithoutTime: number;
+  /** Events refused with an `InvalidEventError` (not counted in `events`). */
+  invalidEvents: number;
   alerts: number;
   rules: IndexStats;
   correlation: CorrelationStats;
@@ -93,7 +96,13 @@ export interface StateCarryOver {
 export interface Engine {
   readonly loaded: LoadedRule[];
   readonly rejected: RuleLoadError[];
-  /** One event in; the alerts it completes out (detections, correlations, suppression updates). */
+  /**
+   * One event in; the alerts it completes out (detections, correlations, suppression updates).
+   * Throws `InvalidEventError` (with a `reason`) for an event it cannot evaluate: not an object, a time outside
+   * 1970..9999, or objects and arrays nested deeper than `MAX_EVENT_DEPTH` (checked in full for events that match
+   * a rule; others fail only where a walk meets that depth). Nothing of the engine's state has changed then:
+   * dead-letter the event and go on with the same engine.
+   */
   process(event: SocleEvent, ref?: EventRef): Alert[];
   /**
    * A new engine of the same loaded rules, with empty correlation and suppression state: it shares their compiled
@@ -142,6 +151,7 @@ class SocleEngine implements Engine {
   private readonly suppressions: Map<string, SuppressionConfig>;
   private events = 0;
   private eventsWithoutTime = 0;
+  private invalidEvents = 0;
   private alerts = 0;
 
   /** `template`: an engine whose loaded rules this one shares (see `fork`); none: load them from the options. */
@@ -340,11 +350,27 @@ class SocleEngine implements Engine {
   }
 
   process(event: SocleEvent, ref?: EventRef): Alert[] {
+    let eventTime: number | undefined;
+    let matches: readonly CompiledDetection[];
+    let eventId: string | undefined;
+    // Every check that can refuse the event comes before any state changes (the rule index keeps only caches).
+    try {
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+        throw new InvalidEventError('not-an-object', `an event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
+      }
+      eventTime = this.timeOf(event);
+      matches = this.index.match(event);
+      if (matches.length) {
+        // Alerts, correlation keys and suppression read the event's values wherever they are: bound them first.
+        checkEventDepth(event);
+        eventId = ref?.id ?? eventIdOf(event);
+      }
+    } catch (error) {
+      if (error instanceof InvalidEventError) this.invalidEvents++;
+      throw error;
+    }
     this.events++;
-    const matches = this.index.match(event);
-    if (!matches.length) return [];
-    const eventId = ref?.id ?? eventIdOf(event);
-    const eventTime = eventTimeOf(event, this.timestampField);
+    if (eventId === undefined) return [];
     if (eventTime === undefined) this.eventsWithoutTime++;
     const time = eventTime ?? (this.options.now ?? Date.now)();
     // What the alerts' `@timestamp` reads back as (whole milliseconds).
@@ -363,6 +389,14 @@ class SocleEngine implements Engine {
     }
     this.alerts += out.length;
     return out;
+  }
+
+  /** The event's time; undefined when absent or unreadable; `InvalidEventError` when out of range. */
+  private timeOf(event: SocleEvent): number | undefined {
+    const value = eventTimeValue(event, this.timestampField);
+    const t = readEventTime(value);
+    if (t === 'out-of-range') throw timeOutOfRange(this.timestampField, value);
+    return typeof t === 'number' ? t : undefined;
   }
 
   advanceWatermark(timeMs: number): Alert[] {
@@ -420,6 +454,7 @@ class SocleEngine implements Engine {
     return {
       events: this.events,
       eventsWithoutTime: this.eventsWithoutTime,
+      invalidEvents: this.invalidEvents,
       alerts: this.alerts,
       rules: this.index.stats(),
       correlation: this.correlation.stats(),

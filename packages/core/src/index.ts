@@ -3,6 +3,16 @@ export { compileFieldGetter, getField } from './event.ts';
 export type * from './sigma/model.ts';
 export type { Alert, AlertRule, AlertCorrelation, AlertSuppression, Threat } from './alert.ts';
 export { eventIdOf, eventTimeOf } from './alert-build.ts';
+export {
+  InvalidEventError,
+  checkEventDepth,
+  readEventTime,
+  EVENT_TIME_MIN_MS,
+  EVENT_TIME_MAX_MS,
+  MAX_EVENT_DEPTH,
+  type InvalidEventReason,
+  type EventTimeReading,
+} from './invalid-event.ts';
 export { severityFromLevel, DEFAULT_LEVEL } from './severity.ts';
 export { contentHash64Hex, fnv1a64Hex, deterministicId } from './hash.ts';
 export { createEngine, type Engine, type EngineOptions, type StateCarryOver, type EngineStats, type EventRef, type LoadedRule, type TextSource } from './engine.ts';

@@ -4,6 +4,7 @@
  * Built by the rule index the first time such an event arrives.
  */
 import type { SocleEvent } from './event.ts';
+import { MAX_EVENT_DEPTH, tooDeep } from './invalid-event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
 import { requirementHolds } from './prefilter/requirement-check.ts';
@@ -210,7 +211,7 @@ export class RuleGroup {
     const state = this.state;
     const epoch = state.epoch;
     this.candidateCount = 0;
-    this.walk(event, this.paths);
+    this.walk(event, this.paths, 0);
     for (const e of this.always) this.evaluate(e, out);
     for (let i = 0; i < this.anchoredSlots.length; i++) {
       for (const v of state.ctx.lowerStrings(this.anchoredSlots[i])) {
@@ -267,7 +268,8 @@ export class RuleGroup {
    * them) and scans every value found at a scanner's path. With keyword literals, the walk goes everywhere
    * and scans the other values with the keyword scanner.
    */
-  private walk(node: Record<string, unknown>, paths: PathNode | undefined): void {
+  private walk(node: Record<string, unknown>, paths: PathNode | undefined, depth: number): void {
+    if (depth === MAX_EVENT_DEPTH) throw tooDeep();
     const everywhere = this.keywordScanner;
     let position = 0;
     for (const key in node) {
@@ -287,7 +289,7 @@ export class RuleGroup {
         }
         position++;
       }
-      if (next !== undefined || everywhere !== undefined) this.visit(node[key], next);
+      if (next !== undefined || everywhere !== undefined) this.visit(node[key], next, depth + 1);
     }
   }
 
@@ -296,15 +298,16 @@ export class RuleGroup {
    * scanner or else the keyword scanner, an array's elements are values of the same field, an object is walked
    * further.
    */
-  private visit(value: unknown, node: PathNode | undefined): void {
+  private visit(value: unknown, node: PathNode | undefined, depth: number): void {
     if (value === null || value === undefined) return;
     if (typeof value !== 'object') {
       if (node !== undefined && node.scanner !== undefined) this.scanField(value, node.scanner, node.memo);
       else if (this.keywordScanner !== undefined) this.scanKeywords(value, this.keywordScanner);
     } else if (Array.isArray(value)) {
-      for (const v of value) this.visit(v, node);
+      if (depth === MAX_EVENT_DEPTH) throw tooDeep();
+      for (const v of value) this.visit(v, node, depth + 1);
     } else if (this.keywordScanner !== undefined || node!.children.size) {
-      this.walk(value as Record<string, unknown>, node);
+      this.walk(value as Record<string, unknown>, node, depth);
     }
   }
 
