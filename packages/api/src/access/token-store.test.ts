@@ -27,7 +27,7 @@ describe('FileTokenStore', () => {
     expect((await stat(store.path)).mode & 0o777).toBe(0o600);
 
     const principal = authenticate(`Bearer ${token}`, new FileTokenStore(store.path), NOW);
-    expect(principal).toEqual({ tokenId: record.id, layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: record.expiresAt, readOnly: false });
+    expect(principal).toEqual({ tokenId: record.id, layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: record.expiresAt, readOnly: false, central: false });
   });
 
   it('rejects expired, revoked, forged, unknown and malformed tokens, telling the server which', () => {
