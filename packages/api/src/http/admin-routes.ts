@@ -28,7 +28,7 @@ export function isManagedTokenStore(store: TokenStore | undefined): store is Man
 /** What the runtime plugs in: the mode-specific actions behind the admin routes. */
 export interface AdminAdapters {
   /** Reloads the rule set; `status: 'applied'` answers 200, anything else 422 (the running rule set stays). */
-  reloadRules?: () => Promise<{ status: string } & Record<string, unknown>>;
+  reloadRules?: () => Promise<{ status: string }>;
   /** The sharing policies in force, one per organisation (without key material). */
   sharingPolicies?: () => Promise<Array<{ organization: string } & Record<string, unknown>>>;
 }
@@ -87,7 +87,12 @@ export async function adminRoute(
       const input = parseNewToken(await readJsonBody(req), principal, context.now);
       const refusal = tokenCreationRefusal(principal, input);
       if (refusal) return refuse('tokens.create', 403, refusal);
-      const created = tokens.create(input, context.now);
+      let created: CreatedToken;
+      try {
+        created = tokens.create(input, context.now);
+      } catch (err) {
+        return refuse('tokens.create', 503, `token store not writable (${(err as Error).message}); manage tokens with \`socle tokens\` where the file is writable`);
+      }
       return { status: 201, body: { token: created.token, record: publicTokenView(created.record) }, action: 'tokens.create', subject: created.record.id };
     }
     const revoke = /^\/admin\/tokens\/([^/]+)\/revoke$/.exec(path);
@@ -98,7 +103,11 @@ export async function adminRoute(
       const record = TOKEN_ID.test(id) ? tokens.find(id) : undefined;
       // A token outside this admin's organisations answers as an unknown one.
       if (!record || !mayManageToken(principal, record)) return refuse('tokens.revoke', 404, `no token '${id.slice(0, 32)}' among the tokens you manage`, TOKEN_ID.test(id) ? id : undefined);
-      tokens.revoke(id, context.now);
+      try {
+        tokens.revoke(id, context.now);
+      } catch (err) {
+        return refuse('tokens.revoke', 503, `token store not writable (${(err as Error).message})`, id);
+      }
       return { status: 200, body: { id, revoked: true }, action: 'tokens.revoke', subject: id };
     }
   }
