@@ -13,7 +13,8 @@ export const listenSchema = z
 
 const hostName = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/, 'expected a host name or address, optionally with :port');
 
-export function apiConfigSchema(defaultListen: string) {
+/** `auditDefault`: the mode puts the audit log somewhere of its own when `audit` is not given (`socle run`: the data folder). */
+export function apiConfigSchema(defaultListen: string, options: { auditDefault?: boolean } = {}) {
   return z
     .strictObject({
       listen: listenSchema.default(defaultListen),
@@ -27,7 +28,10 @@ export function apiConfigSchema(defaultListen: string) {
       allowedHosts: z.array(hostName).max(64).default([]),
     })
     .superRefine((api, ctx) => {
-      for (const [key, message] of accessApiConfigProblems(api)) ctx.addIssue({ code: 'custom', path: [key], message });
+      for (const [key, message] of accessApiConfigProblems(api)) {
+        if (key === 'audit' && options.auditDefault) continue;
+        ctx.addIssue({ code: 'custom', path: [key], message });
+      }
     });
 }
 

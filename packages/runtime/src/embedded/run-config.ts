@@ -73,7 +73,7 @@ export const runConfigSchema = z.strictObject({
    * The alert API, built like `socle serve`'s: `tokens` (token store), `audit` (default `<dataDir>/audit/access.ndjson`),
    * `triage` (default `<dataDir>/triage`), `allowedHosts`. Without `tokens`: unauthenticated, loopback only.
    */
-  api: apiConfigSchema('127.0.0.1:9280').default({ listen: '127.0.0.1:9280', allowedHosts: [] }),
+  api: apiConfigSchema('127.0.0.1:9280', { auditDefault: true }).default({ listen: '127.0.0.1:9280', allowedHosts: [] }),
   /**
    * Advance event time with the wall clock every `idleAdvanceMs` (0: never), so absence rules fire and windows
    * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
