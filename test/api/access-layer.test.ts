@@ -384,7 +384,7 @@ describe('both modes', () => {
 });
 
 /** Writes raw bytes, returns what came back until the server closed (or a short wait passed). */
-export function rawExchange(port: number, raw: string): Promise<string> {
+function rawExchange(port: number, raw: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let out = '';
