@@ -7,4 +7,4 @@ export { resolveSharingPaths, sharingConfigSchema } from './sharing-config.ts';
 export { loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
 export { signingKeyFromPem } from './signed-bundle.ts';
 export { type UpstreamEndpoint } from './upstream-endpoint.ts';
-export { UpwardSharing } from './upward-sharing.ts';
+export { markShared, UpwardSharing } from './upward-sharing.ts';

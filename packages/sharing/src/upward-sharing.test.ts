@@ -70,7 +70,7 @@ describe('sharing upward in a running service', () => {
     const visible = async (token: string) => {
       const res = await fetch(`${api.url}/alerts`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
-      return ((await res.json()) as { alerts: { event: { id: string }; socle: { sharing?: unknown }; 'socle.event'?: unknown }[] }).alerts;
+      return ((await res.json()) as { alerts: { event?: { id: string }; alertId?: string; socle?: { sharing?: unknown }; 'socle.event'?: unknown }[] }).alerts;
     };
     expect(await visible(national)).toEqual([]);
 
@@ -78,11 +78,13 @@ describe('sharing upward in a running service', () => {
     expect(await waitFor(() => Object.keys(taxii.deliveriesByBundle()).length === 1), logs.join("\n")).toBe(true);
 
     const seen = await visible(national);
-    expect(seen.map((a) => a.event.id)).toEqual(['share-me']);
-    expect(seen[0]!.socle.sharing).toMatchObject({ shared: true, tlp: 'GREEN' });
+    // Layer 4 reads the shared view the policy produced (as in the STIX bundle), never the stored alert.
+    expect(seen.map((a) => a.alertId)).toEqual(['share-me']);
+    expect(seen[0]).toMatchObject({ tlp: 'GREEN', organization: 'acme' });
+    expect(seen[0]!.socle).toBeUndefined();
     expect(seen[0]!['socle.event']).toBeUndefined();
     // The SOC still sees all three alerts, the shared one with its raw event.
-    expect((await visible(soc)).map((a) => a.event.id).sort()).toEqual(['other-org', 'share-me', 'too-low']);
+    expect((await visible(soc)).map((a) => a.event!.id).sort()).toEqual(['other-org', 'share-me', 'too-low']);
     const res = await fetch(`${api.url}/alerts/too-low`, { headers: { authorization: `Bearer ${national}` } });
     expect(res.status).toBe(404);
 
@@ -91,7 +93,7 @@ describe('sharing upward in a running service', () => {
     await journal.write([makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'acme', level: 'high', sourceIp: '203.0.113.66' })]);
     expect(await visible(national)).toEqual([]);
     expect(await sharing.shareDue()).toEqual({ shared: ['share-me'], queued: 0 });
-    expect((await visible(national)).map((a) => a.event.id)).toEqual(['share-me']);
+    expect((await visible(national)).map((a) => a.alertId)).toEqual(['share-me']);
     expect(Object.values(taxii.deliveriesByBundle())).toEqual([1]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Sharing upward in a long-running service (`socle run`, `socle serve`): every `intervalMs`, the recent alerts of the
  * store are decided by the organisations' policies; each shared alert's signed bundle goes to the outbox (durable),
- * and the alert is written again through the AlertSink marked `socle.sharing: {shared: true, tlp, sharedAt}` (an
- * upsert by id), which is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
+ * and the alert is written again through the AlertSink marked `socle.sharing: {shared: true, tlp, sharedAt, view}` (an
+ * upsert by id); the view is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
  * scheduled reports run beside it.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { Forwarder, type DeliveryReport } from './forwarder.ts';
 import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
-import { AlertSharing } from './shared-alert.ts';
+import { AlertSharing, type SharedAlert } from './shared-alert.ts';
 import type { SharingConfig } from './sharing-config.ts';
 import { loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
 import { makeBundle, signingKeyFromPem } from './signed-bundle.ts';
@@ -118,7 +118,7 @@ export class UpwardSharing {
     const now = (this.options.now ?? Date.now)();
     const from = String(now - this.options.config.lookbackDays * DAY_MS);
     const result: SharingPass = { shared: [], queued: 0 };
-    const toMark: { id: string; tlp: string }[] = [];
+    const toMark: { id: string; view: SharedAlert }[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.options.store.search({ from, cursor, size: 500 });
@@ -128,7 +128,7 @@ export class UpwardSharing {
           const decision = sharing.decide(alert);
           if (!decision.shared) continue;
           if (await this.forwarder.accept(makeBundle(alertToStix(decision.alert)))) result.queued++;
-          toMark.push({ id: alert.event.id, tlp: decision.alert.tlp });
+          toMark.push({ id: alert.event.id, view: decision.alert });
           break;
         }
       }
@@ -140,10 +140,10 @@ export class UpwardSharing {
     // the next pass puts back).
     const marked: Alert[] = [];
     const sharedAt = new Date(now).toISOString();
-    for (const { id, tlp } of toMark) {
+    for (const { id, view } of toMark) {
       const latest = await this.options.store.get(id);
       if (!latest || alertFields(latest).shared) continue;
-      marked.push(markShared(latest, tlp, sharedAt));
+      marked.push(markShared(latest, view, sharedAt));
       result.shared.push(id);
     }
     if (marked.length) await this.options.sink.write(marked);
@@ -161,7 +161,10 @@ export class UpwardSharing {
   }
 }
 
-/** The alert as stored once shared upward: what layer-4 principals may see (SHARED_UPWARD_FIELD). */
-export function markShared(alert: Alert, tlp: string, sharedAt: string): Alert {
-  return { ...alert, socle: { ...alert.socle, sharing: { shared: true, tlp, sharedAt } } };
+/**
+ * The alert as stored once shared upward. `view` is the policy-redacted view the STIX bundle was built from: it is
+ * all that layer-4 principals read (`socle.sharing.view`, see @socle/api `layer4View`), never the stored alert.
+ */
+export function markShared(alert: Alert, view: SharedAlert, sharedAt: string): Alert {
+  return { ...alert, socle: { ...alert.socle, sharing: { shared: true, tlp: view.tlp, sharedAt, view } } };
 }

@@ -22,6 +22,7 @@ describe('socle config check', () => {
       tokens: '/var/lib/socle/tokens.json',
       audit: '/var/lib/socle/access-audit.ndjson',
       triage: '/var/lib/socle/triage',
+      allowedHosts: [],
     });
     expect(effective.kafka.topics.events).toEqual(['socle.events']);
   });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets } from '@socle/runtime';
+import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf } from '@socle/runtime';
 import { UpwardSharing } from '@socle/sharing';
 
 export interface ServeOptions {
@@ -23,6 +23,8 @@ export function registerServe(program: Command): void {
 
 /** Runs the worker until SIGTERM or SIGINT; resolves to the exit code. */
 export async function serve(opts: ServeOptions): Promise<number> {
+  // Files this process creates (checkpoints, outbox, triage, audit) are private whatever the caller's umask.
+  process.umask(0o077);
   const logger = createJsonLogger();
   let worker: CorrelationWorker | undefined;
   let api: RunningServeApi | undefined;
@@ -44,6 +46,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
         store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix),
         reload: () => running.reloadRules('admin'),
         logger,
+        ...(config.sharing ? { sharingPolicies: () => sharingPoliciesOf(config.sharing!.policies) } : {}),
       });
     }
     if (config.sharing) {

@@ -70,7 +70,7 @@ sharing:
   reports: {outDir: reports, incidents: incidents.yml}
 `;
     const { config } = parseServiceConfig(text, 'socle.yaml', {}, '/etc/socle');
-    expect(config.api).toEqual({ listen: '0.0.0.0:8080', tokens: '/etc/socle/tokens.json', audit: '/etc/socle/audit/access.ndjson', triage: '/etc/socle/triage' });
+    expect(config.api).toEqual({ listen: '0.0.0.0:8080', tokens: '/etc/socle/tokens.json', audit: '/etc/socle/audit/access.ndjson', triage: '/etc/socle/triage', allowedHosts: [] });
     expect(config.sharing).toMatchObject({
       policies: ['/etc/socle/policies/acme.yml'],
       outbox: '/etc/socle/outbox',

@@ -1,11 +1,10 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
-import { AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi } from '@socle/api';
+import { AlertJournal, ensurePrivateDir, JournalAlertStore, PRIVATE_FILE_MODE, startAccessApi, type RunningAccessApi } from '@socle/api';
 import { DetectionLoop } from '../detection-loop.ts';
-import { mountAdminReload } from '../reload/admin-reload-route.ts';
 import { ReloadableEngine } from '../reload/reloadable-engine.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
@@ -15,6 +14,7 @@ import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
 import { parseListen, type RunConfig } from './run-config.ts';
+import { sharingPoliciesOf } from '../sharing-policies.ts';
 
 export interface EmbeddedServiceDependencies {
   stdin?: Readable;
@@ -39,7 +39,7 @@ export class EmbeddedService {
   private inputs: Input[] = [];
   private loop!: DetectionLoop;
   private running!: Promise<unknown>;
-  private api: RunningAlertApi | undefined;
+  private api: RunningAccessApi | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly log: (message: string) => void;
 
@@ -75,7 +75,8 @@ export class EmbeddedService {
     this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
     this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
-    await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
+    await ensurePrivateDir(c.dataDir);
+    await ensurePrivateDir(join(c.dataDir, 'inputs'));
     await this.restoreEngineState();
     this.journal = await AlertJournal.open(join(c.dataDir, 'alerts'), c.journal);
     for (const w of this.journal.warnings) this.log(`journal: ${w}`);
@@ -90,17 +91,19 @@ export class EmbeddedService {
     });
     this.running = this.loop.run();
     this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
-    const { host, port } = parseListen(c.api.listen);
-    this.api = await startAlertApi(
+    // The same assembly as `socle serve` (tokens, layers, audit, triage, admin routes); only the store differs.
+    this.api = await startAccessApi(
+      { ...c.api, audit: c.api.audit ?? join(c.dataDir, 'audit', 'access.ndjson'), triage: c.api.triage ?? join(c.dataDir, 'triage') },
       {
         store: new JournalAlertStore(this.journal),
+        admin: {
+          reloadRules: () => this.reloadRules('admin'),
+          ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies) } : {}),
+        },
         health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
+        log: this.log,
       },
-      host,
-      port,
     );
-    // laptop mode (no token store): the admin endpoint answers callers on this machine only
-    mountAdminReload(this.api.server, { reload: () => this.reloadRules('admin'), log: this.log });
     if (c.reload.watch) await this.watchRuleSources(sources);
     if (c.sharing) {
       this.sharing = await UpwardSharing.open({
@@ -185,7 +188,7 @@ export class EmbeddedService {
 
   private async saveEngineState(): Promise<void> {
     const tmp = `${this.snapshotFile}.tmp`;
-    await writeFile(tmp, this.engine.snapshot());
+    await writeFile(tmp, this.engine.snapshot(), { mode: PRIVATE_FILE_MODE });
     await rename(tmp, this.snapshotFile);
   }
 

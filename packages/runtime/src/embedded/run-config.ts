@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isFormatName } from '@socle/collector';
 import { z } from 'zod';
+import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
 import { parseValidatedYaml } from '@socle/rules';
@@ -68,7 +69,11 @@ export const runConfigSchema = z.strictObject({
     .strictObject({ capacity: z.number().int().min(1).default(10_000), batchSize: z.number().int().min(1).default(500) })
     .default({ capacity: 10_000, batchSize: 500 }),
   journal: z.strictObject({ maxSegmentBytes: z.number().int().min(4096).default(64 * 1024 * 1024) }).default({ maxSegmentBytes: 64 * 1024 * 1024 }),
-  api: z.strictObject({ listen: listen.default('127.0.0.1:9280') }).default({ listen: '127.0.0.1:9280' }),
+  /**
+   * The alert API, built like `socle serve`'s: `tokens` (token store), `audit` (default `<dataDir>/audit/access.ndjson`),
+   * `triage` (default `<dataDir>/triage`), `allowedHosts`. Without `tokens`: unauthenticated, loopback only.
+   */
+  api: apiConfigSchema('127.0.0.1:9280', { auditDefault: true }).default({ listen: '127.0.0.1:9280', allowedHosts: [] }),
   /**
    * Advance event time with the wall clock every `idleAdvanceMs` (0: never), so absence rules fire and windows
    * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
@@ -99,6 +104,7 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
   return {
     ...config,
     dataDir: resolve(base, config.dataDir),
+    api: resolveApiPaths(config.api, base),
     rules,
     pipelines,
     placeholders: config.placeholders === undefined ? undefined : resolve(base, config.placeholders),
