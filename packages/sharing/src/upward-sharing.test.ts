@@ -55,7 +55,7 @@ describe('sharing upward in a running service', () => {
     const config = sharingConfigSchema.parse({
       policies: [join(dir, 'acme.yml')],
       outbox: join(dir, 'outbox'),
-      endpoint: { taxii: `${taxiiUrl}/national/`, collection: 'acme' },
+      endpoint: { taxii: `${taxiiUrl}/national/` },
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const logs: string[] = [];

@@ -16,8 +16,8 @@ import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { AlertSharing, type SharedAlert } from './shared-alert.ts';
 import type { SharingConfig } from './sharing-config.ts';
-import { loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
-import { makeBundle, signingKeyFromPem } from './signed-bundle.ts';
+import { destinationOf, loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
+import { makeBundle, signingKeyFromPem, type Destination, type StixBundle } from './signed-bundle.ts';
 import { alertToStix } from './stix-objects.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
 
@@ -29,6 +29,8 @@ export interface UpwardSharingOptions {
   log: (message: string, fields?: Record<string, unknown>) => void;
   env?: Record<string, string | undefined>;
   now?: () => number;
+  /** Also told each shared bundle and its destination (the product's own TAXII server publishes them). */
+  publish?: (bundle: StixBundle, destination: Destination) => void;
 }
 
 export interface SharingPass {
@@ -79,7 +81,7 @@ export class UpwardSharing {
     const signingKey = signingKeyFromPem(config.signingKey.keyId, pem);
     const token = env[config.endpoint.tokenEnv] || undefined;
     const endpoint: UpstreamEndpoint = config.endpoint.taxii
-      ? { kind: 'taxii', apiRoot: config.endpoint.taxii, collectionId: config.endpoint.collection ?? '', token }
+      ? { kind: 'taxii', apiRoot: config.endpoint.taxii, token }
       : { kind: 'socle', url: config.endpoint.socle ?? '', token };
     const outbox = await Outbox.open(config.outbox, options.now ? { now: options.now } : {});
     const forwarder = new Forwarder({ endpoint, signingKey, outbox, ...(options.now ? { now: options.now } : {}) });
@@ -127,7 +129,9 @@ export class UpwardSharing {
         for (const sharing of this.sharings) {
           const decision = sharing.decide(alert);
           if (!decision.shared) continue;
-          if (await this.forwarder.accept(makeBundle(alertToStix(decision.alert)))) result.queued++;
+          const bundle = makeBundle(alertToStix(decision.alert));
+          if (await this.forwarder.accept(bundle, destinationOf(sharing.policy))) result.queued++;
+          this.options.publish?.(bundle, destinationOf(sharing.policy));
           toMark.push({ id: alert.event.id, view: decision.alert });
           break;
         }
