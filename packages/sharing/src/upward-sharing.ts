@@ -16,7 +16,7 @@ import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { AlertSharing, type SharedAlert } from './shared-alert.ts';
 import type { SharingConfig } from './sharing-config.ts';
-import { destinationOf, loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
+import { destinationOf, loadPseudonymKey, loadSharingPolicy, type SharingPolicy } from './sharing-policy.ts';
 import { makeBundle, signingKeyFromPem, type Destination, type StixBundle } from './signed-bundle.ts';
 import { alertToStix } from './stix-objects.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
@@ -46,6 +46,7 @@ export class UpwardSharing {
   private timer: ReturnType<typeof setInterval> | undefined;
   private passing: Promise<SharingPass> | undefined;
   private reports: { stop: () => Promise<void> } | undefined;
+  private republished = false;
   readonly loop: ForwardingLoop;
 
   private constructor(
@@ -121,23 +122,29 @@ export class UpwardSharing {
     const from = String(now - this.options.config.lookbackDays * DAY_MS);
     const result: SharingPass = { shared: [], queued: 0 };
     const toMark: { id: string; view: SharedAlert }[] = [];
+    // The TAXII server keeps objects in memory: the first pass after a start publishes the alerts shared before it
+    // again (their bundles are already in the outbox or acknowledged, so nothing is sent twice).
+    const republish = this.options.publish !== undefined && !this.republished;
     let cursor: string | undefined;
     do {
       const page = await this.options.store.search({ from, cursor, size: 500 });
       for (const alert of page.alerts) {
-        if (alertFields(alert).shared) continue;
+        const alreadyShared = alertFields(alert).shared;
+        if (alreadyShared && !republish) continue;
         for (const sharing of this.sharings) {
           const decision = sharing.decide(alert);
           if (!decision.shared) continue;
           const bundle = makeBundle(alertToStix(decision.alert));
-          if (await this.forwarder.accept(bundle, destinationOf(sharing.policy))) result.queued++;
-          this.options.publish?.(bundle, destinationOf(sharing.policy));
-          toMark.push({ id: alert.event.id, view: decision.alert });
+          const destination = destinationOf(sharing.policy);
+          if (await this.forwarder.accept(bundle, destination)) result.queued++;
+          this.publish(bundle, destination);
+          if (!alreadyShared) toMark.push({ id: alert.event.id, view: decision.alert });
           break;
         }
       }
       cursor = page.nextCursor;
     } while (cursor);
+    this.republished = true;
     // Marked only once the bundles are durable in the outbox: a crash in between re-decides the alert, and the
     // outbox ignores a bundle it already holds. The latest stored version is marked, so an update the detection
     // loop wrote during the pass is kept (one written between this read and the write would drop the mark, which
@@ -154,6 +161,19 @@ export class UpwardSharing {
     if (result.queued) this.loop.wake();
     if (result.shared.length) this.options.log('sharing: alerts shared upward', { alerts: result.shared.length, queued: result.queued });
     return result;
+  }
+
+  /** The policies read at open, one per organisation. */
+  get policies(): SharingPolicy[] {
+    return this.sharings.map((s) => s.policy);
+  }
+
+  private publish(bundle: StixBundle, destination: Destination): void {
+    try {
+      this.options.publish?.(bundle, destination);
+    } catch (err) {
+      this.options.log('sharing: bundle not published on the TAXII server', { bundle: bundle.id, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   async stop(): Promise<void> {

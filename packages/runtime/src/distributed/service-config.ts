@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { parseValidatedYaml } from '@socle/rules';
-import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
+import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 
 const listen = z
   .string()
@@ -83,6 +83,8 @@ export const serviceConfigSchema = z.strictObject({
   reload: reloadConfigSchema,
   /** Sharing upward (policies, outbox, endpoint, reports); off when absent. Every worker runs it (bundle ids are deterministic). */
   sharing: sharingConfigSchema.optional(),
+  /** The product's TAXII 2.1 server (collections per sharing collection, token-scoped, audited); off when absent. */
+  taxii: taxiiConfigSchema.optional(),
 });
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
@@ -158,6 +160,7 @@ export function parseServiceConfig(text: string, file: string, env: Record<strin
       pipelines: config.pipelines.map((p) => (isPath(p) ? resolve(base, p) : p)),
       ...(config.api ? { api: resolveApiPaths(config.api, base) } : {}),
       ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
+      ...(config.taxii ? { taxii: resolveTaxiiPaths(config.taxii, base) } : {}),
     },
     overrides,
   };

@@ -9,7 +9,7 @@ import { ReloadableEngine } from '../reload/reloadable-engine.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
 import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
-import { UpwardSharing } from '@socle/sharing';
+import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/sharing';
 import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
@@ -32,6 +32,7 @@ export class EmbeddedService {
   private holder!: ReloadableEngine;
   private reloader!: RuleSetReloader;
   private sharing?: UpwardSharing;
+  private taxii?: RunningTaxii;
   private watch: RuleSourceWatch | undefined;
   private journal!: AlertJournal;
   private bus!: InProcessBus;
@@ -49,6 +50,11 @@ export class EmbeddedService {
 
   get apiUrl(): string | undefined {
     return this.api?.url;
+  }
+
+  /** The TAXII server's base URL when `taxii:` is configured. */
+  get taxiiUrl(): string | undefined {
+    return this.taxii?.url;
   }
 
   /** The started input of that name (e.g. to read the port a syslog input bound). */
@@ -111,9 +117,11 @@ export class EmbeddedService {
         store: new JournalAlertStore(this.journal),
         sink: this.journal,
         log: (message, fields) => this.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+        ...(c.taxii ? { publish: (bundle, destination) => this.taxii?.server.publish(bundle, destination) } : {}),
       });
-      this.sharing.start();
     }
+    if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], (m) => this.log(`taxii: ${m}`));
+    this.sharing?.start();
     const metrics = new CollectorMetrics();
     this.inputs = c.inputs.map((input, i) => {
       const name = input.name ?? `${input.type}-${i + 1}`;
@@ -210,6 +218,7 @@ export class EmbeddedService {
     await Promise.all(this.inputs.map((i) => i.finish?.()));
     if (this.holder) await this.saveEngineState();
     await this.sharing?.stop();
+    await this.taxii?.close();
     await this.api?.close();
     await this.journal?.close();
   }

@@ -4,7 +4,7 @@ import { isFormatName } from '@socle/collector';
 import { z } from 'zod';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
-import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
+import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 import { parseValidatedYaml } from '@socle/rules';
 
 const listen = z
@@ -82,6 +82,8 @@ export const runConfigSchema = z.strictObject({
   reload: reloadConfigSchema,
   /** Sharing upward (policies, outbox, endpoint, reports); off when absent. */
   sharing: sharingConfigSchema.optional(),
+  /** The product's TAXII 2.1 server (collections per sharing collection, token-scoped, audited); off when absent. */
+  taxii: taxiiConfigSchema.optional(),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
@@ -110,6 +112,7 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
     placeholders: config.placeholders === undefined ? undefined : resolve(base, config.placeholders),
     inputs: config.inputs.map((i) => (i.type === 'file' ? { ...i, paths: i.paths.map((p) => resolve(base, p)) } : i)),
     ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
+    ...(config.taxii ? { taxii: resolveTaxiiPaths(config.taxii, base) } : {}),
   };
 }
 
