@@ -151,7 +151,7 @@ describe('TAXII status resources', () => {
   it('are readable by their writer only', async () => {
     const writer = fx.principals['soc-all']!;
     const { headers, body } = fx.sign([indicatorObject(indicatorId(40_001), 'GREEN', 1)], 'acme', 'acme');
-    const posted = await (await fetch(`${fx.root}/collections/acme/objects/`, { method: 'POST', headers: taxiiHeaders(writer.token, headers), body })).json();
+    const posted = (await (await fetch(`${fx.root}/collections/acme/objects/`, { method: 'POST', headers: taxiiHeaders(writer.token, headers), body })).json()) as { id: string };
     for (const p of all()) {
       const res = await get(`/status/${posted.id}/`, p);
       expect(res.status, p.name).toBe(p === writer ? 200 : 404);

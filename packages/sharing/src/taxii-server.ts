@@ -136,10 +136,15 @@ export class TaxiiServer {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<{ port: number; url: string }> {
-    const server = createServer((req, res) => {
+    // The Host check is done in `handle`, so that its refusal is audited like any other.
+    const server = createServer({ requireHostHeader: false }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => this.lastResort(res, err));
     });
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => void this.clientError(err, socket));
+    // Without a listener node:http drops CONNECT and upgrade requests with no answer at all.
+    const refuseTunnel = (_req: IncomingMessage, socket: Socket) => void this.clientError(Object.assign(new Error('tunnel'), { code: 'TAXII_TUNNEL' }), socket);
+    server.on('connect', refuseTunnel);
+    server.on('upgrade', refuseTunnel);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -167,6 +172,7 @@ export class TaxiiServer {
       const auth = this.options.authenticate(singleHeader(req, 'authorization'));
       if (isAuthError(auth)) throw new TaxiiError(401, 'Unauthorized', 'a valid bearer token is required', `unauthenticated: ${auth.reason}`);
       principal = auth;
+      if (req.httpVersion === '1.1' && !singleHeader(req, 'host')) throw new TaxiiError(400, 'Bad Request', 'an HTTP/1.1 request needs one Host header');
       if (!acceptsTaxii(singleHeader(req, 'accept'))) throw new TaxiiError(406, 'Not Acceptable', `the Accept header must allow ${TAXII_MEDIA_TYPE}`);
       const parsed = parseRequestTarget(req.url);
       if ('problem' in parsed) throw new TaxiiError(400, 'Bad Request', parsed.problem);
@@ -204,21 +210,30 @@ export class TaxiiServer {
     }
   }
 
-  /** The HTTP parser refused the request (bad request line, NUL, oversized headers): audited, then a plain 4xx. */
+  /**
+   * The HTTP parser refused the request (bad request line, NUL, oversized headers) or it asked for a tunnel: a TAXII
+   * 4xx at once (the client may already have half-closed), then the audit entry. Nothing was read, so nothing waits.
+   */
   private async clientError(err: NodeJS.ErrnoException, socket: Socket): Promise<void> {
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'TAXII_TUNNEL' ? 405 : 400;
+    const reason = { 431: 'Request Header Fields Too Large', 408: 'Request Timeout', 405: 'Method Not Allowed' }[status as 431 | 408 | 405] ?? 'Bad Request';
+    const description = status === 405 ? 'CONNECT and protocol upgrades are not served' : 'the HTTP request could not be parsed';
+    const body = JSON.stringify({ title: reason, description, http_status: String(status) });
+    if (socket.writable && !socket.destroyed) {
+      // Keep reading what the client still sends: closing with unread data would reset the connection and lose
+      // the answer. The timer bounds how long a client may keep sending.
+      socket.on('data', () => {});
+      socket.resume();
+      setTimeout(() => socket.destroy(), 5_000).unref();
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${TAXII_MEDIA_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    } else {
+      socket.destroy();
+    }
     try {
       await this.options.audit.record({ at: new Date(this.now()).toISOString(), method: '-', target: '-', status, reason: `unparsable request: ${err.code ?? err.message}` });
     } catch (auditErr) {
       this.log(`access audit write failed (${auditErr instanceof Error ? auditErr.message : String(auditErr)})`);
     }
-    if (!socket.writable || socket.destroyed) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify({ title: status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request', description: 'the HTTP request could not be parsed', http_status: String(status) });
-    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${TAXII_MEDIA_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   }
 
   private async route(method: string, target: RequestTarget, req: IncomingMessage, principal: Principal): Promise<Reply> {
