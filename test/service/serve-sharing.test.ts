@@ -60,7 +60,7 @@ describe('sharing upward in socle serve', () => {
     const config = sharingConfigSchema.parse({
       policies: [join(dir, 'acme.yml')],
       outbox: join(dir, 'outbox'),
-      endpoint: { taxii: `${taxiiUrl}/national/`, collection: 'acme' },
+      endpoint: { taxii: `${taxiiUrl}/national/` },
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const sharing = await UpwardSharing.open({ config, store, sink, log: () => {}, env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
