@@ -96,4 +96,41 @@ describe('sharing upward in a running service', () => {
     expect((await visible(national)).map((a) => a.alertId)).toEqual(['share-me']);
     expect(Object.values(taxii.deliveriesByBundle())).toEqual([1]);
   });
+
+  it('publishes each shared bundle to its destination, and the already-shared window again after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'socle-upward-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const { signing } = generateSigningKey('soc-hanoi');
+    await writeFile(join(dir, 'soc.pem'), signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    await writeFile(join(dir, 'acme.yml'), `${POLICY}collection: south\n`);
+    const journal = await AlertJournal.open(join(dir, 'alerts'));
+    cleanup.push(() => journal.close());
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    await journal.write([makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'acme', level: 'high', sourceIp: '203.0.113.66' })]);
+    const store = new JournalAlertStore(journal);
+    const config = sharingConfigSchema.parse({
+      policies: [join(dir, 'acme.yml')],
+      outbox: join(dir, 'outbox'),
+      endpoint: { socle: 'http://127.0.0.1:9/ingest' },
+      signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
+    });
+    const open = async (published: string[]) =>
+      UpwardSharing.open({ config, store, sink: journal, log: () => {}, publish: (bundle, d) => published.push(`${d.collection}/${d.organization}/${bundle.id}`) });
+
+    const first: string[] = [];
+    const sharing = await open(first);
+    expect((await sharing.shareDue()).shared).toEqual(['share-me']);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^south\/acme\/bundle--/);
+    expect((await sharing.shareDue()).shared).toEqual([]);
+    expect(first).toHaveLength(1);
+    await sharing.stop();
+
+    // A restarted service (empty in-memory TAXII store) publishes the alert shared before, without re-queuing it.
+    const second: string[] = [];
+    const restarted = await open(second);
+    cleanup.push(() => restarted.stop());
+    expect(await restarted.shareDue()).toEqual({ shared: [], queued: 0 });
+    expect(second).toEqual(first);
+  });
 });
