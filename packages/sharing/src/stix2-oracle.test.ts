@@ -24,10 +24,17 @@ for line in sys.stdin:
 `;
 
 describe.skipIf(missing !== undefined)('bundles under the OASIS stix2 strict parse', () => {
-  it('accepts a bundle at every TLP level', () => {
-    const lines = TLP_LEVELS.map((tlp) => {
+  it('accepts a bundle at every TLP level, detection and correlation alerts', () => {
+    const correlation = detectionAlert({
+      rule: { id: 'socle-ssh-bruteforce', name: 'SSH brute force', category: 'correlation' },
+      socle: {
+        level: 'high',
+        correlation: { type: 'value_count', group: { 'source.ip': '203.0.113.66', 'user.name': 'deploy' }, window: { start: '2026-03-14T09:03:00.000Z', end: '2026-03-14T09:03:19.000Z' }, value: 20, events: { ids: [], total: 20 }, rules: [] },
+      },
+    } as never);
+    const lines = TLP_LEVELS.map((tlp, i) => {
       const policy = parseSharingPolicy(`organization: acme\nsharedBy: SOC Hanoi\ntlp: ${tlp}\npseudonymKey: {env: K}\n`, 'policy.yml');
-      const decision = new AlertSharing(policy, new Pseudonymizer(new TextEncoder().encode('0123456789abcdef-key'))).decide(detectionAlert());
+      const decision = new AlertSharing(policy, new Pseudonymizer(new TextEncoder().encode('0123456789abcdef-key'))).decide(i % 2 ? correlation : detectionAlert());
       if (!decision.shared) throw new Error(decision.reason);
       return JSON.stringify(makeBundle(alertToStix(decision.alert)));
     });
