@@ -92,6 +92,8 @@ class TaxiiError extends Error {
   }
 }
 
+const MAX_STATUSES = 10_000;
+
 const notFound = (what: string, reason?: string) => new TaxiiError(404, 'Not Found', what, reason);
 
 export class TaxiiServer {
@@ -386,6 +388,8 @@ export class TaxiiServer {
       pending_count: 0,
     };
     this.statuses.set(status.id, { resource: status, tokenId: principal.tokenId });
+    // Statuses are kept for the most recent POSTs only (a Map iterates oldest first).
+    if (this.statuses.size > MAX_STATUSES) this.statuses.delete(this.statuses.keys().next().value!);
     return { code: 202, body: status, count: results.length };
   }
 
@@ -475,10 +479,15 @@ async function readBody(req: IncomingMessage, max: number): Promise<string> {
   if (Number.isFinite(declared) && declared > max) throw new TaxiiError(413, 'Payload Too Large', `the body is larger than ${max} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new TaxiiError(413, 'Payload Too Large', `the body is larger than ${max} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > max) throw new TaxiiError(413, 'Payload Too Large', `the body is larger than ${max} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof TaxiiError) throw err;
+    throw new TaxiiError(400, 'Bad Request', 'the request body was cut short');
   }
   return Buffer.concat(chunks).toString('utf8');
 }
