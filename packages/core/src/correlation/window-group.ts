@@ -1,4 +1,5 @@
 import type { CompiledCorrelation } from './compile.ts';
+import type { Contributors } from '../organization.ts';
 import { average, maximum, median, minimum, percentile, sum } from './aggregate.ts';
 
 /**
@@ -10,20 +11,28 @@ export interface WindowGroup {
   id: string[];
   /** value_count: the value's JSON text; numeric types: the number; null when the event has no value. */
   v?: Array<string | number | null>;
+  /** SOC-wide rules: the organisation(s) behind each event, parallel to `t`. */
+  o?: Contributors[];
   /** closing mode: when the window opened. */
   s?: number;
   /** value_count over a large window: how many window events carry each value. Derived, never serialised. */
   c?: Map<string, number>;
 }
 
-/** A group holding its first event; `value` is left out for event_count. Literals keep the arrays exactly sized. */
-export function newWindowGroup(time: number, eventId: string, value: string | number | null | undefined): WindowGroup {
-  return value === undefined ? { t: [time], id: [eventId] } : { t: [time], id: [eventId], v: [value] };
+/**
+ * A group holding its first event; `value` is left out for event_count, `from` (who contributed it) for rules
+ * that are not SOC-wide. Literals keep the arrays exactly sized.
+ */
+export function newWindowGroup(time: number, eventId: string, value: string | number | null | undefined, from?: Contributors): WindowGroup {
+  const g: WindowGroup = value === undefined ? { t: [time], id: [eventId] } : { t: [time], id: [eventId], v: [value] };
+  if (from !== undefined) g.o = [from];
+  return g;
 }
 
-export function appendEvent(g: WindowGroup, time: number, eventId: string, value: string | number | null): void {
+export function appendEvent(g: WindowGroup, time: number, eventId: string, value: string | number | null, from?: Contributors): void {
   g.t.push(time);
   g.id.push(eventId);
+  if (g.o) g.o.push(from!);
   if (g.v) {
     g.v.push(value);
     if (g.c && typeof value === 'string') g.c.set(value, (g.c.get(value) ?? 0) + 1);
@@ -47,6 +56,7 @@ export function dropBefore(g: WindowGroup, from: number): void {
   g.t.splice(0, n);
   g.id.splice(0, n);
   g.v?.splice(0, n);
+  g.o?.splice(0, n);
 }
 
 /** Windows up to this size count distinct values by comparison; bigger ones keep a value -> count map. */
