@@ -3,6 +3,7 @@
  * `organization.id`). A SOC (layer 2) serves several organisations; a rule declared SOC-wide correlates across
  * them, and its alerts belong to the SOC.
  */
+import type { Alert } from './alert.ts';
 import { compileFieldGetter, type SocleEvent } from './event.ts';
 
 export const DEFAULT_ORGANIZATION = 'default';
@@ -89,4 +90,15 @@ export function contributingOrganizations(members: Iterable<Contributors>): stri
     else for (const o of m) set.add(o);
   }
   return [...set].sort();
+}
+
+/**
+ * The visibility rule for alert consumers (the API): a principal sees an alert only when entitled to every
+ * organisation in its `socle.organizations` (an alert from elsewhere without that list: every id in
+ * `organization.id`). An alert with neither is seen by nobody.
+ */
+export function alertVisibleTo(alert: Pick<Alert, 'organization' | 'socle'>, entitled: ReadonlySet<string>): boolean {
+  const listed = alert.socle.organizations ?? alert.organization?.id;
+  const ids = typeof listed === 'string' ? [listed] : Array.isArray(listed) ? listed : [];
+  return ids.length > 0 && ids.every((id) => entitled.has(id));
 }
