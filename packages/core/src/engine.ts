@@ -229,7 +229,7 @@ class SocleEngine implements Engine {
         const suppression = parseSuppressionConfig(rule);
         const scope = ruleScopeOf(rule.custom);
         if (scope !== 'organization') {
-          throw new SigmaRuleError('socle.scope', typeof scope === 'string' ? 'socle.scope: soc applies to correlation rules only (a detection alert is one organisation\'s)' : scope.error);
+          throw new SigmaRuleError('socle.scope', typeof scope === 'string' ? "'soc' applies to correlation rules only (a detection alert belongs to one organisation)" : scope.error);
         }
         this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
         compiled.push({ compiled: c, filter: literalFilter(result.rule, env) });
@@ -273,7 +273,7 @@ class SocleEngine implements Engine {
           const c = compileCorrelationRule(rule, (ref) => known.get(ref));
           const socInput = c.scope === 'soc' ? undefined : c.ruleIds.find((id) => socWide.has(id));
           if (socInput !== undefined) {
-            throw new SigmaRuleError('socle.scope', `refers to the SOC-wide correlation '${socInput}', so it must be SOC-wide too (socle.scope: soc)`);
+            throw new SigmaRuleError('correlation.rules', `refers to the SOC-wide correlation '${socInput}', so it must be SOC-wide too (socle.scope: soc)`);
           }
           if (c.scope === 'soc') socWide.add(c.id);
           const suppression = parseSuppressionConfig(rule);

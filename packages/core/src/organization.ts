@@ -76,7 +76,7 @@ export function ruleScopeOf(custom: Record<string, unknown> | undefined): RuleSc
   const scope = (socle as Record<string, unknown>).scope;
   if (scope === undefined || scope === 'organization') return 'organization';
   if (scope === 'soc') return 'soc';
-  return { error: `socle.scope must be 'organization' or 'soc', got ${JSON.stringify(scope)}` };
+  return { error: `must be 'organization' or 'soc', got ${JSON.stringify(scope)}` };
 }
 
 /** Who contributed one member of a correlation: an organisation, or (a chained alert) its sorted organisations. */

@@ -104,7 +104,7 @@ describe('SOC-wide correlation (socle.scope: soc)', () => {
     });
     expect(engine.loaded.map((r) => r.id)).toEqual(['3f1c7d52-0000-4000-8000-000000000001', '3f1c7d52-0000-4000-8000-000000000006']);
     expect(engine.rejected.map((r) => [r.file, r.reason])).toEqual([
-      ['success.yml', "socle.scope: soc applies to correlation rules only (a detection alert is one organisation's)"],
+      ['success.yml', "'soc' applies to correlation rules only (a detection alert belongs to one organisation)"],
       ['bf.yml', expect.stringContaining(`socle.scope must be 'organization' or 'soc', got "everyone"`)],
       ['chained.yml', "refers to the SOC-wide correlation '3f1c7d52-0000-4000-8000-000000000006', so it must be SOC-wide too (socle.scope: soc)"],
     ]);

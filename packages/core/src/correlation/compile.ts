@@ -128,7 +128,7 @@ export function compileCorrelationRule(
   const aliases = compileAliases(c.aliases, refToId, lookup, fail);
 
   const scope = ruleScopeOf(rule.custom);
-  if (typeof scope !== 'string') fail(scope.error);
+  if (typeof scope !== 'string') fail(`socle.scope ${scope.error}`);
 
   const compiled: CompiledCorrelation = {
     id: ownId,
