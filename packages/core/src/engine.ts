@@ -46,7 +46,7 @@ export interface EngineOptions {
   /** Clock for alerts of events that carry no timestamp (default `Date.now`). */
   now?: () => number;
   /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
-  correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
+  correlation?: Omit<CorrelationEngineOptions, 'eventTime' | 'defaultOrganization' | 'socs'>;
   /**
    * Event values whose text scans, regular-expression and `cidr` verdicts are remembered, so a value seen again is
    * not scanned or matched again: the budget in characters (each value also counts 64). Default 4,000,000 (about

@@ -511,7 +511,9 @@ export class CorrelationEngine {
     const readGroup = (ev: Record<string, unknown>, name: string): unknown => ev[name];
     // a chained alert is a match of its owner, made of its organisations' events
     const owner = alert.organization!.id as string;
-    const from = alert.socle.organizations!;
+    const orgs = alert.socle.organizations!;
+    // a copy: the caller holds the alert, and may change it
+    const from: Contributors = orgs.length === 1 ? orgs[0]! : [...orgs];
     for (const consumer of rt.consumers) {
       const extracted = this.extract(consumer, rt.corr.id, group, readGroup, owner);
       if (!extracted) {
