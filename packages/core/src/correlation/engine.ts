@@ -405,10 +405,12 @@ export class CorrelationEngine {
     let g = rt.groups.use(key) as WindowGroup | undefined;
     if (g) {
       dropBefore(g, time - rt.corr.timespanMs);
-      appendEvent(g, time, eventId, value, from);
+      appendEvent(g, time, eventId, value);
+      if (from !== undefined) g.o!.push(from);
     } else {
       this.makeRoom(rt);
-      g = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined, from);
+      g = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined);
+      if (from !== undefined) g.o = [from];
       rt.groups.add(key, g);
     }
     const v = windowValue(g, rt.corr);
@@ -422,11 +424,13 @@ export class CorrelationEngine {
   private processClosing(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null, from: Contributors | undefined): void {
     const g = rt.groups.use(key) as WindowGroup | undefined;
     if (g) {
-      appendEvent(g, time, eventId, value, from);
+      appendEvent(g, time, eventId, value);
+      if (from !== undefined) g.o!.push(from);
       return;
     }
     this.makeRoom(rt);
-    const opened = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined, from);
+    const opened = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined);
+    if (from !== undefined) opened.o = [from];
     opened.s = time;
     rt.groups.add(key, opened);
     this.timers.push({ d: time + rt.corr.timespanMs, c: ci, k: key, q: this.seq++ });

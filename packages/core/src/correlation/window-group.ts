@@ -19,20 +19,15 @@ export interface WindowGroup {
   c?: Map<string, number>;
 }
 
-/**
- * A group holding its first event; `value` is left out for event_count, `from` (who contributed it) for rules
- * that are not SOC-wide. Literals keep the arrays exactly sized.
- */
-export function newWindowGroup(time: number, eventId: string, value: string | number | null | undefined, from?: Contributors): WindowGroup {
-  const g: WindowGroup = value === undefined ? { t: [time], id: [eventId] } : { t: [time], id: [eventId], v: [value] };
-  if (from !== undefined) g.o = [from];
-  return g;
+/** A group holding its first event; `value` is left out for event_count. Literals keep the arrays exactly sized. */
+export function newWindowGroup(time: number, eventId: string, value: string | number | null | undefined): WindowGroup {
+  return value === undefined ? { t: [time], id: [eventId] } : { t: [time], id: [eventId], v: [value] };
 }
 
-export function appendEvent(g: WindowGroup, time: number, eventId: string, value: string | number | null, from?: Contributors): void {
+/** `o` (SOC-wide rules) is the caller's to extend: rules that are not SOC-wide do not pay for it. */
+export function appendEvent(g: WindowGroup, time: number, eventId: string, value: string | number | null): void {
   g.t.push(time);
   g.id.push(eventId);
-  if (g.o) g.o.push(from!);
   if (g.v) {
     g.v.push(value);
     if (g.c && typeof value === 'string') g.c.set(value, (g.c.get(value) ?? 0) + 1);
