@@ -28,6 +28,7 @@ import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRu
 import { parseSigmaYaml } from './sigma/parse.ts';
 import { definitionOf, fingerprint } from './rule-fingerprint.ts';
 import { DEFAULT_MEMO_CHARS, memoBudget } from './value-memo.ts';
+import { organizationOf, ruleScopeOf, tenancyOf, type Tenancy } from './organization.ts';
 
 export interface TextSource {
   text: string;
@@ -46,13 +47,23 @@ export interface EngineOptions {
   /** Clock for alerts of events that carry no timestamp (default `Date.now`). */
   now?: () => number;
   /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
-  correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
+  correlation?: Omit<CorrelationEngineOptions, 'eventTime' | 'defaultOrganization' | 'socs'>;
   /**
    * Event values whose text scans, regular-expression and `cidr` verdicts are remembered, so a value seen again is
    * not scanned or matched again: the budget in characters (each value also counts 64). Default 4,000,000 (about
    * 8-16 MB); 0 turns the memos off.
    */
   scanMemoChars?: number;
+  /**
+   * The organisation of events without a string `organization.id` (default `"default"`). Every piece of
+   * correlation and suppression state is per organisation, and every alert carries its owner in `organization.id`.
+   */
+  defaultOrganization?: string;
+  /**
+   * SOC id -> its member organisation ids (an organisation in at most one SOC). Correlation rules with
+   * `socle.scope: soc` group the events of a SOC's members together; their alerts belong to the SOC.
+   */
+  socs?: Record<string, string[]>;
 }
 
 export interface LoadedRule {
@@ -149,6 +160,7 @@ class SocleEngine implements Engine {
   private readonly fingerprints = new Map<string, string>();
   private readonly correlations: CompiledCorrelation[];
   private readonly suppressions: Map<string, SuppressionConfig>;
+  private readonly tenancy: Tenancy;
   private events = 0;
   private eventsWithoutTime = 0;
   private invalidEvents = 0;
@@ -170,7 +182,9 @@ class SocleEngine implements Engine {
       this.fingerprints = template.fingerprints;
       this.correlations = template.correlations;
       this.suppressions = template.suppressions;
+      this.tenancy = template.tenancy;
     } else {
+      this.tenancy = tenancyOf(options);
       const loaded = this.load(options);
       this.index = loaded.index;
       this.pipelines = loaded.pipelines;
@@ -179,11 +193,13 @@ class SocleEngine implements Engine {
     }
     this.correlation = new CorrelationEngine(this.correlations, {
       ...options.correlation,
+      defaultOrganization: this.tenancy.defaultOrganization,
+      socs: options.socs,
       eventTime: (e) => eventTimeOf(e, this.timestampField),
     });
     this.referenced = this.correlation.referencedRuleIds();
     this.silenced = this.correlation.silencedRuleIds();
-    this.suppressor = new AlertSuppressor(this.suppressions);
+    this.suppressor = new AlertSuppressor(this.suppressions, { defaultOrganization: this.tenancy.defaultOrganization });
   }
 
   /** Parses, maps and compiles the rules of the options (filling `loaded`, `rejected`, fingerprints and rules by id). */
@@ -221,6 +237,10 @@ class SocleEngine implements Engine {
         const applied = filtersFor(result.rule, filters);
         const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);
+        const scope = ruleScopeOf(rule.custom);
+        if (scope !== 'organization') {
+          throw new SigmaRuleError('socle.scope', typeof scope === 'string' ? "'soc' applies to correlation rules only (a detection alert belongs to one organisation)" : scope.error);
+        }
         this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
         compiled.push({ compiled: c, filter: literalFilter(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
@@ -247,6 +267,7 @@ class SocleEngine implements Engine {
     for (const r of this.loaded) known.set(r.id, { id: r.id });
     for (const r of this.detectionRules.values()) if (r.name) known.set(r.name, { id: ruleId(r) });
     const out: CompiledCorrelation[] = [];
+    const socWide = new Set<string>();
     let pending = rules;
     for (let progress = true; pending.length && progress; ) {
       progress = false;
@@ -260,12 +281,19 @@ class SocleEngine implements Engine {
         progress = true;
         try {
           const c = compileCorrelationRule(rule, (ref) => known.get(ref));
+          const socInput = c.scope === 'soc' ? undefined : c.ruleIds.find((id) => socWide.has(id));
+          if (socInput !== undefined) {
+            throw new SigmaRuleError('correlation.rules', `refers to the SOC-wide correlation '${socInput}', so it must be SOC-wide too (socle.scope: soc)`);
+          }
+          if (c.scope === 'soc') socWide.add(c.id);
           const suppression = parseSuppressionConfig(rule);
           if (suppression) suppressions.set(c.id, suppression);
           out.push(c);
           // its state means "counted with those rules": a referenced rule that changed resets it too
           const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id) ?? null]);
-          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs }));
+          // a SOC-wide rule's groups mean "these member organisations": new SOC members reset it
+          const socs = c.scope === 'soc' ? { socs: this.tenancy.socs } : {};
+          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs, ...socs }));
           known.set(c.id, { id: c.id });
           if (c.name) known.set(c.name, { id: c.id });
           this.loaded.push(info(rule, 'correlation'));
@@ -375,16 +403,19 @@ class SocleEngine implements Engine {
     const time = eventTime ?? (this.options.now ?? Date.now)();
     // What the alerts' `@timestamp` reads back as (whole milliseconds).
     const alertTime = Math.trunc(time);
+    const defaultOrganization = this.tenancy.defaultOrganization;
+    const organization = organizationOf(event, defaultOrganization);
     const out: Alert[] = [];
     for (const m of matches) {
       const id = ruleId(m.rule);
       if (!this.silenced.has(id)) {
-        const alert = buildDetectionAlert(m.rule, event, eventId, time, this.options.includeEvent ?? false);
+        const includeEvent = this.options.includeEvent ?? false;
+        const alert = buildDetectionAlert(m.rule, event, eventId, time, includeEvent, organization, organization === defaultOrganization);
         out.push(...this.suppressor.offer(alert, undefined, alertTime));
       }
       if (eventTime !== undefined && this.referenced.has(id)) {
         const getField = this.groupFieldReader(id);
-        out.push(...this.suppress(this.correlation.onMatch({ ruleId: id, ruleName: m.rule.name, event, eventId, time: eventTime, getField })));
+        out.push(...this.suppress(this.correlation.onMatch({ ruleId: id, ruleName: m.rule.name, event, eventId, time: eventTime, organization, getField })));
       }
     }
     this.alerts += out.length;

@@ -1,7 +1,7 @@
 export type { SocleEvent, FieldGetter } from './event.ts';
 export { compileFieldGetter, getField } from './event.ts';
 export type * from './sigma/model.ts';
-export type { Alert, AlertRule, AlertCorrelation, AlertSuppression, Threat } from './alert.ts';
+export type { Alert, AlertRule, AlertCorrelation, AlertOrganization, AlertSuppression, Threat } from './alert.ts';
 export { eventIdOf, eventTimeOf } from './alert-build.ts';
 export {
   InvalidEventError,
@@ -20,5 +20,6 @@ export { parseSigmaYaml, parseSigmaRule } from './sigma/parse.ts';
 export { parseCondition, type ConditionNode } from './sigma/condition.ts';
 export { formatLoadError, SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 export { threatFromTags } from './attack.ts';
+export { alertVisibleTo, DEFAULT_ORGANIZATION, organizationOf, tenancyOf, type Tenancy, type TenancyOptions, type RuleScope } from './organization.ts';
 export * from './pipeline/index.ts';
 export * from './correlation/index.ts';
