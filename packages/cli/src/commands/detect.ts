@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createEngine, eventTimeOf, formatLoadError, InvalidEventError, parseTimespan, type Alert, type Engine, type SocleEvent } from '@socle/core';
 import { readPipelineSources, readYamlSources } from '@socle/rules';
-import { readPlaceholders } from '@socle/runtime';
+import { readPlaceholders } from '@socle/runtime/placeholders';
 
 /** Exit codes of `socle detect`. */
 export const DETECT_EXIT = { noAlerts: 0, alerts: 1, error: 2 } as const;
