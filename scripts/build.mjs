@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds every package to JavaScript and declaration files (`tsc -b`, incremental: an unchanged package is not
+// Generates the shipped pipelines' module, builds every package to JavaScript and declaration files (`tsc -b`, incremental: an unchanged package is not
 // rebuilt), then rewrites the relative `.ts` imports TypeScript leaves in declaration files to `.js`, so a consumer
 // without `allowImportingTsExtensions` reads them. The rewrite keeps file times, so `tsc -b` still sees them current.
 import { execFileSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [join(root, 'scripts/generate-pipelines.mjs')], { stdio: 'inherit' });
 try {
   execFileSync(process.execPath, [tsc, '-b', join(root, 'tsconfig.build.json'), ...process.argv.slice(2)], { stdio: 'inherit' });
 } catch {
