@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /** Tests under test/ that need no Kafka or Elasticsearch; they run with the unit tests. */
@@ -10,6 +12,8 @@ const packaging = ['test/packaging/**/*.test.ts'];
 // here and in every `node` a test starts (the `socle` binary then runs its sources through tsx).
 const SOURCE = '@socle/source';
 process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--conditions=${SOURCE}`].filter(Boolean).join(' ');
+// The parsed-rules cache of the `socle` commands the tests run: out of the user's own cache.
+process.env.SOCLE_CACHE_DIR ??= join(tmpdir(), 'socle-test-cache');
 
 export default defineConfig({
   resolve: { conditions: [SOURCE, 'module', 'node', 'development|production'] },

@@ -25,7 +25,7 @@ import type { CompileEnv } from './sigma/modifiers.ts';
 import { FieldTable } from './sigma/context.ts';
 import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRule, SigmaRule } from './sigma/model.ts';
-import { parseSigmaYaml } from './sigma/parse.ts';
+import { parseSigmaYamlCached, type ParsedRulesCache } from './sigma/parsed-rules-cache.ts';
 import { definitionOf, fingerprint } from './rule-fingerprint.ts';
 import { DEFAULT_MEMO_CHARS, memoBudget } from './value-memo.ts';
 
@@ -53,6 +53,11 @@ export interface EngineOptions {
    * 8-16 MB); 0 turns the memos off.
    */
   scanMemoChars?: number;
+  /**
+   * Parses of rule texts kept from earlier loads (`ParsedRulesCache`): a text met before is not parsed again. The
+   * CLI and the runtime keep one in a cache folder; none: every text is parsed.
+   */
+  parsedRulesCache?: ParsedRulesCache;
 }
 
 export interface LoadedRule {
@@ -146,7 +151,8 @@ class SocleEngine implements Engine {
   private readonly detectionRules = new Map<string, SigmaDetectionRule>();
   private readonly pipelines: Pipeline[];
   /** Rule id -> fingerprint of its loaded definition (see rule-fingerprint.ts). */
-  private readonly fingerprints = new Map<string, string>();
+  // Worked out when first asked for (a snapshot, a reload): hashing every rule's model cost a sixth of a load.
+  private readonly fingerprints = new Map<string, () => string>();
   private readonly correlations: CompiledCorrelation[];
   private readonly suppressions: Map<string, SuppressionConfig>;
   private events = 0;
@@ -196,7 +202,7 @@ class SocleEngine implements Engine {
     const pipelines = this.loadPipelines(options.pipelines ?? []);
     const rules: SigmaRule[] = [];
     for (const source of options.rules) {
-      const parsed = parseSigmaYaml(source.text, source.file);
+      const parsed = parseSigmaYamlCached(source.text, source.file, options.parsedRulesCache);
       rules.push(...parsed.rules);
       this.rejected.push(...parsed.errors);
     }
@@ -208,7 +214,7 @@ class SocleEngine implements Engine {
     const env = { fields, placeholders, memoBudget: memos };
     const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, env);
     // what every detection rule also depends on: a change here resets them all
-    const shared = { pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) };
+    const shared = lazy(() => ({ pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) }));
     const compiled: IndexedRule[] = [];
     for (const rule of rules) {
       if (rule.type !== 'detection') continue;
@@ -221,7 +227,8 @@ class SocleEngine implements Engine {
         const applied = filtersFor(result.rule, filters);
         const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);
-        this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
+        const mapped = result.rule;
+        this.fingerprints.set(ruleId(rule), lazy(() => fingerprint({ rule: definitionOf(mapped), filters: applied.map(definitionOf), ...shared() })));
         compiled.push({ compiled: c, filter: literalFilter(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
         this.loaded.push(info(rule, 'detection'));
@@ -264,8 +271,8 @@ class SocleEngine implements Engine {
           if (suppression) suppressions.set(c.id, suppression);
           out.push(c);
           // its state means "counted with those rules": a referenced rule that changed resets it too
-          const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id) ?? null]);
-          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs }));
+          const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id)] as const);
+          this.fingerprints.set(c.id, lazy(() => fingerprint({ rule: definitionOf(rule), refs: refs.map(([id, print]) => [id, print?.() ?? null]) })));
           known.set(c.id, { id: c.id });
           if (c.name) known.set(c.name, { id: c.id });
           this.loaded.push(info(rule, 'correlation'));
@@ -418,7 +425,7 @@ class SocleEngine implements Engine {
   snapshot(): Uint8Array {
     const state = {
       format: 'socle.engine/1',
-      rules: Object.fromEntries(this.fingerprints),
+      rules: Object.fromEntries([...this.fingerprints].map(([id, print]) => [id, print()])),
       correlation: this.correlation.snapshot(),
       suppression: this.suppressor.snapshot(),
     };
@@ -436,7 +443,8 @@ class SocleEngine implements Engine {
     const state = readSnapshot(previous instanceof Uint8Array ? previous : previous.snapshot());
     const before = new Map(Object.entries(state.rules ?? {}));
     const result: StateCarryOver = { kept: [], reset: [], added: [], removed: [] };
-    for (const [id, print] of this.fingerprints) {
+    for (const [id, printOf] of this.fingerprints) {
+      const print = printOf();
       const old = before.get(id);
       if (old === undefined) result.added.push(id);
       else (old === print ? result.kept : result.reset).push(id);
@@ -510,4 +518,17 @@ function filtersFor(rule: SigmaDetectionRule, filters: SigmaFilterRule[]): Sigma
       (k) => f.logsource[k] === undefined || f.logsource[k]?.toLowerCase() === rule.logsource[k]?.toLowerCase(),
     );
   });
+}
+
+/** `make()` on first call, the same value after. */
+function lazy<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
 }

@@ -13,3 +13,4 @@ export { listRules, type RuleListing, type RejectedRule } from './rule-listing.t
 export { SOCLE_VERSION } from './version.ts';
 export { parseValidatedYaml, YamlConfigError } from './validated-yaml.ts';
 export { shippedPipeline, shippedPipelineNames, shippedPipelines, type ShippedPipeline } from './shipped-pipelines.ts';
+export { ParsedRulesFileCache, socleCacheDir } from './parsed-rules-file-cache.ts';
