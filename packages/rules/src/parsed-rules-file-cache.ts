@@ -25,28 +25,36 @@ export class ParsedRulesFileCache implements ParsedRulesCache {
   private readonly stored = new Map<string, string>();
   private readonly used = new Map<string, string>();
   private changed = false;
+  private saveScheduled = false;
 
   private constructor(
     private readonly file: string | undefined,
     private readonly stamp: string,
+    private readonly saveAfterLoad: boolean,
   ) {}
 
-  /** The cache of the rule set read from `files`, in `dir` (default `socleCacheDir()`; none: memory only). */
-  static open(files: readonly string[], dir: string | undefined = socleCacheDir()): ParsedRulesFileCache {
+  /**
+   * The cache of the rule set read from `files`, in `dir` (default `socleCacheDir()`; none: memory only). With
+   * `saveAfterLoad`, it saves itself once the engine load that first uses it is over (a load is synchronous), for
+   * callers that hand it on without seeing the load end (the runtime's reloads).
+   */
+  static open(files: readonly string[], dir: string | undefined = socleCacheDir(), options: { saveAfterLoad?: boolean } = {}): ParsedRulesFileCache {
     const stamp = codeStamp();
     const file = dir ? join(dir, `parsed-rules-${contentHash64Hex([...files].sort())}.tsv`) : undefined;
-    const cache = new ParsedRulesFileCache(file, stamp);
+    const cache = new ParsedRulesFileCache(file, stamp, options.saveAfterLoad ?? false);
     if (file) cache.read(file);
     return cache;
   }
 
   get(key: string): string | undefined {
+    this.scheduleSave();
     const entry = this.stored.get(key);
     if (entry !== undefined) this.used.set(key, entry);
     return entry;
   }
 
   set(key: string, entry: string): void {
+    this.scheduleSave();
     this.used.set(key, entry);
     this.changed = true;
   }
@@ -65,6 +73,12 @@ export class ParsedRulesFileCache implements ParsedRulesCache {
     } catch {
       // a read-only or full disk: the next load parses again
     }
+  }
+
+  private scheduleSave(): void {
+    if (!this.saveAfterLoad || this.saveScheduled) return;
+    this.saveScheduled = true;
+    setImmediate(() => this.save());
   }
 
   private read(file: string): void {
