@@ -3,7 +3,7 @@
  *   pnpm bench:start            (builds Socle; installs rsigma 0.26.0 with cargo when ~/.cargo/bin has none)
  * Each case is one process on one event; the figure is the CPU time (user + system) of the process, the median of
  * BENCH_ROUNDS runs (default 3), socle and rsigma taking turns so both meet the same machine load.
- * Prints a Markdown table for docs/benchmarks.md. Not part of `npm test`.
+ * Prints a Markdown table for docs/benchmarks.md. Not part of `npm test`. RSIGMA=none: Socle's column only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ const RSIGMA_VERSION = '0.26.0';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** rsigma from RSIGMA, else ~/.cargo/bin, else built there now (the way the issue measured it; 30-60 minutes). */
-function rsigmaBinary(): string {
+function rsigmaBinary(): string | undefined {
+  if (process.env.RSIGMA === 'none') return undefined;
   const bin = process.env.RSIGMA ?? join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'rsigma');
   if (!existsSync(bin)) {
     console.error(`bench: installing rsigma ${RSIGMA_VERSION} (cargo +nightly install; cached in ~/.cargo/bin)`);
@@ -69,9 +70,9 @@ interface Case {
   target?: string;
 }
 const detect = (rules: string, pipeline?: string) => [...socle, 'detect', '-q', '--rules', rules, ...(pipeline ? ['--pipeline', pipeline] : []), '--input', eventFile];
-const evaluate = (rules: string, pipeline?: string) => [rsigma, 'engine', 'eval', '-r', rules, ...(pipeline ? ['-p', pipeline] : []), '-e', JSON.stringify(event)];
+const evaluate = (rules: string, pipeline?: string) => [rsigma ?? 'rsigma', 'engine', 'eval', '-r', rules, ...(pipeline ? ['-p', pipeline] : []), '-e', JSON.stringify(event)];
 const cases: Case[] = [
-  { what: '`socle --help` / `rsigma --help`', socle: [...socle, '--help'], socleEnv: cold, rsigma: [rsigma, '--help'], target: 'socle under 0.3 s' },
+  { what: '`socle --help` / `rsigma --help`', socle: [...socle, '--help'], socleEnv: cold, rsigma: [rsigma ?? 'rsigma', '--help'], target: 'socle under 0.3 s' },
   { what: 'SigmaHQ Windows rules (2,407), windows-ecs, one event, no cache', socle: detect(windowsRules, 'windows-ecs'), socleEnv: cold, rsigma: evaluate(windowsRules, 'ecs_windows'), target: 'ratio at most 1' },
   { what: 'SigmaHQ Windows rules, parsed-rules cache warm', socle: detect(windowsRules, 'windows-ecs'), socleEnv: warm, rsigma: evaluate(windowsRules, 'ecs_windows'), target: 'ratio at most 1' },
   { what: 'whole corpus (3,780 rules), no pipeline, no cache', socle: detect(corpus), socleEnv: cold, rsigma: evaluate(corpus) },
@@ -86,14 +87,16 @@ for (const c of cases) {
   const r: number[] = [];
   for (let i = 0; i < rounds; i++) {
     s.push(cpuSeconds(c.socle, c.socleEnv));
-    r.push(cpuSeconds(c.rsigma, process.env));
+    if (rsigma) r.push(cpuSeconds(c.rsigma, process.env));
   }
-  const [ms, mr] = [median(s), median(r)];
-  rows.push(`| ${c.what} | ${ms.toFixed(2)} | ${mr.toFixed(2)} | ${(ms / mr).toFixed(2)} | ${c.target ?? ''} |`);
+  const ms = median(s);
+  const mr = rsigma ? median(r) : undefined;
+  rows.push(`| ${c.what} | ${ms.toFixed(2)} | ${mr?.toFixed(2) ?? 'not run'} | ${mr ? (ms / mr).toFixed(2) : ''} | ${c.target ?? ''} |`);
   console.error(rows[rows.length - 1]);
 }
 
-console.log(`\nsocle ${ROOT} (node ${process.version}), ${execFileSync(rsigma, ['--version'], { encoding: 'utf8' }).trim()}, ${rounds} rounds, median CPU s (user + system)\n`);
+const rsigmaVersion = rsigma ? execFileSync(rsigma, ['--version'], { encoding: 'utf8' }).trim() : 'rsigma not run';
+console.log(`\nsocle (node ${process.version}), ${rsigmaVersion}, ${rounds} rounds, median CPU s (user + system)\n`);
 console.log('| case | socle CPU s | rsigma CPU s | socle / rsigma | target |');
 console.log('|---|---:|---:|---:|---|');
 for (const row of rows) console.log(row);
