@@ -61,7 +61,7 @@ describe('packed @socle/core and @socle/rules', () => {
       expect(files).toContain('package/dist/index.js');
       expect(files).toContain('package/dist/index.d.ts');
       expect(files).toContain('package/dist/index.js.map');
-      expect(files.filter((f) => /\.test\.|test-helper|\.tsbuildinfo|^package\/src\//.test(f))).toEqual([]);
+      expect(files.filter((f) => /\.test\.|test-helper|\.tsbuildinfo|api-report|api-model|^package\/src\//.test(f))).toEqual([]);
     }
     expect(listing(tarball('rules'))).toContain('package/pipelines/windows-ecs.yml');
   });
