@@ -8,3 +8,6 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$want" ]; then
   npm install --global --no-audit --no-fund "pnpm@$want" >&2
 fi
 pnpm install --frozen-lockfile --prefer-offline >&2
+# The packages' JavaScript and declarations (dist/), which the `socle` binary and the packed packages run;
+# incremental, so a second run only rebuilds what changed.
+node scripts/build.mjs >&2

@@ -1,6 +1,7 @@
 import { alertFields } from '@socle/api';
 import type { ReplayResult, ScenarioManifest } from '@socle/runtime';
 import { formatAlertTable, severityBreakdown } from './alert-table.ts';
+import { socleCommand } from './invocation.ts';
 
 export interface DemoReportOptions {
   journalDir: string;
@@ -28,6 +29,6 @@ export function formatDemoReport(manifest: ScenarioManifest, result: ReplayResul
   );
   for (const r of result.rejectedRecords.slice(0, 3)) lines.push(`  unparsed: ${r}`);
   lines.push(`Alert journal: ${options.journalDir}`);
-  lines.push(`  socle alerts search --journal ${options.journalDir} --severity critical,high`);
+  lines.push(`  ${socleCommand()} alerts search --journal ${options.journalDir} --severity critical,high`);
   return lines;
 }

@@ -1,32 +1,25 @@
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { registerAlerts } from './commands/alerts.ts';
-import { registerCollect } from './commands/collect.ts';
-import { registerConfig } from './commands/config.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerDetect } from './commands/detect.ts';
-import { registerRules } from './commands/rules.ts';
-import { registerRun } from './commands/run.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerShare } from './commands/share.ts';
-import { registerTokens } from './commands/tokens.ts';
+import { COMMANDS, commandOf } from './command-index.ts';
+
+// src/ and dist/ are at the same depth, so the package's manifest is one folder up from either.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const program = new Command('socle')
   .description('Socle: Sigma detection and correlation for SOCs')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError()
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-registerDemo(program);
-registerDetect(program);
-registerRules(program);
-registerCollect(program);
-registerRun(program);
-registerServe(program);
-registerConfig(program);
-registerAlerts(program);
-registerShare(program);
-registerTokens(program);
+const wanted = commandOf(process.argv.slice(2));
+if (wanted) {
+  (await wanted.load())(program);
+} else {
+  // The command list only: no command module is loaded for `socle --help` or an unknown command.
+  for (const c of COMMANDS) program.command(`${c.name} ${c.usage}`.trim()).summary(c.summary);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -25,7 +25,7 @@ import type { CompileEnv } from './sigma/modifiers.ts';
 import { FieldTable } from './sigma/context.ts';
 import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRule, SigmaRule } from './sigma/model.ts';
-import { parseSigmaYaml } from './sigma/parse.ts';
+import { parseSigmaYamlCached, type ParsedRulesCache } from './sigma/parsed-rules-cache.ts';
 import { definitionOf, fingerprint } from './rule-fingerprint.ts';
 import { DEFAULT_MEMO_CHARS, memoBudget } from './value-memo.ts';
 import { organizationOf, ruleScopeOf, tenancyOf, type Tenancy } from './organization.ts';
@@ -64,6 +64,11 @@ export interface EngineOptions {
    * `socle.scope: soc` group the events of a SOC's members together; their alerts belong to the SOC.
    */
   socs?: Record<string, string[]>;
+  /**
+   * Parses of rule texts kept from earlier loads (`ParsedRulesCache`): a text met before is not parsed again. The
+   * CLI and the runtime keep one in a cache folder; none: every text is parsed.
+   */
+  parsedRulesCache?: ParsedRulesCache;
 }
 
 export interface LoadedRule {
@@ -157,7 +162,8 @@ class SocleEngine implements Engine {
   private readonly detectionRules = new Map<string, SigmaDetectionRule>();
   private readonly pipelines: Pipeline[];
   /** Rule id -> fingerprint of its loaded definition (see rule-fingerprint.ts). */
-  private readonly fingerprints = new Map<string, string>();
+  // Worked out when first asked for (a snapshot, a reload): hashing every rule's model cost a sixth of a load.
+  private readonly fingerprints = new Map<string, () => string>();
   private readonly correlations: CompiledCorrelation[];
   private readonly suppressions: Map<string, SuppressionConfig>;
   private readonly tenancy: Tenancy;
@@ -212,7 +218,7 @@ class SocleEngine implements Engine {
     const pipelines = this.loadPipelines(options.pipelines ?? []);
     const rules: SigmaRule[] = [];
     for (const source of options.rules) {
-      const parsed = parseSigmaYaml(source.text, source.file);
+      const parsed = parseSigmaYamlCached(source.text, source.file, options.parsedRulesCache);
       rules.push(...parsed.rules);
       this.rejected.push(...parsed.errors);
     }
@@ -224,7 +230,7 @@ class SocleEngine implements Engine {
     const env = { fields, placeholders, memoBudget: memos };
     const filters = this.prepareFilters(rules.filter((r): r is SigmaFilterRule => r.type === 'filter'), pipelines, env);
     // what every detection rule also depends on: a change here resets them all
-    const shared = { pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) };
+    const shared = lazy(() => ({ pipelinesAndPlaceholders: fingerprint({ pipelines: pipelines.map(({ file: _file, ...p }) => p), placeholders }) }));
     const compiled: IndexedRule[] = [];
     for (const rule of rules) {
       if (rule.type !== 'detection') continue;
@@ -241,7 +247,8 @@ class SocleEngine implements Engine {
         if (scope !== 'organization') {
           throw new SigmaRuleError('socle.scope', typeof scope === 'string' ? "'soc' applies to correlation rules only (a detection alert belongs to one organisation)" : scope.error);
         }
-        this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
+        const mapped = result.rule;
+        this.fingerprints.set(ruleId(rule), lazy(() => fingerprint({ rule: definitionOf(mapped), filters: applied.map(definitionOf), ...shared() })));
         compiled.push({ compiled: c, filter: literalFilter(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
         this.loaded.push(info(rule, 'detection'));
@@ -290,10 +297,10 @@ class SocleEngine implements Engine {
           if (suppression) suppressions.set(c.id, suppression);
           out.push(c);
           // its state means "counted with those rules": a referenced rule that changed resets it too
-          const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id) ?? null]);
+          const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id)] as const);
           // a SOC-wide rule's groups mean "these member organisations": new SOC members reset it
           const socs = c.scope === 'soc' ? { socs: this.tenancy.socs } : {};
-          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs, ...socs }));
+          this.fingerprints.set(c.id, lazy(() => fingerprint({ rule: definitionOf(rule), refs: refs.map(([id, print]) => [id, print?.() ?? null]), ...socs })));
           known.set(c.id, { id: c.id });
           if (c.name) known.set(c.name, { id: c.id });
           this.loaded.push(info(rule, 'correlation'));
@@ -449,7 +456,7 @@ class SocleEngine implements Engine {
   snapshot(): Uint8Array {
     const state = {
       format: 'socle.engine/1',
-      rules: Object.fromEntries(this.fingerprints),
+      rules: Object.fromEntries([...this.fingerprints].map(([id, print]) => [id, print()])),
       correlation: this.correlation.snapshot(),
       suppression: this.suppressor.snapshot(),
     };
@@ -467,7 +474,8 @@ class SocleEngine implements Engine {
     const state = readSnapshot(previous instanceof Uint8Array ? previous : previous.snapshot());
     const before = new Map(Object.entries(state.rules ?? {}));
     const result: StateCarryOver = { kept: [], reset: [], added: [], removed: [] };
-    for (const [id, print] of this.fingerprints) {
+    for (const [id, printOf] of this.fingerprints) {
+      const print = printOf();
       const old = before.get(id);
       if (old === undefined) result.added.push(id);
       else (old === print ? result.kept : result.reset).push(id);
@@ -541,4 +549,17 @@ function filtersFor(rule: SigmaDetectionRule, filters: SigmaFilterRule[]): Sigma
       (k) => f.logsource[k] === undefined || f.logsource[k]?.toLowerCase() === rule.logsource[k]?.toLowerCase(),
     );
   });
+}
+
+/** `make()` on first call, the same value after. */
+function lazy<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
 }

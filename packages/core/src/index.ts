@@ -17,6 +17,7 @@ export { severityFromLevel, DEFAULT_LEVEL } from './severity.ts';
 export { contentHash64Hex, fnv1a64Hex, deterministicId } from './hash.ts';
 export { createEngine, type Engine, type EngineOptions, type StateCarryOver, type EngineStats, type EventRef, type LoadedRule, type TextSource } from './engine.ts';
 export { parseSigmaYaml, parseSigmaRule } from './sigma/parse.ts';
+export { parseSigmaYamlCached, parsedRulesKey, encodeParsedRules, decodeParsedRules, PARSED_RULES_FORMAT, type ParsedRulesCache } from './sigma/parsed-rules-cache.ts';
 export { parseCondition, type ConditionNode } from './sigma/condition.ts';
 export { formatLoadError, SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
 export { threatFromTags } from './attack.ts';

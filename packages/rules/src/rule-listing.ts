@@ -1,4 +1,5 @@
-import { createEngine, type LoadedRule } from '@socle/core';
+import { createEngine, type LoadedRule, type ParsedRulesCache } from '@socle/core';
+import { ParsedRulesFileCache } from './parsed-rules-file-cache.ts';
 import { displayPath } from './package-loader.ts';
 import { readPipelineSources, readYamlSources, type TextSource } from './sources.ts';
 
@@ -19,11 +20,14 @@ export interface RuleListing {
 export async function listRules(rulePaths: string[], pipelinePaths: string[] = []): Promise<RuleListing> {
   const rules = await readYamlSources(rulePaths);
   const pipelines = await readPipelineSources(pipelinePaths);
-  return listSources(rules, pipelines);
+  const cache = ParsedRulesFileCache.open(rules.map((r) => r.file));
+  const listing = listSources(rules, pipelines, cache);
+  cache.save();
+  return listing;
 }
 
-export function listSources(rules: TextSource[], pipelines: TextSource[]): RuleListing {
-  const engine = createEngine({ rules, pipelines });
+export function listSources(rules: TextSource[], pipelines: TextSource[], parsedRulesCache?: ParsedRulesCache): RuleListing {
+  const engine = createEngine({ rules, pipelines, parsedRulesCache });
   return {
     loaded: engine.loaded.length,
     loadedRules: engine.loaded.map((r: LoadedRule) => ({ id: r.id, title: r.title, file: r.file ? displayPath(r.file) : undefined })),

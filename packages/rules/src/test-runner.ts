@@ -8,6 +8,7 @@ import { expandEvents, testFileSchema, type Expectation, type TestCase, type Tes
 import { parseYamlDocuments } from './yaml-documents.ts';
 import { zodIssueDiagnostics } from './zod-diagnostics.ts';
 import { formatDiagnostic } from './diagnostic.ts';
+import { ParsedRulesFileCache } from './parsed-rules-file-cache.ts';
 
 export interface CaseResult {
   file: string;
@@ -84,7 +85,11 @@ function ruleLabels(pkg: DetectionPackage): Map<string, { key: string; label: st
  */
 class EngineCache {
   private readonly engines = new Map<string, { engine: Engine; fresh: Uint8Array }>();
-  constructor(readonly pkg: DetectionPackage) {}
+  /** Parses shared by the engines of every selection, and kept for the next run (saved after the first load). */
+  private readonly parsed: ParsedRulesFileCache;
+  constructor(readonly pkg: DetectionPackage) {
+    this.parsed = ParsedRulesFileCache.open(pkg.ruleSources.map((r) => r.file), undefined, { saveAfterLoad: true });
+  }
 
   /** A fresh engine for the whole package, or for `only` and the rules it references. */
   get(only: string[] | undefined, failures: string[]): Engine | undefined {
@@ -93,7 +98,7 @@ class EngineCache {
     if (!entry) {
       const rules = only ? selectRules(this.pkg, only, failures) : this.pkg.ruleSources;
       if (failures.length > 0) return undefined;
-      const engine = createEngine({ rules, pipelines: this.pkg.pipelineSources, includeEvent: true });
+      const engine = createEngine({ rules, pipelines: this.pkg.pipelineSources, includeEvent: true, parsedRulesCache: this.parsed });
       entry = { engine, fresh: engine.snapshot() };
       this.engines.set(key, entry);
     } else entry.engine.restore(entry.fresh);

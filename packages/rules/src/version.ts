@@ -1,5 +1,5 @@
 /** The Socle version this code is; packages declare the minimum they need in `socle:`. */
-export const SOCLE_VERSION = '0.1.0';
+export const SOCLE_VERSION = '0.2.0';
 
 const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 

@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createEngine, eventTimeOf, formatLoadError, InvalidEventError, parseTimespan, type Alert, type Engine, type SocleEvent } from '@socle/core';
-import { readPipelineSources, readYamlSources } from '@socle/rules';
-import { readPlaceholders } from '@socle/runtime';
+import { ParsedRulesFileCache, readPipelineSources, readYamlSources } from '@socle/rules';
+import { readPlaceholders } from '@socle/runtime/placeholders';
 
 /** Exit codes of `socle detect`. */
 export const DETECT_EXIT = { noAlerts: 0, alerts: 1, error: 2 } as const;
@@ -54,13 +54,17 @@ async function detect(opts: DetectOptions): Promise<number> {
       if ('error' in span) throw new Error(`--lateness: ${span.error}`);
       allowedLatenessMs = span.ms;
     }
+    const rules = await readYamlSources(opts.rules);
+    const parsedRulesCache = ParsedRulesFileCache.open(rules.map((r) => r.file));
     engine = createEngine({
-      rules: await readYamlSources(opts.rules),
+      rules,
+      parsedRulesCache,
       pipelines: await readPipelineSources(opts.pipeline),
       placeholders: opts.placeholders ? await readPlaceholders(opts.placeholders) : undefined,
       includeEvent: opts.includeEvent,
       correlation: { allowedLatenessMs },
     });
+    parsedRulesCache.save();
   } catch (e) {
     err(`socle detect: ${e instanceof Error ? e.message : String(e)}`);
     return DETECT_EXIT.error;

@@ -1,5 +1,5 @@
 import type { EngineOptions } from '@socle/core';
-import { readPipelineSources, readYamlSources } from '@socle/rules';
+import { ParsedRulesFileCache, readPipelineSources, readYamlSources } from '@socle/rules';
 import { readPlaceholders } from './placeholders.ts';
 
 /** Where a rule set comes from: rule files or folders, pipeline names or files, a placeholders file. */
@@ -9,11 +9,16 @@ export interface RuleSetSources {
   placeholders?: string;
 }
 
-/** Reads every text of the rule set, so an engine can be built from it. */
-export async function readRuleSet(sources: RuleSetSources): Promise<Pick<EngineOptions, 'rules' | 'pipelines' | 'placeholders'>> {
+/**
+ * Reads every text of the rule set, so an engine can be built from it; with the set's parsed-rules cache, so a
+ * reload or a restart parses only the rule files that changed (saved once the engine load is over).
+ */
+export async function readRuleSet(sources: RuleSetSources): Promise<Pick<EngineOptions, 'rules' | 'pipelines' | 'placeholders' | 'parsedRulesCache'>> {
+  const rules = await readYamlSources(sources.rules);
   return {
-    rules: await readYamlSources(sources.rules),
+    rules,
     pipelines: await readPipelineSources(sources.pipelines),
     placeholders: sources.placeholders ? await readPlaceholders(sources.placeholders) : undefined,
+    parsedRulesCache: ParsedRulesFileCache.open(rules.map((r) => r.file), undefined, { saveAfterLoad: true }),
   };
 }
