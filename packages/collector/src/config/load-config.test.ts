@@ -32,7 +32,7 @@ describe('collector configuration', () => {
         'buffer: {capacity: 0}',
       ].join('\n'),
     );
-    expect(found).toContain('inputs.0.listen: expected host:port, e.g. 127.0.0.1:5514');
+    expect(found).toContain('inputs.0.listen: expected host:port, [v6]:port or a port, e.g. 127.0.0.1:5514');
     expect(found.some((p) => p.startsWith('inputs.1: unknown field(s) "colour"'))).toBe(true);
     expect(found.some((p) => p.startsWith('inputs.1.paths:'))).toBe(true);
     expect(found.some((p) => p.startsWith('output.brokers:'))).toBe(true);

@@ -6,6 +6,7 @@ import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
 import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
 import { alertFields } from '@socle/api';
+import { parseListenAddress } from '@socle/collector';
 import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.ts';
 import { deleteExpiredAlertIndices, scheduleRetention } from './alert-retention.ts';
@@ -172,7 +173,7 @@ export class CorrelationWorker {
     this.running.catch((err: unknown) => logger.error('detection loop failed', { error: err instanceof Error ? err.message : String(err) }));
 
     if (this.options.serveMetrics !== false) {
-      const [host, port] = splitListen(config.metrics.listen);
+      const { host, port } = parseListenAddress(config.metrics.listen);
       this.metricsServer = await startMetricsServer(
         {
           registry: m.registry,
@@ -281,9 +282,4 @@ export class CorrelationWorker {
       }
     }
   }
-}
-
-function splitListen(listen: string): [string, number] {
-  const i = listen.lastIndexOf(':');
-  return [listen.slice(0, i).replace(/^\[|\]$/g, ''), Number(listen.slice(i + 1))];
 }

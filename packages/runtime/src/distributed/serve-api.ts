@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { FileAccessAuditLog, FileTokenStore, startAlertApi, type RunningAlertApi, type AlertStore, JournalTriageStore } from '@socle/api';
+import { parseListenAddress } from '@socle/collector';
 import { mountAdminReload } from '../reload/admin-reload-route.ts';
 import type { ReloadResult } from '../reload/rule-set-reloader.ts';
 import type { JsonLogger } from './json-logger.ts';
@@ -34,11 +35,10 @@ export async function startServeApi(options: ServeApiOptions): Promise<RunningSe
   const audit = api.audit ? new FileAccessAuditLog(api.audit) : undefined;
   const triage = api.triage ? await JournalTriageStore.open(api.triage) : undefined;
   for (const w of triage?.warnings ?? []) logger.warn('triage store', { warning: w });
-  const i = api.listen.lastIndexOf(':');
-  const host = api.listen.slice(0, i).replace(/^\[|\]$/g, '');
+  const { host, port } = parseListenAddress(api.listen);
   let running: RunningAlertApi;
   try {
-    running = await startAlertApi({ store: options.store, tokens, audit, triage, health: options.health, log }, host, Number(api.listen.slice(i + 1)));
+    running = await startAlertApi({ store: options.store, tokens, audit, triage, health: options.health, log }, host, port);
   } catch (err) {
     await triage?.close();
     throw err;

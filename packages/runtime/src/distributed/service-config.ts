@@ -4,13 +4,10 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { isLoopback } from '@socle/api';
+import { listenAddressSchema as listen, parseListenAddress } from '@socle/collector';
 import { parseValidatedYaml } from '@socle/rules';
 import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
 
-const listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
-  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits and . _ -');
 const indexPrefix = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits and . _ - (an Elasticsearch index name)');
 
@@ -101,7 +98,7 @@ export const serviceConfigSchema = z.strictObject({
 });
 
 function isLoopbackListen(text: string): boolean {
-  return isLoopback(text.slice(0, text.lastIndexOf(':')));
+  return isLoopback(parseListenAddress(text).host);
 }
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
+import { createInputs, parseListenAddress, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
 import { AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi } from '@socle/api';
 import { DetectionLoop } from '../detection-loop.ts';
@@ -14,7 +14,7 @@ import { UpwardSharing } from '@socle/sharing';
 import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
-import { parseListen, type RunConfig } from './run-config.ts';
+import type { RunConfig } from './run-config.ts';
 
 export interface EmbeddedServiceDependencies {
   stdin?: Readable;
@@ -25,7 +25,7 @@ export interface EmbeddedServiceDependencies {
 }
 
 /**
- * Socle in one process: collector inputs (file, stdin, syslog) -> in-process bus -> engine -> alert journal, and the
+ * Socle in one process: the collector's inputs (syslog, files, HTTP, stdin) -> in-process bus -> engine -> alert journal, and the
  * alert query API. The clustered service runs the same DetectionLoop with Kafka and Elasticsearch adapters.
  */
 export class EmbeddedService {
@@ -90,7 +90,7 @@ export class EmbeddedService {
     });
     this.running = this.loop.run();
     this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
-    const { host, port } = parseListen(c.api.listen);
+    const { host, port } = parseListenAddress(c.api.listen);
     this.api = await startAlertApi(
       {
         store: new JournalAlertStore(this.journal),
@@ -111,20 +111,7 @@ export class EmbeddedService {
       });
       this.sharing.start();
     }
-    const metrics = new CollectorMetrics();
-    this.inputs = c.inputs.map((input, i) => {
-      const name = input.name ?? `${input.type}-${i + 1}`;
-      switch (input.type) {
-        case 'file':
-          return new FileTailInput({ ...input, name, stateFile: join(c.dataDir, 'inputs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`) }, this.sink, this.log);
-        case 'stdin':
-          return new StdinInput({ ...input, name }, this.sink, this.deps.stdin);
-        case 'syslog-udp':
-          return new SyslogUdpInput({ ...input, name, listen: parseListen(input.listen) }, this.sink);
-        case 'syslog-tcp':
-          return new SyslogStreamInput({ ...input, name, listen: parseListen(input.listen) }, this.sink, metrics);
-      }
-    });
+    this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, log: this.log, stateDir: join(c.dataDir, 'inputs') });
     for (const input of this.inputs) await input.start();
     if (c.watermark.idleAdvanceMs > 0) {
       this.ticker = setInterval(() => {
