@@ -3,7 +3,7 @@ export { configSchema, type CollectorConfig } from './config/schema.ts';
 export { inputSchema, inputTypes, defaultInputName, type InputConfig, type InputType } from './inputs/input-config.ts';
 export { createInput, createInputs, type InputContext } from './inputs/create-input.ts';
 export { parseListenAddress, listenAddressSchema, type HostPort } from './inputs/listen-address.ts';
-export { ConfigError, loadConfigFile, parseConfigText, validateConfig } from './config/load-config.ts';
+export { loadConfigFile, parseConfigText, validateConfig } from './config/load-config.ts';
 export { CollectorMetrics } from './metrics/collector-metrics.ts';
 export type { Input } from './inputs/input.ts';
 export type { Output } from './outputs/output.ts';

@@ -12,3 +12,4 @@ export { formatLoadError, SigmaRuleError, type RuleLoadError } from './sigma/err
 export { threatFromTags } from './attack.ts';
 export * from './pipeline/index.ts';
 export * from './correlation/index.ts';
+export * from './diagnostics/index.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { isLoopback } from '@socle/api';
 import { listenAddressSchema as listen, parseListenAddress } from '@socle/collector';
-import { parseValidatedYaml } from '@socle/rules';
+import { parseValidatedYaml } from '@socle/core';
 import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
 
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits and . _ -');

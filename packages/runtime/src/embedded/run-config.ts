@@ -4,7 +4,7 @@ import { inputSchema, inputTypes, listenAddressSchema as listen, type InputConfi
 import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
-import { parseValidatedYaml } from '@socle/rules';
+import { parseValidatedYaml } from '@socle/core';
 
 export const DEFAULT_PIPELINES = ['linux-ecs', 'web-ecs', 'firewall-ecs', 'windows-ecs', 'dns-ecs'];
 
