@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { Command } from 'commander';
 import { registerAlerts } from './commands/alerts.ts';
 import { registerCollect } from './commands/collect.ts';
@@ -31,6 +32,6 @@ registerTokens(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.stderr.write(`socle: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`socle: ${errorMessage(err)}\n`);
   process.exit(2);
 }

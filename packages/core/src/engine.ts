@@ -2,6 +2,7 @@
  * The engine facade: loads rule and pipeline texts once, then turns events into alerts.
  * Loading never throws for a bad rule: the rule is rejected with a reason and the others still load.
  */
+import { errorMessage } from './diagnostics/error-message.ts';
 import type { Alert } from './alert.ts';
 import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
 import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
@@ -335,7 +336,7 @@ class SocleEngine implements Engine {
       id: rule.id,
       title: rule.title,
       construct: err instanceof SigmaRuleError ? err.construct : undefined,
-      reason: reason ?? (err instanceof Error ? err.message : String(err)),
+      reason: reason ?? errorMessage(err),
     });
   }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Alert, SocleEvent } from '@socle/core';
 import type { EventRef, EventSource } from './ports.ts';
 import type { AlertSink } from '@socle/api';
@@ -104,7 +105,7 @@ export class DetectionLoop {
         } catch (err) {
           if (this.options.signal?.aborted) throw new Error('detection loop stopped while an alert sink was failing', { cause: err });
           if (retry.maxAttempts !== undefined && attempt >= retry.maxAttempts) {
-            throw new Error(`alert sink failed ${attempt} times; last error: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+            throw new Error(`alert sink failed ${attempt} times; last error: ${errorMessage(err)}`, { cause: err });
           }
           const delay = Math.min(retry.initialDelayMs * 2 ** (attempt - 1), retry.maxDelayMs);
           this.stats.sinkRetries++;

@@ -5,6 +5,7 @@
  * upsert by id), which is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
  * scheduled reports run beside it.
  */
+import { errorMessage } from '@socle/core';
 import { readFile } from 'node:fs/promises';
 import type { Alert } from '@socle/core';
 import { alertFields, type AlertSink, type AlertStore } from '@socle/api';
@@ -59,7 +60,7 @@ export class UpwardSharing {
         if (report.delivered.length) options.log('sharing: bundles delivered', { delivered: report.delivered.length, pending: report.pending });
         onDelivery(report);
       },
-      onError: (err) => options.log('sharing: delivery pass failed', { error: err instanceof Error ? err.message : String(err) }),
+      onError: (err) => options.log('sharing: delivery pass failed', { error: errorMessage(err) }),
     });
   }
 
@@ -90,7 +91,7 @@ export class UpwardSharing {
   start(): void {
     const { config, log, store } = this.options;
     this.loop.start();
-    const tick = () => void this.shareDue().catch((err: unknown) => log('sharing: pass failed', { error: err instanceof Error ? err.message : String(err) }));
+    const tick = () => void this.shareDue().catch((err: unknown) => log('sharing: pass failed', { error: errorMessage(err) }));
     this.timer = setInterval(tick, config.intervalMs);
     this.timer.unref();
     tick();
@@ -102,7 +103,7 @@ export class UpwardSharing {
         loadIncidents: async () => (reports.incidents ? loadIncidentRegister(reports.incidents) : []),
         statisticsCron: reports.statisticsCron,
         incidentsCron: reports.incidentsCron,
-        onError: (job, err) => log(`reports: ${job} failed`, { error: err instanceof Error ? err.message : String(err) }),
+        onError: (job, err) => log(`reports: ${job} failed`, { error: errorMessage(err) }),
         onOverdue: (overdue) => log('reports: incidents overdue', { incidents: overdue.map((d) => d.incident.id) }),
       });
     }

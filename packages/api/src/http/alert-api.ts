@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '@socle/core';
@@ -267,7 +268,7 @@ class RequestHandler {
     try {
       await this.audit(status, reason, count);
     } catch (err) {
-      this.log(`access audit write failed: ${(err as Error).message}`);
+      this.log(`access audit write failed: ${errorMessage(err)}`);
       if (this.principal?.layer === 3 || status >= 400 || this.req.method === 'POST') {
         return this.send(503, { error: 'access audit unavailable; request not served' });
       }

@@ -2,6 +2,7 @@
  * Strict parsing of the alert API's query strings: unknown parameters, repeated single-valued parameters, oversized
  * values and malformed lists are refused with an error naming the parameter.
  */
+import { errorMessage } from '@socle/core';
 import { alertQueryFromParams } from '../alerts/alert-query-params.ts';
 import type { AlertCountKey, AlertQuery } from '../ports.ts';
 import { TRIAGE_STATUSES, type TriageStatus } from '../triage/triage.ts';
@@ -64,7 +65,7 @@ export function parseSearchParams(params: URLSearchParams, extra: readonly strin
       size: single('size'),
     });
   } catch (err) {
-    throw new BadRequestError((err as Error).message);
+    throw new BadRequestError(errorMessage(err));
   }
   const ip = single('ip');
   if (ip) query.ip = ip;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TriageStore } from './triage-store.ts';
@@ -83,7 +84,7 @@ export class JournalTriageStore implements TriageStore {
         }
         this.remember(entry);
       } catch (err) {
-        this.warnings.push(`${path}:${i + 1}: skipped (${(err as Error).message})`);
+        this.warnings.push(`${path}:${i + 1}: skipped (${errorMessage(err)})`);
       }
     });
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { stat } from 'node:fs/promises';
 import type { Alert } from '@socle/core';
 import type { Command } from 'commander';
@@ -160,7 +161,7 @@ async function search(opts: SearchOptions): Promise<number> {
       await source.close();
     }
   } catch (err) {
-    process.stderr.write(`socle alerts search: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle alerts search: ${errorMessage(err)}\n`);
     return 2;
   }
 }
@@ -180,7 +181,7 @@ async function counts(opts: CountOptions): Promise<number> {
       await source.close();
     }
   } catch (err) {
-    process.stderr.write(`socle alerts counts: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle alerts counts: ${errorMessage(err)}\n`);
     return 2;
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatLoadError } from '@socle/core';
+import { formatLoadError, errorMessage } from '@socle/core';
 import { EmbeddedService, loadRunConfig } from '@socle/runtime';
 
 interface RunOptions {
@@ -29,7 +29,7 @@ async function run(opts: RunOptions): Promise<number> {
     service = new EmbeddedService(config, { log });
     await service.start();
   } catch (err) {
-    log(err instanceof Error ? err.message : String(err));
+    log(errorMessage(err));
     return 2;
   }
   const { loaded, rejected } = service.rules;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RecordSink } from '../pipeline/intake.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
@@ -48,7 +49,7 @@ export class HttpIngestInput implements Input {
       await listenOn(this.server, this.options.listen);
     } catch (error) {
       this.server = undefined;
-      throw new Error(`input ${this.name}: ${(error as Error).message}`);
+      throw new Error(`input ${this.name}: ${errorMessage(error)}`);
     }
   }
 

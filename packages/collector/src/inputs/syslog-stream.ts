@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFile } from 'node:fs/promises';
@@ -64,7 +65,7 @@ export class SyslogStreamInput implements Input {
       await listenOn(this.server, this.options.listen);
     } catch (error) {
       this.server = undefined;
-      throw new Error(`input ${this.name}: ${(error as Error).message}`);
+      throw new Error(`input ${this.name}: ${errorMessage(error)}`);
     }
   }
 
@@ -123,6 +124,6 @@ async function readConfigured(path: string, input: string, field: string): Promi
   try {
     return await readFile(path);
   } catch (error) {
-    throw new Error(`input ${input}: cannot read ${field} file ${path}: ${(error as Error).message}`);
+    throw new Error(`input ${input}: cannot read ${field} file ${path}: ${errorMessage(error)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { getField, isPlainObject, mergeInto, setField, ECS_VERSION, type EcsEvent } from './ecs.ts';
 import type { ParseContext } from './types.ts';
 
@@ -7,7 +8,7 @@ export function parseJsonObject(raw: string, format: string): { document: Record
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    return { error: `${format}: invalid JSON: ${(error as Error).message}` };
+    return { error: `${format}: invalid JSON: ${errorMessage(error)}` };
   }
   if (!isPlainObject(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;

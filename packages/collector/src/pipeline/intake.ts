@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Counter } from 'prom-client';
 import type { ParseContext, ParseResult } from '../parsers/types.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
@@ -48,7 +49,7 @@ export class Intake implements RecordSink {
       result = this.parse(format, raw, ctx);
     } catch (error) {
       // A parser bug must cost one record, not the collector.
-      result = { ok: false, error: `parser "${format}" threw: ${error instanceof Error ? error.message : String(error)}` };
+      result = { ok: false, error: `parser "${format}" threw: ${errorMessage(error)}` };
     }
     if (result.ok) {
       ack?.add();

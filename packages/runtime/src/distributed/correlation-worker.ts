@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { createEngine, type Alert, type Engine, type EngineOptions } from '@socle/core';
+import { createEngine, type Alert, type Engine, type EngineOptions, errorMessage } from '@socle/core';
 import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
 import { DetectionLoop, type DetectionEngine, type DetectionLoopStats } from '../detection-loop.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
@@ -157,7 +157,7 @@ export class CorrelationWorker {
       onSinkError: (err, attempt, delayMs) => {
         m.sinkRetries.inc();
         source.pause();
-        logger.warn('alert delivery failed; retrying', { attempt, delayMs, error: err instanceof Error ? err.message : String(err) });
+        logger.warn('alert delivery failed; retrying', { attempt, delayMs, error: errorMessage(err) });
       },
       onAlerts: (alerts) => {
         this.esHealthy = true;
@@ -170,7 +170,7 @@ export class CorrelationWorker {
       },
     });
     this.running = this.loop.run();
-    this.running.catch((err: unknown) => logger.error('detection loop failed', { error: err instanceof Error ? err.message : String(err) }));
+    this.running.catch((err: unknown) => logger.error('detection loop failed', { error: errorMessage(err) }));
 
     if (this.options.serveMetrics !== false) {
       const { host, port } = parseListenAddress(config.metrics.listen);
@@ -191,7 +191,7 @@ export class CorrelationWorker {
           const deleted = await deleteExpiredAlertIndices(this.es, config.elasticsearch.indexPrefix, config.retention.days);
           logger.info('retention ran', { deleted, days: config.retention.days });
         } catch (err) {
-          logger.error('retention failed', { error: err instanceof Error ? err.message : String(err) });
+          logger.error('retention failed', { error: errorMessage(err) });
         }
       });
     }
@@ -277,7 +277,7 @@ export class CorrelationWorker {
       } catch (err) {
         if (this.controller.signal.aborted) throw err;
         const delay = Math.min(500 * 2 ** (attempt - 1), 10_000);
-        this.options.logger.warn(`could not ${what}; retrying`, { attempt, delayMs: delay, error: err instanceof Error ? err.message : String(err) });
+        this.options.logger.warn(`could not ${what}; retrying`, { attempt, delayMs: delay, error: errorMessage(err) });
         await new Promise((r) => setTimeout(r, delay));
       }
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { SocleEvent } from '@socle/core';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { EventRef, EventSource, SourcedEvent } from '../ports.ts';
@@ -297,5 +298,5 @@ function parseEvent(value: Buffer | null): SocleEvent | undefined {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { isLoopback } from '@socle/api';
 import { listenAddressSchema as listen, parseListenAddress } from '@socle/collector';
-import { parseValidatedYaml } from '@socle/core';
+import { parseValidatedYaml, errorMessage } from '@socle/core';
 import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
 
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits and . _ -');
@@ -153,7 +153,7 @@ export async function loadServiceConfig(file: string, env: Record<string, string
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`${file}: cannot read the configuration (${(err as Error).message})`);
+    throw new Error(`${file}: cannot read the configuration (${errorMessage(err)})`);
   }
   return parseServiceConfig(text, file, env, dirname(resolve(file)));
 }

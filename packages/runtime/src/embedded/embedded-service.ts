@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createInputs, parseListenAddress, type Input } from '@socle/collector';
-import { createEngine, type Engine } from '@socle/core';
+import { createEngine, type Engine, errorMessage } from '@socle/core';
 import { AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi } from '@socle/api';
 import { DetectionLoop } from '../detection-loop.ts';
 import { mountAdminReload } from '../reload/admin-reload-route.ts';
@@ -85,11 +85,11 @@ export class EmbeddedService {
       source: this.bus,
       engine: this.holder,
       sinks: [this.journal],
-      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${(err as Error).message}); skipped`),
-      onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${(err as Error).message}`),
+      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${errorMessage(err)}); skipped`),
+      onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${errorMessage(err)}`),
     });
     this.running = this.loop.run();
-    this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
+    this.running.catch((err) => this.log(`detection loop stopped: ${errorMessage(err)}`));
     const { host, port } = parseListenAddress(c.api.listen);
     this.api = await startAlertApi(
       {
@@ -115,7 +115,7 @@ export class EmbeddedService {
     for (const input of this.inputs) await input.start();
     if (c.watermark.idleAdvanceMs > 0) {
       this.ticker = setInterval(() => {
-        this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${(err as Error).message}`));
+        this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${errorMessage(err)}`));
       }, c.watermark.idleAdvanceMs);
       this.ticker.unref();
     }
@@ -165,7 +165,7 @@ export class EmbeddedService {
         this.log(`${this.snapshotFile}: rules changed since the last stop; state kept for ${carried.kept.length} rules, reset for ${carried.reset.length}, dropped for ${carried.removed.length}`);
       }
     } catch (err) {
-      this.log(`${this.snapshotFile}: not restored (${(err as Error).message}); correlation windows start empty`);
+      this.log(`${this.snapshotFile}: not restored (${errorMessage(err)}); correlation windows start empty`);
     }
     await rm(this.snapshotFile, { force: true });
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { authenticate, isAuthError, type TokenStore, isLoopback, sendJson } from '@socle/api';
 import type { ReloadResult } from './rule-set-reloader.ts';
@@ -26,7 +27,7 @@ export function mountAdminReload(server: Server, options: AdminReloadOptions): v
       return;
     }
     handleReload(req, res, options).catch((err) => {
-      options.log?.(`POST ${ADMIN_RELOAD_PATH}: ${err instanceof Error ? err.message : String(err)}`);
+      options.log?.(`POST ${ADMIN_RELOAD_PATH}: ${errorMessage(err)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     });
   });

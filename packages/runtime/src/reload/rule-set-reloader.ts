@@ -1,4 +1,4 @@
-import { createEngine, type Engine, type EngineOptions, type RuleLoadError, type StateCarryOver } from '@socle/core';
+import { createEngine, type Engine, type EngineOptions, type RuleLoadError, type StateCarryOver, errorMessage } from '@socle/core';
 import { readRuleSet, type RuleSetSources } from './rule-set-sources.ts';
 
 /** Where a reload puts the new rule set: one engine (embedded mode) or one per partition (distributed worker). */
@@ -80,7 +80,7 @@ export class RuleSetReloader {
       set = await readRuleSet(this.options.sources);
       candidate = this.build(set);
     } catch (err) {
-      return refuse(`the new rule set could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return refuse(`the new rule set could not be read: ${errorMessage(err)}`);
     }
     const known = new Set(running.rejected.map(rejectionKey));
     const rejections = candidate.rejected.map((r) => ({ ...describe(r), new: !known.has(rejectionKey(r)) }));
@@ -95,7 +95,7 @@ export class RuleSetReloader {
     try {
       state = this.options.target.replace(candidate);
     } catch (err) {
-      return refuse(`the new rule set could not take over the running state: ${err instanceof Error ? err.message : String(err)}`, rejections);
+      return refuse(`the new rule set could not take over the running state: ${errorMessage(err)}`, rejections);
     }
     return this.report({ status: 'applied', trigger, loaded: candidate.loaded.length, rejections, state });
   }
