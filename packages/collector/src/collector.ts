@@ -102,7 +102,7 @@ export class Collector {
     await Promise.all(this.inputs.map((input) => input.stop()));
     const { delivered } = this.delivery ? await this.delivery.drain(timeout) : { delivered: true };
     if (!delivered) this.log(`shutdown: ${this.buffer.size} buffered records could not be delivered within ${timeout} ms`);
-    await Promise.all(this.inputs.map((input) => input.finish?.()));
+    await Promise.all(this.inputs.map(async (input) => input.finish?.()));
     await this.spooled?.flush(timeout);
     await this.output.close();
     if (this.metricsServer) await closeServer(this.metricsServer);

@@ -191,7 +191,7 @@ export class EmbeddedService {
     await Promise.all(this.inputs.map((i) => i.stop()));
     this.bus?.close();
     await this.running?.catch(() => undefined);
-    await Promise.all(this.inputs.map((i) => i.finish?.()));
+    await Promise.all(this.inputs.map(async (i) => i.finish?.()));
     if (this.holder) await this.saveEngineState();
     await this.sharing?.stop();
     await this.api?.close();
