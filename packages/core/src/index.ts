@@ -15,3 +15,4 @@ export { ATTACK_TECHNIQUE_ID, techniqueOfTag, threatFromTags } from './attack.ts
 export * from './pipeline/index.ts';
 export * from './correlation/index.ts';
 export * from './diagnostics/index.ts';
+export { createLogger, silentLogger, type LogFields, type LogFormat, type LogLevel, type Logger, type LoggerOptions } from './logger.ts';

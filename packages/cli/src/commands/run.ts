@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatLoadError, errorMessage } from '@socle/core';
+import { createLogger, formatLoadError, errorMessage } from '@socle/core';
 import { EmbeddedService, loadRunConfig } from '@socle/runtime';
 
 interface RunOptions {
@@ -26,7 +26,7 @@ async function run(opts: RunOptions): Promise<number> {
   let service: EmbeddedService;
   try {
     const config = await loadRunConfig(opts.config);
-    service = new EmbeddedService(config, { log });
+    service = new EmbeddedService(config, { logger: createLogger({ format: 'text', prefix: 'socle run: ', write: (line) => process.stderr.write(line) }) });
     await service.start();
   } catch (err) {
     log(errorMessage(err));

@@ -91,7 +91,7 @@ export class CorrelationWorker {
     for (const r of probe.rejected) logger.warn('rule rejected', { file: r.file, rule: r.id, title: r.title, reason: r.reason });
     if (probe.loaded.length === 0) throw new Error('no rule loaded; check rules and pipelines in the configuration');
     logger.info('rules loaded', { loaded: probe.loaded.length, rejected: probe.rejected.length });
-    this.reloader = new RuleSetReloader({ sources, target: engines, build, log: (line) => logger.info('rules reload', JSON.parse(line) as Record<string, unknown>) });
+    this.reloader = new RuleSetReloader({ sources, target: engines, build, logger });
 
     const m = this.metrics;
     this.admin = this.kafka.admin();

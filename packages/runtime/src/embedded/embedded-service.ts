@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createInputs, parseListenAddress, type Input } from '@socle/collector';
-import { createEngine, type Engine, errorMessage } from '@socle/core';
+import { createEngine, createLogger, type Engine, errorMessage, type Logger } from '@socle/core';
 import { AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi } from '@socle/api';
 import { DetectionLoop } from '../detection-loop.ts';
 import { mountAdminReload } from '../reload/admin-reload-route.ts';
@@ -18,8 +18,8 @@ import type { RunConfig } from './run-config.ts';
 
 export interface EmbeddedServiceDependencies {
   stdin?: Readable;
-  /** Operational messages; defaults to stderr. */
-  log?: (message: string) => void;
+  /** Operational messages; defaults to text lines on stderr (`socle run: ...`). */
+  logger?: Logger;
   /** Told about each record the parsers refused. */
   onRejected?: (record: RejectedRecord) => void;
 }
@@ -41,10 +41,13 @@ export class EmbeddedService {
   private running!: Promise<unknown>;
   private api: RunningAlertApi | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly logger: Logger;
+  /** What the collector's inputs and the API, which take plain messages, are handed. */
   private readonly log: (message: string) => void;
 
   constructor(private readonly config: RunConfig, private readonly deps: EmbeddedServiceDependencies = {}) {
-    this.log = deps.log ?? ((m) => process.stderr.write(`socle run: ${m}\n`));
+    this.logger = deps.logger ?? createLogger({ format: 'text', prefix: 'socle run: ', write: (line) => process.stderr.write(line) });
+    this.log = (message) => this.logger.warn(message);
   }
 
   get apiUrl(): string | undefined {
@@ -73,7 +76,7 @@ export class EmbeddedService {
     const c = this.config;
     const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
     this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
-    this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log });
+    this.reloader = new RuleSetReloader({ sources, target: this.holder, logger: this.logger });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
     await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
     await this.restoreEngineState();
@@ -107,7 +110,7 @@ export class EmbeddedService {
         config: c.sharing,
         store: new JournalAlertStore(this.journal),
         sink: this.journal,
-        log: (message, fields) => this.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+        log: (message, fields) => this.logger.info(message, fields),
       });
       this.sharing.start();
     }

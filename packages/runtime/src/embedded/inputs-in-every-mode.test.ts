@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { connect as connectTls } from 'node:tls';
 import { Collector, defaultInputName, inputSchema, inputTypes, validateConfig, type Input, type InputConfig, type InputType } from '@socle/collector';
+import { silentLogger } from '@socle/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { failureLine, FAILURE_RULE } from '../reload/test-rules.test-helper.ts';
 import { EmbeddedService } from './embedded-service.ts';
@@ -109,7 +110,7 @@ async function startCollect(input: InputConfig, stdin: PassThrough): Promise<Run
 
 async function startRun(input: InputConfig, stdin: PassThrough, caseDir: string): Promise<RunningMode> {
   const config = runConfigSchema.parse({ dataDir: join(caseDir, 'data'), inputs: [input], rules: [join(dir, 'rules.yml')], pipelines: ['linux-ecs'], api: { listen } });
-  const service = new EmbeddedService(config, { stdin, log: () => {} });
+  const service = new EmbeddedService(config, { stdin, logger: silentLogger });
   await service.start();
   return {
     input: (name) => service.input(name),
