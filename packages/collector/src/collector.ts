@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import type { CollectorConfig } from './config/schema.ts';
 import { CollectorMetrics } from './metrics/collector-metrics.ts';
-import { startMetricsServer } from './metrics/metrics-server.ts';
+import { startPrometheusEndpoint } from './metrics/prometheus-endpoint.ts';
 import { RecordBuffer } from './pipeline/record-buffer.ts';
 import { Intake, type DeadLetterFn, type ParseRecordFn } from './pipeline/intake.ts';
 import { DeliveryLoop } from './pipeline/delivery-loop.ts';
@@ -87,7 +87,7 @@ export class Collector {
     await this.output.start();
     this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, { batchSize: this.config.buffer.batchSize, lingerMs: this.config.buffer.lingerMs, log: this.log });
     this.delivery.start();
-    if (this.config.metrics) this.metricsServer = await startMetricsServer(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
+    if (this.config.metrics) this.metricsServer = await startPrometheusEndpoint(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
     for (const input of this.inputs) await input.start();
   }
 

@@ -5,7 +5,7 @@
 import { errorMessage } from './diagnostics/error-message.ts';
 import type { Alert } from './alert.ts';
 import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
-import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
+import { RuleIndex, type IndexStats, type IndexedRule } from './rule-index.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
 import {

@@ -1,6 +1,6 @@
 import { errorMessage } from '@socle/core';
 import type { Alert, SocleEvent } from '@socle/core';
-import type { EventRef, EventSource } from './ports.ts';
+import type { SourcedEventRef, EventSource } from './ports.ts';
 import type { AlertSink } from '@socle/api';
 
 /** The part of `@socle/core`'s Engine the loop drives; `flush` closes open correlation windows at end of stream. */
@@ -30,7 +30,7 @@ export interface DetectionLoopOptions {
    * Told about an event the engine threw on; the loop goes on with the next event. Without it the error ends the
    * loop (the batch stays unacknowledged).
    */
-  onEventError?: (error: unknown, ref: EventRef) => void;
+  onEventError?: (error: unknown, ref: SourcedEventRef) => void;
   /** Told about the alerts of each batch once they are durable. */
   onAlerts?: (alerts: Alert[]) => void;
   /** Stops retrying and ends the loop (the current batch stays unacknowledged). */
