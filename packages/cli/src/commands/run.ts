@@ -10,7 +10,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      'Run Socle embedded, in one process: file, stdin and syslog inputs -> collector parsers -> in-process bus -> engine -> ' +
+      'Run Socle embedded, in one process: the collector inputs (syslog UDP/TCP/TLS, files, HTTP, stdin) -> parsers -> in-process bus -> engine -> ' +
         'alert journal, with the alert query API (GET /alerts, /alerts/_counts, /alerts/<id>, /healthz). ' +
         'Rules reload when their files change, on POST /admin/reload and on SIGHUP (a broken set never replaces the running one). ' +
         'Stops cleanly on SIGINT/SIGTERM.',
