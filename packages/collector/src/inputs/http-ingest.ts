@@ -1,4 +1,3 @@
-import { errorMessage } from '@socle/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RecordSink } from '../pipeline/intake.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
@@ -45,12 +44,8 @@ export class HttpIngestInput implements Input {
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.requestTimeout = 60_000;
-    try {
-      await listenOn(this.server, this.options.listen);
-    } catch (error) {
-      this.server = undefined;
-      throw new Error(`input ${this.name}: ${errorMessage(error)}`);
-    }
+    // A server that failed to listen is closed by stop() like a running one.
+    await listenOn(this.server, this.options.listen, `input ${this.name}`);
   }
 
   async stop(): Promise<void> {

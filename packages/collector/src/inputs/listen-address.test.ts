@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listenAddressSchema, parseListenAddress } from './listen-address.ts';
+import { createServer } from 'node:net';
+import { boundPort, closeServer, listenAddressSchema, listenOn, parseListenAddress } from './listen-address.ts';
 
 describe('parseListenAddress', () => {
   it('reads host:port, [v6]:port and a bare port (loopback)', () => {
@@ -28,5 +29,17 @@ describe('parseListenAddress', () => {
   it('validates a configuration field with the same rules', () => {
     expect(listenAddressSchema.safeParse('9464').success).toBe(true);
     expect(listenAddressSchema.safeParse('127.0.0.1:99999').error?.issues[0].message).toBe('port 99999 is above 65535');
+  });
+});
+
+describe('listenOn', () => {
+  it('names the owner and the address when the port is taken, and the server can still be closed', async () => {
+    const first = createServer();
+    await listenOn(first, { host: '127.0.0.1', port: 0 });
+    const port = boundPort(first);
+    const second = createServer();
+    await expect(listenOn(second, { host: '127.0.0.1', port }, 'input syslog')).rejects.toThrow(`input syslog: cannot listen on 127.0.0.1:${port}: `);
+    await closeServer(second);
+    await closeServer(first);
   });
 });

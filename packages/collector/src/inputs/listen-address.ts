@@ -36,9 +36,11 @@ function readListenAddress(text: string): HostPort | string {
   return { host: match[1], port };
 }
 
-export function listenOn(server: NetServer, address: HostPort): Promise<void> {
+/** Starts listening; a failure names `owner` (e.g. `input syslog`) and the address. */
+export function listenOn(server: NetServer, address: HostPort, owner?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(new Error(`cannot listen on ${address.host}:${address.port}: ${error.message}`));
+    const who = owner ? `${owner}: ` : '';
+    const onError = (error: Error): void => reject(new Error(`${who}cannot listen on ${address.host}:${address.port}: ${error.message}`));
     server.once('error', onError);
     server.listen(address.port, address.host, () => {
       server.off('error', onError);

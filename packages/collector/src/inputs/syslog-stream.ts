@@ -61,12 +61,8 @@ export class SyslogStreamInput implements Input {
     }
     this.server.maxConnections = this.options.maxConnections;
     this.server.on('drop', () => this.metrics.rejected.labels(this.name, 'connection-limit').inc());
-    try {
-      await listenOn(this.server, this.options.listen);
-    } catch (error) {
-      this.server = undefined;
-      throw new Error(`input ${this.name}: ${errorMessage(error)}`);
-    }
+    // A server that failed to listen is closed by stop() like a running one.
+    await listenOn(this.server, this.options.listen, `input ${this.name}`);
   }
 
   async stop(): Promise<void> {
