@@ -4,6 +4,7 @@ export { FileTokenStore, MemoryTokenStore, parseExpiry, type TokenRecord, type T
 export { alertFields, alertSearchText } from './alerts/alert-fields.ts';
 export { AlertIndex, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseTime } from './alerts/alert-index.ts';
 export { AlertJournal, type AlertJournalOptions } from './alerts/alert-journal.ts';
+export { alertPages, type PagedAlertSearch } from './alerts/alert-pages.ts';
 export { alertQueryFromParams, type AlertQueryParams } from './alerts/alert-query-params.ts';
 export { decodeCursor, encodeCursor } from './alerts/cursor.ts';
 export { JournalAlertStore } from './alerts/journal-alert-store.ts';

@@ -8,7 +8,7 @@
 import { errorMessage } from '@socle/core';
 import { readFile } from 'node:fs/promises';
 import type { Alert } from '@socle/core';
-import { alertFields, type AlertSink, type AlertStore } from '@socle/api';
+import { alertFields, alertPages, type AlertSink, type AlertStore } from '@socle/api';
 import { loadIncidentRegister } from './reports/incident-register.ts';
 import { scheduleReportJobs } from './reports/report-jobs.ts';
 import { Forwarder, type DeliveryReport } from './forwarder.ts';
@@ -120,9 +120,7 @@ export class UpwardSharing {
     const from = String(now - this.options.config.lookbackDays * DAY_MS);
     const result: SharingPass = { shared: [], queued: 0 };
     const toMark: { id: string; tlp: string }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.store.search({ from, cursor, size: 500 });
+    for await (const page of alertPages(this.options.store, { from, size: 500 })) {
       for (const alert of page.alerts) {
         if (alertFields(alert).shared) continue;
         for (const sharing of this.sharings) {
@@ -133,8 +131,7 @@ export class UpwardSharing {
           break;
         }
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     // Marked only once the bundles are durable in the outbox: a crash in between re-decides the alert, and the
     // outbox ignores a bundle it already holds. The latest stored version is marked, so an update the detection
     // loop wrote during the pass is kept (one written between this read and the write would drop the mark, which
