@@ -66,7 +66,7 @@ const port = collector.input<SyslogStreamInput>('tcp').port;
 // Warm up: topic creation, producer connection, JIT.
 const send = (from: number, to: number) =>
   new Promise<void>((resolvePromise, reject) => {
-    const socket = connect(port, '127.0.0.1', async () => {
+    const write = async () => {
       const chunk = 2000;
       for (let start = from; start < to; start += chunk) {
         let text = '';
@@ -74,7 +74,8 @@ const send = (from: number, to: number) =>
         if (!socket.write(text)) await new Promise((r) => socket.once('drain', r));
       }
       socket.end();
-    });
+    };
+    const socket = connect(port, '127.0.0.1', () => void write().catch(reject));
     socket.on('close', () => resolvePromise());
     socket.on('error', reject);
   });

@@ -1,6 +1,6 @@
 /**
  * Checks the rule index against plain evaluation of every loaded rule on the benchmark events: the prefilters
- * must never change what matches. Run after changing `detection.ts`, `rule-group.ts` or `prefilter/`:
+ * must never change what matches. Run after changing `rule-index.ts`, `rule-group.ts` or `prefilter/`:
  *   pnpm exec tsx bench/index-check.ts            (BENCH_LIMIT=20000 for a quicker pass)
  * Exits 1 and prints the first differences if any event's matches differ.
  */
@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPipelineSources, readYamlSources } from '@socle/rules';
 import { SIGMA_DIR } from '../test/setup/sigma-corpus.ts';
-import { RuleIndex, type IndexedRule } from '../packages/core/src/detection.ts';
+import { RuleIndex, type IndexedRule } from '../packages/core/src/rule-index.ts';
 import { applyPipelines, parsePipeline } from '../packages/core/src/pipeline/index.ts';
 import { literalFilter } from '../packages/core/src/prefilter/literals.ts';
 import { compileDetectionRule } from '../packages/core/src/sigma/compile.ts';

@@ -3,6 +3,7 @@
 // token store. Three organisations plus a SOC, tokens of every layer and role, every route; each answer is compared
 // with the reference model (layer-model.ts), every forbidden write must be refused and audited, bad requests get a
 // clear 4xx, and both servers keep serving. Runs in the unit project (no Kafka or Elasticsearch).
+import { createLogger } from '@socle/core';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -136,7 +137,7 @@ beforeAll(async () => {
     inputs: [{ type: 'stdin', organization: 'org-a', format: 'json' }],
     api: { listen: '127.0.0.1:0', tokens: tokens.path },
   });
-  service = new EmbeddedService(config, { stdin: new PassThrough(), log: (m) => runLog.push(m) });
+  service = new EmbeddedService(config, { stdin: new PassThrough(), logger: createLogger({ format: 'text', write: (line) => runLog.push(line) }) });
   await service.start();
   const runUrl = service.apiUrl!;
   modes.push({ name: 'run', url: runUrl, port: Number(new URL(runUrl).port), auditFile: join(runData, 'audit', 'access.ndjson'), serverLog: runLog });

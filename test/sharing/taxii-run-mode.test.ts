@@ -4,6 +4,7 @@
  * alert's bundle there, and serves it by organisation and TLP. (`socle serve` starts the same startTaxiiService; its
  * Kafka/Elasticsearch half is covered by the integration project.)
  */
+import { createLogger } from '@socle/core';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ beforeAll(async () => {
     },
     taxii: { listen: '127.0.0.1:0', tokens: join(dir, 'tokens.json'), audit: join(dir, 'audit', 'taxii.ndjson') },
   });
-  service = new EmbeddedService(config, { stdin: new PassThrough(), log: () => {} });
+  service = new EmbeddedService(config, { stdin: new PassThrough(), logger: createLogger({ format: 'text', write: () => {} }) });
   await service.start();
 }, 60_000);
 

@@ -7,6 +7,7 @@ export { FileTokenStore, MemoryTokenStore, mintToken, parseExpiry, type NewToken
 export { alertFields, alertSearchText, SHARED_UPWARD_FIELD, SHARED_VIEW_FIELD, sharedViewOf } from './alerts/alert-fields.ts';
 export { AlertIndex, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseTime } from './alerts/alert-index.ts';
 export { AlertJournal, type AlertJournalOptions } from './alerts/alert-journal.ts';
+export { alertPages, type PagedAlertSearch } from './alerts/alert-pages.ts';
 export { alertQueryFromParams, type AlertQueryParams } from './alerts/alert-query-params.ts';
 export { decodeCursor, encodeCursor } from './alerts/cursor.ts';
 export { JournalAlertStore } from './alerts/journal-alert-store.ts';

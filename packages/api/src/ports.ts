@@ -2,7 +2,7 @@
  * The alert ports: where alerts are written (`AlertSink`) and how they are queried (`AlertStore`). The embedded mode
  * implements them with an on-disk journal, the distributed mode with Kafka and Elasticsearch.
  */
-import type { Alert } from '@socle/core';
+import { SIGMA_LEVELS, type Alert, type SigmaLevel } from '@socle/core';
 
 /**
  * Receives alerts. `write` resolves only once the alerts are durable. Alerts are keyed by `event.id`, which is
@@ -12,8 +12,9 @@ export interface AlertSink {
   write(alerts: Alert[]): Promise<void>;
 }
 
-export const SEVERITY_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
+/** An alert's level is its rule's Sigma level. */
+export const SEVERITY_LEVELS = SIGMA_LEVELS;
+export type SeverityLevel = SigmaLevel;
 
 export interface AlertQuery {
   /** Inclusive lower bound on `@timestamp` (ISO 8601 or epoch ms). */

@@ -24,6 +24,8 @@ if (wanted) {
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.stderr.write(`socle: ${err instanceof Error ? err.message : String(err)}\n`);
+  // Loaded here, not at the top: `socle --help` must not load the engine.
+  const { errorMessage } = await import('@socle/core');
+  process.stderr.write(`socle: ${errorMessage(err)}\n`);
   process.exit(2);
 }

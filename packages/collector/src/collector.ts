@@ -1,19 +1,15 @@
 import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import type { CollectorConfig, InputConfig } from './config/schema.ts';
+import type { CollectorConfig } from './config/schema.ts';
 import { CollectorMetrics } from './metrics/collector-metrics.ts';
-import { startMetricsServer } from './metrics/metrics-server.ts';
+import { startPrometheusEndpoint } from './metrics/prometheus-endpoint.ts';
 import { RecordBuffer } from './pipeline/record-buffer.ts';
 import { Intake, type DeadLetterFn, type ParseRecordFn } from './pipeline/intake.ts';
 import { DeliveryLoop } from './pipeline/delivery-loop.ts';
 import type { OutboundRecord } from './pipeline/outbound.ts';
 import type { Input } from './inputs/input.ts';
 import { boundPort, closeServer, parseListenAddress } from './inputs/listen-address.ts';
-import { SyslogStreamInput } from './inputs/syslog-stream.ts';
-import { SyslogUdpInput } from './inputs/syslog-udp.ts';
-import { FileTailInput } from './inputs/file-tail.ts';
-import { HttpIngestInput } from './inputs/http-ingest.ts';
-import { StdinInput } from './inputs/stdin-input.ts';
+import { createInputs } from './inputs/create-input.ts';
 import type { Output } from './outputs/output.ts';
 import { StdoutOutput } from './outputs/stdout-output.ts';
 import { KafkaOutput } from './outputs/kafka-output.ts';
@@ -52,12 +48,7 @@ export class Collector {
     this.buffer = new RecordBuffer(config.buffer.capacity);
     this.metrics.bufferCapacity.set(config.buffer.capacity);
     const intake = new Intake(this.buffer, deps.parse ?? defaultParse, deps.deadLetter ?? defaultDeadLetter, this.metrics);
-    this.inputs = config.inputs.map((input, index) => this.createInput(input, index, intake));
-    const names = new Set<string>();
-    for (const input of this.inputs) {
-      if (names.has(input.name)) throw new Error(`two inputs are named "${input.name}": give each a distinct name`);
-      names.add(input.name);
-    }
+    this.inputs = createInputs(config.inputs, intake, { metrics: this.metrics, stdin: deps.stdin, env: deps.env, log: this.log });
     this.output = this.createOutput();
   }
 
@@ -101,7 +92,7 @@ export class Collector {
       log: this.log,
     });
     this.delivery.start();
-    if (this.config.metrics) this.metricsServer = await startMetricsServer(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
+    if (this.config.metrics) this.metricsServer = await startPrometheusEndpoint(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
     for (const input of this.inputs) await input.start();
   }
 
@@ -116,59 +107,10 @@ export class Collector {
     await Promise.all(this.inputs.map((input) => input.stop()));
     const { delivered } = this.delivery ? await this.delivery.drain(timeout) : { delivered: true };
     if (!delivered) this.log(`shutdown: ${this.buffer.size} buffered records could not be delivered within ${timeout} ms`);
-    await Promise.all(this.inputs.map((input) => input.finish?.()));
+    await Promise.all(this.inputs.map(async (input) => input.finish?.()));
     await this.spooled?.flush(timeout);
     await this.output.close();
     if (this.metricsServer) await closeServer(this.metricsServer);
-  }
-
-  private createInput(input: InputConfig, index: number, intake: Intake): Input {
-    const name = input.name ?? defaultInputName(input, index);
-    switch (input.type) {
-      case 'syslog-udp':
-        return new SyslogUdpInput({ name, organization: input.organization, format: input.format, listen: parseListenAddress(input.listen), maxMessageBytes: input.maxMessageBytes, maxNestingDepth: input.maxNestingDepth }, intake);
-      case 'syslog-tcp':
-      case 'syslog-tls':
-        return new SyslogStreamInput(
-          {
-            name,
-            organization: input.organization,
-            format: input.format,
-            listen: parseListenAddress(input.listen),
-            maxMessageBytes: input.maxMessageBytes,
-            maxNestingDepth: input.maxNestingDepth,
-            maxConnections: input.maxConnections,
-            tls: input.type === 'syslog-tls' ? input.tls : undefined,
-          },
-          intake,
-          this.metrics,
-        );
-      case 'file':
-        return new FileTailInput({ ...input, name }, intake, this.log);
-      case 'http':
-        return new HttpIngestInput(
-          {
-            name,
-            format: input.format,
-            listen: parseListenAddress(input.listen),
-            tokens: input.tokens.map((t, i) => ({ organization: t.organization, token: 'token' in t ? t.token : this.tokenFromEnv(t.tokenEnv, name, i) })),
-            maxBodyBytes: input.maxBodyBytes,
-            maxMessageBytes: input.maxMessageBytes,
-            maxNestingDepth: input.maxNestingDepth,
-            retryAfterSeconds: input.retryAfterSeconds,
-          },
-          intake,
-          this.metrics,
-        );
-      case 'stdin':
-        return new StdinInput({ name, organization: input.organization, format: input.format, maxMessageBytes: input.maxMessageBytes, maxNestingDepth: input.maxNestingDepth }, intake, this.deps.stdin);
-    }
-  }
-
-  private tokenFromEnv(variable: string, input: string, index: number): string {
-    const value = (this.deps.env ?? process.env)[variable];
-    if (!value) throw new Error(`input ${input}: tokens.${index}.tokenEnv names ${variable}, which is not set`);
-    return value;
   }
 
   private createOutput(): Output {
@@ -179,9 +121,4 @@ export class Collector {
     }
     return new KafkaOutput({ ...output, log: this.log }, this.metrics);
   }
-}
-
-function defaultInputName(input: InputConfig, index: number): string {
-  if ('listen' in input) return `${input.type}:${input.listen}`;
-  return `${input.type}-${index + 1}`;
 }

@@ -1,6 +1,9 @@
 export { Collector, type CollectorDependencies } from './collector.ts';
-export { configSchema, type CollectorConfig, type InputConfig } from './config/schema.ts';
-export { ConfigError, loadConfigFile, parseConfigText, validateConfig } from './config/load-config.ts';
+export { configSchema, type CollectorConfig } from './config/schema.ts';
+export { inputSchema, inputTypes, defaultInputName, type InputConfig, type InputType } from './inputs/input-config.ts';
+export { createInput, createInputs, type InputContext } from './inputs/create-input.ts';
+export { parseListenAddress, listenAddressSchema, type HostPort } from './inputs/listen-address.ts';
+export { loadConfigFile, parseConfigText, validateConfig } from './config/load-config.ts';
 export { CollectorMetrics } from './metrics/collector-metrics.ts';
 export type { Input } from './inputs/input.ts';
 export type { Output } from './outputs/output.ts';

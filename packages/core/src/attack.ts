@@ -18,7 +18,18 @@ const TACTICS: Record<string, [string, string]> = {
   impact: ['TA0040', 'Impact'],
 };
 
-const TECHNIQUE = /^attack\.t(\d{4})(?:\.(\d{3}))?$/i;
+const TECHNIQUE_TAG = /^attack\.t(\d{4})(?:\.(\d{3}))?$/i;
+
+/** An ATT&CK technique id as queries and reports write it: `T1059` or `T1059.001`. */
+export const ATTACK_TECHNIQUE_ID = /^T\d{4}(?:\.\d{3})?$/i;
+
+/** The technique of an `attack.tNNNN[.NNN]` tag, upper-cased (`T1110`, `T1110.001`); undefined for other tags. */
+export function techniqueOfTag(tag: string): { technique: string; subtechnique?: string } | undefined {
+  const m = TECHNIQUE_TAG.exec(tag);
+  if (!m) return undefined;
+  const technique = `T${m[1]}`;
+  return m[2] ? { technique, subtechnique: `${technique}.${m[2]}` } : { technique };
+}
 
 export function threatFromTags(tags: string[]): Threat | undefined {
   const tactic = { id: [] as string[], name: [] as string[], reference: [] as string[] };
@@ -39,16 +50,16 @@ export function threatFromTags(tags: string[]): Threat | undefined {
       }
       continue;
     }
-    const m = TECHNIQUE.exec(lower);
-    if (!m) continue;
-    const id = `T${m[1]}`;
+    const found = techniqueOfTag(lower);
+    if (!found) continue;
+    const id = found.technique;
     add(technique.id, id);
     if (technique.reference.length < technique.id.length) technique.reference.push(`https://attack.mitre.org/techniques/${id}/`);
-    if (m[2]) {
-      const subId = `${id}.${m[2]}`;
+    if (found.subtechnique) {
+      const subId = found.subtechnique;
       if (!sub.id.includes(subId)) {
         sub.id.push(subId);
-        sub.reference.push(`https://attack.mitre.org/techniques/${id}/${m[2]}/`);
+        sub.reference.push(`https://attack.mitre.org/techniques/${id}/${subId.slice(id.length + 1)}/`);
       }
     }
   }

@@ -2,10 +2,11 @@
  * The engine facade: loads rule and pipeline texts once, then turns events into alerts.
  * Loading never throws for a bad rule: the rule is rejected with a reason and the others still load.
  */
+import { errorMessage } from './diagnostics/error-message.ts';
 import type { Alert } from './alert.ts';
 import { buildDetectionAlert, eventIdOf, eventTimeOf, eventTimeValue, ruleId } from './alert-build.ts';
 import { checkEventDepth, InvalidEventError, readEventTime, timeOutOfRange } from './invalid-event.ts';
-import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
+import { RuleIndex, type IndexStats, type IndexedRule } from './rule-index.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
 import {
@@ -380,7 +381,7 @@ class SocleEngine implements Engine {
       id: rule.id,
       title: rule.title,
       construct: err instanceof SigmaRuleError ? err.construct : undefined,
-      reason: reason ?? (err instanceof Error ? err.message : String(err)),
+      reason: reason ?? errorMessage(err),
     });
   }
 

@@ -13,14 +13,18 @@ export {
   type InvalidEventReason,
   type EventTimeReading,
 } from './invalid-event.ts';
-export { severityFromLevel, DEFAULT_LEVEL } from './severity.ts';
+export { severityFromLevel, DEFAULT_LEVEL, SIGMA_LEVELS, type SigmaLevel } from './severity.ts';
 export { contentHash64Hex, fnv1a64Hex, deterministicId } from './hash.ts';
 export { createEngine, type Engine, type EngineOptions, type StateCarryOver, type EngineStats, type EventRef, type LoadedRule, type TextSource } from './engine.ts';
 export { parseSigmaYaml, parseSigmaRule } from './sigma/parse.ts';
 export { parseSigmaYamlCached, parsedRulesKey, encodeParsedRules, decodeParsedRules, PARSED_RULES_FORMAT, type ParsedRulesCache } from './sigma/parsed-rules-cache.ts';
 export { parseCondition, type ConditionNode } from './sigma/condition.ts';
 export { formatLoadError, SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
-export { threatFromTags } from './attack.ts';
+export { isIPv4 } from './sigma/ip.ts';
+export { parseDuration, type DurationSyntax, type DurationUnit } from './duration.ts';
+export { ATTACK_TECHNIQUE_ID, techniqueOfTag, threatFromTags } from './attack.ts';
 export { alertVisibleTo, DEFAULT_ORGANIZATION, organizationOf, tenancyOf, type Tenancy, type TenancyOptions, type RuleScope } from './organization.ts';
 export * from './pipeline/index.ts';
 export * from './correlation/index.ts';
+export * from './diagnostics/index.ts';
+export { createLogger, silentLogger, type LogFields, type LogFormat, type LogLevel, type Logger, type LoggerOptions } from './logger.ts';

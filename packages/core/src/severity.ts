@@ -1,5 +1,9 @@
+/** Sigma's rule levels, least to most severe: the one list every package validates and orders by. */
+export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
+
 /** Sigma level -> ECS `event.severity` (0-100), following Elastic's risk-score mapping. */
-const SEVERITY: Record<string, number> = {
+const SEVERITY: Record<SigmaLevel, number> = {
   informational: 21,
   low: 21,
   medium: 47,
@@ -11,5 +15,5 @@ const SEVERITY: Record<string, number> = {
 export const DEFAULT_LEVEL = 'medium';
 
 export function severityFromLevel(level: string | undefined): number {
-  return SEVERITY[(level ?? DEFAULT_LEVEL).toLowerCase()] ?? SEVERITY[DEFAULT_LEVEL]!;
+  return SEVERITY[(level ?? DEFAULT_LEVEL).toLowerCase() as SigmaLevel] ?? SEVERITY[DEFAULT_LEVEL];
 }

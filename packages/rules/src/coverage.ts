@@ -1,3 +1,4 @@
+import { SIGMA_LEVELS } from '@socle/core';
 import { ruleTechniques } from './attack-tags.ts';
 import { loadPackage, packageName } from './package-loader.ts';
 
@@ -40,7 +41,8 @@ export function formatCoverageTable(result: CoverageResult): string {
   return lines.join('\n');
 }
 
-const LEVEL_SCORE: Record<string, number> = { informational: 1, low: 2, medium: 3, high: 4, critical: 5 };
+/** 1 (informational) to 5 (critical); 0 for a level Sigma does not have. */
+const levelScore = (level: string): number => (SIGMA_LEVELS as readonly string[]).indexOf(level) + 1;
 
 /** An ATT&CK Navigator layer (format 4.5, enterprise-attack); score = number of rules. */
 export function navigatorLayer(result: CoverageResult): Record<string, unknown> {
@@ -58,7 +60,7 @@ export function navigatorLayer(result: CoverageResult): Record<string, unknown> 
       enabled: true,
       showSubtechniques: false,
       comment: t.rules.map((r) => r.title ?? r.id).join('\n'),
-      metadata: t.rules.map((r) => ({ name: r.title ?? 'rule', value: `${r.id ?? ''} ${r.level ? `(${r.level}, ${LEVEL_SCORE[r.level] ?? 0}/5)` : ''}`.trim() })),
+      metadata: t.rules.map((r) => ({ name: r.title ?? 'rule', value: `${r.id ?? ''} ${r.level ? `(${r.level}, ${levelScore(r.level)}/5)` : ''}`.trim() })),
     })),
     gradient: { colors: ['#ffe766', '#ff6666'], minValue: 0, maxValue: max },
     legendItems: [],

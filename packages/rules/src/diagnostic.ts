@@ -1,23 +1,22 @@
-/** A finding of `lint`: where, how bad, what is wrong and what to do about it. */
-export interface Diagnostic {
+import { compareDiagnostics as comparePositions, formatDiagnostic as formatPositioned, type Diagnostic as PositionedDiagnostic } from '@socle/core';
+
+/** A finding of `lint`: a positioned diagnostic (`@socle/core`) with how bad it is and which check found it. */
+export interface Diagnostic extends PositionedDiagnostic {
+  line: number;
+  column: number;
   severity: 'error' | 'warning';
   /** Stable identifier of the check, e.g. `schema`, `duplicate-id`, `undefined-identifier`. */
   code: string;
-  file: string;
-  line: number;
-  column: number;
   ruleId?: string;
-  message: string;
-  hint?: string;
 }
 
+/** `file:line:col: error code [rule id]: path: message`, through the one positioned formatter. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}:${d.line}:${d.column}`;
   const rule = d.ruleId ? ` [rule ${d.ruleId}]` : '';
-  const hint = d.hint ? `\n    hint: ${d.hint}` : '';
-  return `${where}: ${d.severity} ${d.code}${rule}: ${d.message}${hint}`;
+  const path = d.path ? `${d.path}: ` : '';
+  return formatPositioned({ ...d, path: undefined, message: `${d.severity} ${d.code}${rule}: ${path}${d.message}` });
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+  return comparePositions(a, b) || a.code.localeCompare(b.code);
 }

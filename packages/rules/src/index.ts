@@ -11,6 +11,5 @@ export { packageCoverage, formatCoverageTable, navigatorLayer, type CoverageResu
 export { importSigma, type ImportReport, type ImportOptions } from './import-sigma.ts';
 export { listRules, type RuleListing, type RejectedRule } from './rule-listing.ts';
 export { SOCLE_VERSION } from './version.ts';
-export { parseValidatedYaml, YamlConfigError } from './validated-yaml.ts';
 export { shippedPipeline, shippedPipelineNames, shippedPipelines, type ShippedPipeline } from './shipped-pipelines.ts';
 export { ParsedRulesFileCache, socleCacheDir } from './parsed-rules-file-cache.ts';

@@ -10,10 +10,10 @@ describe('lint on broken packages', () => {
   it('reports each manifest problem with its key, position and a hint', async () => {
     const result = await lintPackage(fixture('bad-manifest'));
     const text = result.diagnostics.map(formatDiagnostic).join('\n');
-    expect(text).toMatch(/socle-package\.yml:1:1: error manifest: name: must be lower-case/);
-    expect(text).toMatch(/socle-package\.yml:2:1: error manifest: version: must be a semver version/);
-    expect(text).toMatch(/socle-package\.yml:3:1: error manifest: licence: must be an SPDX licence expression/);
-    expect(text).toMatch(/missing required key "description"\n\s+hint: add "description:"/);
+    expect(text).toMatch(/socle-package\.yml:1:7: error manifest: name: must be lower-case/);
+    expect(text).toMatch(/socle-package\.yml:2:10: error manifest: version: must be a semver version/);
+    expect(text).toMatch(/socle-package\.yml:3:10: error manifest: licence: must be an SPDX licence expression/);
+    expect(text).toMatch(/description: missing required key\n\s+hint: add "description:"/);
     expect(lintExitCode(result, false)).toBe(1);
   });
 
@@ -62,7 +62,7 @@ describe('lint on broken packages', () => {
   it('checks test files: their format and the rules they name', async () => {
     const result = await lintPackage(fixture('bad-test-file'));
     const text = result.diagnostics.map(formatDiagnostic).join('\n');
-    expect(text).toMatch(/tests\/root-login\.yml:5:9: error test-format: cases\.0\.events\.0\.every: must be a duration/);
+    expect(text).toMatch(/tests\/root-login\.yml:5:16: error test-format: cases\.0\.events\.0\.every: must be a duration/);
     expect(result.errors).toBeGreaterThanOrEqual(1);
   });
 

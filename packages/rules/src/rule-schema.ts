@@ -1,4 +1,4 @@
-import { CORRELATION_KINDS } from '@socle/core';
+import { CORRELATION_KINDS, SIGMA_LEVELS } from '@socle/core';
 import { z } from 'zod';
 
 /**
@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 const stringList = z.array(z.string());
-const level = z.enum(['informational', 'low', 'medium', 'high', 'critical']);
+const level = z.enum(SIGMA_LEVELS);
 const status = z.enum(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 const dateString = z
   .string()

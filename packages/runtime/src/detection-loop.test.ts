@@ -2,7 +2,7 @@ import type { Alert } from '@socle/core';
 import { describe, expect, it } from 'vitest';
 import { DetectionLoop, type DetectionEngine } from './detection-loop.ts';
 import { InProcessBus } from './embedded/in-process-bus.ts';
-import type { EventRef, EventSource, SourcedEvent } from './ports.ts';
+import type { SourcedEventRef, EventSource, SourcedEvent } from './ports.ts';
 import type { AlertSink } from '@socle/api';
 import { makeAlert } from '@socle/api/testing';
 
@@ -16,7 +16,7 @@ function recordingSource(batches: SourcedEvent[][]): EventSource & { acks: strin
   const acks: string[] = [];
   return {
     acks,
-    async ack(upTo: EventRef) {
+    async ack(upTo: SourcedEventRef) {
       acks.push(upTo.id);
     },
     async *[Symbol.asyncIterator]() {

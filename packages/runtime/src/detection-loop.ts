@@ -1,5 +1,6 @@
+import { errorMessage } from '@socle/core';
 import type { Alert, SocleEvent } from '@socle/core';
-import type { EventRef, EventSource } from './ports.ts';
+import type { SourcedEventRef, EventSource } from './ports.ts';
 import type { AlertSink } from '@socle/api';
 
 /** The part of `@socle/core`'s Engine the loop drives; `flush` closes open correlation windows at end of stream. */
@@ -29,7 +30,7 @@ export interface DetectionLoopOptions {
    * Told about an event the engine threw on; the loop goes on with the next event. Without it the error ends the
    * loop (the batch stays unacknowledged).
    */
-  onEventError?: (error: unknown, ref: EventRef) => void;
+  onEventError?: (error: unknown, ref: SourcedEventRef) => void;
   /** Told about the alerts of each batch once they are durable. */
   onAlerts?: (alerts: Alert[]) => void;
   /** Stops retrying and ends the loop (the current batch stays unacknowledged). */
@@ -104,7 +105,7 @@ export class DetectionLoop {
         } catch (err) {
           if (this.options.signal?.aborted) throw new Error('detection loop stopped while an alert sink was failing', { cause: err });
           if (retry.maxAttempts !== undefined && attempt >= retry.maxAttempts) {
-            throw new Error(`alert sink failed ${attempt} times; last error: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+            throw new Error(`alert sink failed ${attempt} times; last error: ${errorMessage(err)}`, { cause: err });
           }
           const delay = Math.min(retry.initialDelayMs * 2 ** (attempt - 1), retry.maxDelayMs);
           this.stats.sinkRetries++;

@@ -9,7 +9,7 @@ export { BusRecordSink } from './embedded/bus-record-sink.ts';
 export { EmbeddedService } from './embedded/embedded-service.ts';
 export { InProcessBus, type BusItem, type InProcessBusOptions } from './embedded/in-process-bus.ts';
 export { loadRunConfig, runConfigSchema, type RunConfig } from './embedded/run-config.ts';
-export { type EventRef, type EventSource, type SourcedEvent } from './ports.ts';
+export { type EventSource, type SourcedEvent, type SourcedEventRef } from './ports.ts';
 export { readPlaceholders } from './reload/placeholders.ts';
 export { apiConfigSchema, type ApiConfig } from './api-config.ts';
 export { sharingPoliciesOf } from './sharing-policies.ts';

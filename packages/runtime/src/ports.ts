@@ -2,16 +2,17 @@
  * Where the detection loop reads events from. Adapters implement it: the embedded mode an in-process bus, the
  * distributed mode a Kafka consumer group. Alerts go to an `AlertSink` (`@socle/api`).
  */
-import type { SocleEvent } from '@socle/core';
+import type { EventRef, SocleEvent } from '@socle/core';
 
-/** Where an event sits in its source: a line of a file, a Kafka partition/offset. Stable across replays. */
-export interface EventRef {
-  id: string;
-}
+/**
+ * The engine's `EventRef` as a source gives it: where the event sits (a line of a file, a Kafka
+ * partition/offset), always set, stable across replays.
+ */
+export type SourcedEventRef = Required<EventRef>;
 
 export interface SourcedEvent {
   event: SocleEvent;
-  ref: EventRef;
+  ref: SourcedEventRef;
 }
 
 /**
@@ -19,6 +20,6 @@ export interface SourcedEvent {
  * fully handled (its alerts are durable), so it may commit the position (Kafka) or release capacity (bus).
  */
 export interface EventSource extends AsyncIterable<SourcedEvent[]> {
-  ack(upTo: EventRef): Promise<void>;
+  ack(upTo: SourcedEventRef): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 /** Runs a sharing policy over the alerts of a store: what would go upward, as shared views and signed-ready bundles. */
-import type { AlertQuery, AlertStore } from '@socle/api';
+import { alertPages, type AlertQuery, type AlertStore } from '@socle/api';
 import type { AlertSharing, SharedAlert } from './shared-alert.ts';
 import { destinationOf } from './sharing-policy.ts';
 import { makeBundle, type Destination, type StixBundle } from './signed-bundle.ts';
@@ -16,12 +16,7 @@ export interface SharingRun {
 export async function shareAlerts(store: AlertStore, sharing: AlertSharing, query: Omit<AlertQuery, 'cursor' | 'size'> = {}): Promise<SharingRun> {
   const run: SharingRun = { destination: destinationOf(sharing.policy), shared: [], kept: [] };
   const alerts = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.search({ ...query, cursor, size: 500 });
-    alerts.push(...page.alerts);
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const page of alertPages(store, { ...query, size: 500 })) alerts.push(...page.alerts);
   for (const alert of alerts.reverse()) {
     const decision = sharing.decide(alert);
     if (decision.shared) run.shared.push({ alert: decision.alert, bundle: makeBundle(alertToStix(decision.alert)) });

@@ -83,7 +83,9 @@ export class AlertSharing {
     const seen = new Set<string>();
     const addIndicator = (i: Indicator) => {
       const key = JSON.stringify(i);
-      if (!seen.has(key)) (seen.add(key), indicators.push(i));
+      if (seen.has(key)) return;
+      seen.add(key);
+      indicators.push(i);
     };
 
     for (const ip of valuesAt(sources, IP_FIELDS)) {

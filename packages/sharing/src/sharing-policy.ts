@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseValidatedYaml } from '@socle/rules';
+import { parseValidatedYaml } from '@socle/core';
 import { SEVERITY_LEVELS } from '@socle/api';
 import type { Destination } from './signed-bundle.ts';
 import { TLP_LEVELS } from './tlp.ts';

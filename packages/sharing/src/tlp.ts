@@ -37,8 +37,3 @@ export function tlpMarkingDefinition(level: TlpLevel): TlpMarkingDefinition {
     extensions: { [TLP_2_EXTENSION_ID]: { extension_type: 'property-extension', tlp_2_0: level.toLowerCase() } },
   };
 }
-
-/** Strictness order: a level may be raised (GREEN -> AMBER) by a rule-specific policy, never lowered. */
-export function stricterTlp(a: TlpLevel, b: TlpLevel): TlpLevel {
-  return TLP_LEVELS.indexOf(a) >= TLP_LEVELS.indexOf(b) ? a : b;
-}

@@ -5,9 +5,10 @@
  * upsert by id); the view is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
  * scheduled reports run beside it.
  */
+import { errorMessage } from '@socle/core';
 import { readFile } from 'node:fs/promises';
 import type { Alert } from '@socle/core';
-import { alertFields, type AlertSink, type AlertStore } from '@socle/api';
+import { alertFields, alertPages, type AlertSink, type AlertStore } from '@socle/api';
 import { loadIncidentRegister } from './reports/incident-register.ts';
 import { scheduleReportJobs } from './reports/report-jobs.ts';
 import { Forwarder, type DeliveryReport } from './forwarder.ts';
@@ -62,7 +63,7 @@ export class UpwardSharing {
         if (report.delivered.length) options.log('sharing: bundles delivered', { delivered: report.delivered.length, pending: report.pending });
         onDelivery(report);
       },
-      onError: (err) => options.log('sharing: delivery pass failed', { error: err instanceof Error ? err.message : String(err) }),
+      onError: (err) => options.log('sharing: delivery pass failed', { error: errorMessage(err) }),
     });
   }
 
@@ -93,7 +94,7 @@ export class UpwardSharing {
   start(): void {
     const { config, log, store } = this.options;
     this.loop.start();
-    const tick = () => void this.shareDue().catch((err: unknown) => log('sharing: pass failed', { error: err instanceof Error ? err.message : String(err) }));
+    const tick = () => void this.shareDue().catch((err: unknown) => log('sharing: pass failed', { error: errorMessage(err) }));
     this.timer = setInterval(tick, config.intervalMs);
     this.timer.unref();
     tick();
@@ -105,7 +106,7 @@ export class UpwardSharing {
         loadIncidents: async () => (reports.incidents ? loadIncidentRegister(reports.incidents) : []),
         statisticsCron: reports.statisticsCron,
         incidentsCron: reports.incidentsCron,
-        onError: (job, err) => log(`reports: ${job} failed`, { error: err instanceof Error ? err.message : String(err) }),
+        onError: (job, err) => log(`reports: ${job} failed`, { error: errorMessage(err) }),
         onOverdue: (overdue) => log('reports: incidents overdue', { incidents: overdue.map((d) => d.incident.id) }),
       });
     }
@@ -125,9 +126,7 @@ export class UpwardSharing {
     // The TAXII server keeps objects in memory: the first pass after a start publishes the alerts shared before it
     // again (their bundles are already in the outbox or acknowledged, so nothing is sent twice).
     const republish = this.options.publish !== undefined && !this.republished;
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.store.search({ from, cursor, size: 500 });
+    for await (const page of alertPages(this.options.store, { from, size: 500 })) {
       for (const alert of page.alerts) {
         const alreadyShared = alertFields(alert).shared;
         if (alreadyShared && !republish) continue;
@@ -142,8 +141,7 @@ export class UpwardSharing {
           break;
         }
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     this.republished = true;
     // Marked only once the bundles are durable in the outbox: a crash in between re-decides the alert, and the
     // outbox ignores a bundle it already holds. The latest stored version is marked, so an update the detection

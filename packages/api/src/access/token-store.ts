@@ -4,6 +4,7 @@
  * compared in constant time. The store is a JSON file written with mode 0600; a running server re-reads it when it
  * changes, so `socle tokens revoke` takes effect without a restart.
  */
+import { errorMessage } from '@socle/core';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -248,7 +249,7 @@ function readTokenFile(path: string): TokenRecord[] {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: not a token store (${(err as Error).message})`);
+    throw new Error(`${path}: not a token store (${errorMessage(err)})`);
   }
   const file = parsed as Partial<TokenFile>;
   if (typeof parsed !== 'object' || parsed === null || file.version !== 1 || !Array.isArray(file.tokens)) {

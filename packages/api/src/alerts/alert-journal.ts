@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { open, readdir, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../private-files.ts';
 import { join } from 'node:path';
@@ -110,7 +111,7 @@ export class AlertJournal implements AlertSink {
       try {
         this.index.put(JSON.parse(raw) as Alert);
       } catch (e) {
-        this.warnings.push(`${path}:${line}: not a stored alert (${e instanceof Error ? e.message : String(e)}); skipped`);
+        this.warnings.push(`${path}:${line}: not a stored alert (${errorMessage(e)}); skipped`);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '@socle/core';
@@ -347,7 +348,7 @@ class RequestHandler {
     try {
       await this.audit(status, reason, count);
     } catch (err) {
-      this.log(`access audit write failed: ${(err as Error).message}`);
+      this.log(`access audit write failed: ${errorMessage(err)}`);
       if (this.principal?.layer === 3 || this.principal?.layer === 4 || status >= 400 || !SAFE_METHODS.has(this.req.method ?? 'GET')) {
         return this.send(503, { error: 'access audit unavailable; request not served' });
       }

@@ -2,6 +2,7 @@
  * Strict parsing of the alert API's query strings: unknown parameters, repeated single-valued parameters, oversized
  * values and malformed lists are refused with an error naming the parameter.
  */
+import { ATTACK_TECHNIQUE_ID, errorMessage, parseDuration } from '@socle/core';
 import { alertQueryFromParams } from '../alerts/alert-query-params.ts';
 import type { AlertCountKey, AlertQuery } from '../ports.ts';
 import { TRIAGE_STATUSES, type TriageStatus } from '../triage/triage.ts';
@@ -21,7 +22,6 @@ export interface ParsedSearch {
   status?: TriageStatus[];
 }
 
-const TECHNIQUE = /^T\d{4}(\.\d{3})?$/i;
 const ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** `extra` names the endpoint's own parameters (`by`, `interval`), returned as single values. */
@@ -64,13 +64,13 @@ export function parseSearchParams(params: URLSearchParams, extra: readonly strin
       size: single('size'),
     });
   } catch (err) {
-    throw new BadRequestError((err as Error).message);
+    throw new BadRequestError(errorMessage(err));
   }
   const ip = single('ip');
   if (ip) query.ip = ip;
   const technique = list('technique');
   if (technique?.length) {
-    for (const t of technique) if (!TECHNIQUE.test(t)) throw new BadRequestError(`technique: '${truncate(t)}' is not an ATT&CK technique id (e.g. T1059 or T1059.001)`);
+    for (const t of technique) if (!ATTACK_TECHNIQUE_ID.test(t)) throw new BadRequestError(`technique: '${truncate(t)}' is not an ATT&CK technique id (e.g. T1059 or T1059.001)`);
     query.technique = technique.map((t) => t.toUpperCase());
   }
   const organization = list('organization');
@@ -99,9 +99,7 @@ export function parseCountKey(by: string | undefined): AlertCountKey {
 /** `15m`, `1h`, `1d` (or whole milliseconds) → milliseconds; at least a minute, at most 31 days. */
 export function parseInterval(text: string | undefined): number {
   const t = text ?? '1h';
-  const m = /^(\d{1,6})([smhd]?)$/.exec(t);
-  const unit = m ? { '': 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as '' | 's' | 'm' | 'h' | 'd'] : NaN;
-  const ms = m ? Number(m[1]) * unit : NaN;
+  const ms = t.length <= 12 ? (parseDuration(t, { units: ['s', 'm', 'h', 'd'], bareMilliseconds: true }) ?? NaN) : NaN;
   if (!Number.isInteger(ms) || ms < 60_000 || ms > 31 * 86_400_000) throw new BadRequestError(`interval: '${truncate(t)}' is not an interval from 1m to 31d (e.g. 15m, 1h, 1d)`);
   return ms;
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -39,6 +40,6 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (err) {
-    throw new HttpError(400, `body: not JSON (${(err as Error).message})`);
+    throw new HttpError(400, `body: not JSON (${errorMessage(err)})`);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../private-files.ts';
 import { join } from 'node:path';
@@ -85,7 +86,7 @@ export class JournalTriageStore implements TriageStore {
         }
         this.remember(entry);
       } catch (err) {
-        this.warnings.push(`${path}:${i + 1}: skipped (${(err as Error).message})`);
+        this.warnings.push(`${path}:${i + 1}: skipped (${errorMessage(err)})`);
       }
     });
   }

@@ -73,10 +73,6 @@ export function applyTriage(state: TriageState, entry: TriageEntry): TriageState
   return next;
 }
 
-export function foldTriage(alertId: string, entries: readonly TriageEntry[]): TriageState {
-  return entries.reduce(applyTriage, untriaged(alertId));
-}
-
 /** Checks a change sent by a client; throws naming the field at fault. Unknown fields are refused. */
 export function parseTriageChange(body: unknown): TriageChange {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RangeError('body: expected a JSON object');

@@ -1,7 +1,8 @@
+import { errorMessage } from '@socle/core';
 import { stat } from 'node:fs/promises';
 import type { Alert } from '@socle/core';
 import type { Command } from 'commander';
-import { AlertJournal, JournalAlertStore, BadRequestError, parseCountKey, parseSearchParams, type AlertCount, type AlertPage, type AlertQuery, JournalTriageStore } from '@socle/api';
+import { AlertJournal, JournalAlertStore, SEVERITY_LEVELS, BadRequestError, parseCountKey, parseSearchParams, type AlertCount, type AlertPage, type AlertQuery, JournalTriageStore } from '@socle/api';
 import { formatAlertTable } from '../alert-table.ts';
 
 interface SourceOptions {
@@ -47,7 +48,7 @@ function filterOptions(command: Command): Command {
   return command
     .option('--from <time>', 'at or after this time (ISO 8601 or epoch ms)')
     .option('--to <time>', 'before this time')
-    .option('--severity <levels>', 'comma-separated: informational, low, medium, high, critical')
+    .option('--severity <levels>', `comma-separated: ${SEVERITY_LEVELS.join(', ')}`)
     .option('--rule <ids>', 'comma-separated rule ids')
     .option('--technique <ids>', 'comma-separated ATT&CK technique ids (T1059, T1059.001)')
     .option('--host <name>', 'host.name')
@@ -160,7 +161,7 @@ async function search(opts: SearchOptions): Promise<number> {
       await source.close();
     }
   } catch (err) {
-    process.stderr.write(`socle alerts search: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle alerts search: ${errorMessage(err)}\n`);
     return 2;
   }
 }
@@ -180,7 +181,7 @@ async function counts(opts: CountOptions): Promise<number> {
       await source.close();
     }
   } catch (err) {
-    process.stderr.write(`socle alerts counts: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle alerts counts: ${errorMessage(err)}\n`);
     return 2;
   }
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { Collector, ConfigError, formatNames, loadConfigFile, validateConfig, type CollectorConfig } from '@socle/collector';
+import { Collector, formatNames, loadConfigFile, validateConfig, type CollectorConfig } from '@socle/collector';
+import { ConfigFileError, errorMessage } from '@socle/core';
 
 /** Exit codes of `socle collect`. */
 export const COLLECT_EXIT = { ok: 0, runtime: 1, usage: 2 } as const;
@@ -53,7 +54,7 @@ async function collect(opts: CollectOptions): Promise<number> {
   try {
     config = opts.config ? await loadConfigFile(opts.config) : validateConfig(quickConfig(opts), 'command line');
   } catch (error) {
-    err(error instanceof Error ? error.message : String(error));
+    err(errorMessage(error));
     return COLLECT_EXIT.usage;
   }
   let collector: Collector;
@@ -61,7 +62,7 @@ async function collect(opts: CollectOptions): Promise<number> {
     collector = new Collector(config, { log: err });
     await collector.start();
   } catch (error) {
-    err(error instanceof ConfigError ? error.message : `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    err(error instanceof ConfigFileError ? error.message : `cannot start: ${errorMessage(error)}`);
     return COLLECT_EXIT.usage;
   }
   const stopped = new Promise<string>((resolve) => {

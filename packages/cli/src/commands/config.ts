@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadServiceConfig, maskSecrets } from '@socle/runtime';
@@ -14,7 +15,7 @@ export function registerConfig(program: Command): void {
         process.stdout.write(stringify(maskSecrets(effective)));
         process.stderr.write(`${file}: valid\n`);
       } catch (err) {
-        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`${errorMessage(err)}\n`);
         process.exitCode = 2;
       }
     });

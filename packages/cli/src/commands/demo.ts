@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ async function demo(opts: DemoOptions): Promise<number> {
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   } catch (err) {
-    process.stderr.write(`socle demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle demo: ${errorMessage(err)}\n`);
     return 2;
   }
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createEngine, eventTimeOf, formatLoadError, InvalidEventError, parseTimespan, type Alert, type Engine, type SocleEvent } from '@socle/core';
+import { createEngine, errorMessage, eventTimeOf, formatLoadError, InvalidEventError, parseTimespan, type Alert, type Engine, type SocleEvent } from '@socle/core';
 import { ParsedRulesFileCache, readPipelineSources, readYamlSources } from '@socle/rules';
 import { readPlaceholders } from '@socle/runtime/placeholders';
 
@@ -66,7 +66,7 @@ async function detect(opts: DetectOptions): Promise<number> {
     });
     parsedRulesCache.save();
   } catch (e) {
-    err(`socle detect: ${e instanceof Error ? e.message : String(e)}`);
+    err(`socle detect: ${errorMessage(e)}`);
     return DETECT_EXIT.error;
   }
   for (const r of engine.rejected) if (!opts.quiet) err(`rejected: ${formatLoadError(r)}`);
@@ -152,7 +152,7 @@ async function* readEvents(
       event = JSON.parse(text);
     } catch (e) {
       counts.bad++;
-      err(`${source}:${counts.lines}: not JSON (${e instanceof Error ? e.message : String(e)}); skipped`);
+      err(`${source}:${counts.lines}: not JSON (${errorMessage(e)}); skipped`);
       continue;
     }
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {

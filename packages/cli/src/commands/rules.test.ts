@@ -56,7 +56,7 @@ describe('socle rules', () => {
     expect((await socleRules('lint', rulesPkg('packs/socle-baseline'))).code).toBe(0);
     const broken = await socleRules('lint', rulesPkg('test-fixtures/bad-manifest'));
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(/socle-package\.yml:2:1: error manifest: version/);
+    expect(broken.stdout).toMatch(/socle-package\.yml:2:10: error manifest: version/);
     expect((await socleRules('lint', rulesPkg('test-fixtures/duplicate-ids'))).code).toBe(0);
     expect((await socleRules('lint', '--strict', rulesPkg('test-fixtures/duplicate-ids'))).code).toBe(1);
   });

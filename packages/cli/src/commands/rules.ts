@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
@@ -27,7 +28,7 @@ async function run(body: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await body();
   } catch (e) {
-    process.stderr.write(`socle rules: ${(e as Error).message}\n`);
+    process.stderr.write(`socle rules: ${errorMessage(e)}\n`);
     process.exitCode = USAGE_ERROR;
   }
 }

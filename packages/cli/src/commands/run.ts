@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatLoadError } from '@socle/core';
+import { createLogger, formatLoadError, errorMessage } from '@socle/core';
 import { EmbeddedService, loadRunConfig } from '@socle/runtime';
 
 interface RunOptions {
@@ -10,7 +10,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      'Run Socle embedded, in one process: file, stdin and syslog inputs -> collector parsers -> in-process bus -> engine -> ' +
+      'Run Socle embedded, in one process: the collector inputs (syslog UDP/TCP/TLS, files, HTTP, stdin) -> parsers -> in-process bus -> engine -> ' +
         'alert journal, with the alert query API (GET /alerts, /alerts/_counts, /alerts/<id>, /healthz). ' +
         'Rules reload when their files change, on POST /admin/reload and on SIGHUP (a broken set never replaces the running one). ' +
         'Stops cleanly on SIGINT/SIGTERM.',
@@ -28,10 +28,10 @@ async function run(opts: RunOptions): Promise<number> {
   let service: EmbeddedService;
   try {
     const config = await loadRunConfig(opts.config);
-    service = new EmbeddedService(config, { log });
+    service = new EmbeddedService(config, { logger: createLogger({ format: 'text', prefix: 'socle run: ', write: (line) => process.stderr.write(line) }) });
     await service.start();
   } catch (err) {
-    log(err instanceof Error ? err.message : String(err));
+    log(errorMessage(err));
     return 2;
   }
   const { loaded, rejected } = service.rules;

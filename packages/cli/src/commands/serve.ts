@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Command } from 'commander';
 import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf } from '@socle/runtime';
 import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/sharing';
@@ -73,7 +74,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
     const signal = await stop;
     logger.info('signal received', { signal });
   } catch (err) {
-    logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
+    logger.error('worker failed', { error: errorMessage(err) });
     if (reloadOnHangup) process.off('SIGHUP', reloadOnHangup);
     await sharing?.stop().catch(() => undefined);
     await taxii?.close();

@@ -2,6 +2,7 @@
  * `socle share preview` prints what a sharing policy would send upward (after redaction);
  * `socle share push` puts the shared bundles in the outbox, signed, and runs the forwarder once.
  */
+import { errorMessage } from '@socle/core';
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AlertJournal, JournalAlertStore } from '@socle/api';
@@ -86,7 +87,7 @@ async function preview(opts: PreviewOptions): Promise<number> {
     process.stdout.write(`${result.shared.length} alert(s) would be shared, ${result.kept.length} kept\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`socle share preview: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle share preview: ${errorMessage(err)}\n`);
     return 2;
   }
 }
@@ -123,7 +124,7 @@ async function push(opts: PushOptions): Promise<number> {
       await outbox.close();
     }
   } catch (err) {
-    process.stderr.write(`socle share push: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle share push: ${errorMessage(err)}\n`);
     return 2;
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { LAYERS, ROLES, type Layer, type Role, FileTokenStore, parseExpiry, type TokenRecord } from '@socle/api';
@@ -64,7 +65,7 @@ function run(command: string, action: () => void): number {
     action();
     return 0;
   } catch (err) {
-    process.stderr.write(`socle tokens ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`socle tokens ${command}: ${errorMessage(err)}\n`);
     return 2;
   }
 }

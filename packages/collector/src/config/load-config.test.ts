@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from './load-config.ts';
+import { ConfigFileError } from '@socle/core';
+import { parseConfigText, validateConfig } from './load-config.ts';
 
 const problems = (text: string): string[] => {
   try {
     parseConfigText(text, 'collector.yaml');
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    // the position is checked once below; the other cases look at the path and message
+    if (error instanceof ConfigFileError) return error.problems.map((p) => p.replace(/^collector\.yaml:\d+:\d+: /, ''));
     throw error;
   }
   throw new Error('expected the configuration to be rejected');
@@ -32,8 +34,8 @@ describe('collector configuration', () => {
         'buffer: {capacity: 0}',
       ].join('\n'),
     );
-    expect(found).toContain('inputs.0.listen: expected host:port, e.g. 127.0.0.1:5514');
-    expect(found.some((p) => p.startsWith('inputs.1: unknown field(s) "colour"'))).toBe(true);
+    expect(found).toContain('inputs.0.listen: expected host:port, [v6]:port or a port, e.g. 127.0.0.1:5514');
+    expect(found.some((p) => p.startsWith('inputs.1: unknown key(s) "colour"'))).toBe(true);
     expect(found.some((p) => p.startsWith('inputs.1.paths:'))).toBe(true);
     expect(found.some((p) => p.startsWith('output.brokers:'))).toBe(true);
     expect(found.some((p) => p.startsWith('buffer.capacity:'))).toBe(true);
@@ -64,8 +66,14 @@ describe('collector configuration', () => {
       parseConfigText('inputs:\n  - type: stdin\n bad: [\n', 'collector.yaml');
       throw new Error('expected a failure');
     } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toMatch(/^collector\.yaml: invalid collector configuration:\n {2}- YAML line \d+: /);
+      expect(error).toBeInstanceOf(ConfigFileError);
+      expect((error as ConfigFileError).message).toMatch(/^collector\.yaml: invalid configuration\n {2}collector\.yaml:3:1: /);
     }
+  });
+
+  it('names the line and column of a wrong field in a file, and the path alone for the command line', () => {
+    const text = 'inputs:\n  - type: syslog-tcp\n    organization: acme\n    listen: nowhere\noutput: {type: stdout}\n';
+    expect(() => parseConfigText(text, 'collector.yaml')).toThrow('collector.yaml:4:13: inputs.0.listen: expected host:port');
+    expect(() => validateConfig({ inputs: [], output: { type: 'stdout' } }, 'command line')).toThrow('command line: inputs: configure at least one input');
   });
 });

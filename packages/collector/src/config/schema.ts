@@ -1,63 +1,6 @@
 import { z } from 'zod';
-import { parseListenAddress } from '../inputs/listen-address.ts';
-import { DEFAULT_MAX_NESTING_DEPTH, formatNames, isFormatName } from '../parsers/index.ts';
-
-const listen = z.string().refine((text) => {
-  try {
-    parseListenAddress(text);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected host:port, e.g. 127.0.0.1:5514');
-
-const name = z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'use letters, digits and . _ : / -');
-const format = z.string().refine(isFormatName, { error: () => `unknown format; expected one of ${formatNames.join(', ')}` });
-const maxMessageBytes = z.number().int().min(64).max(64 * 1024 * 1024).default(64 * 1024);
-/** Levels of objects and arrays a record's event may nest (the event itself is 1); deeper ones are dead-lettered. */
-const maxNestingDepth = z.number().int().min(2).max(512).default(DEFAULT_MAX_NESTING_DEPTH);
-const bound = { name: name.optional(), organization: z.string().min(1), format, maxNestingDepth };
-
-const syslogUdp = z.strictObject({ type: z.literal('syslog-udp'), ...bound, listen, maxMessageBytes });
-const syslogTcp = z.strictObject({ type: z.literal('syslog-tcp'), ...bound, listen, maxMessageBytes, maxConnections: z.number().int().min(1).default(1000) });
-const syslogTls = z.strictObject({
-  type: z.literal('syslog-tls'),
-  ...bound,
-  listen,
-  maxMessageBytes,
-  maxConnections: z.number().int().min(1).default(1000),
-  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional(), requireClientCert: z.boolean().default(false) }),
-});
-const file = z.strictObject({
-  type: z.literal('file'),
-  ...bound,
-  paths: z.array(z.string().min(1)).min(1),
-  stateFile: z.string().min(1),
-  pollIntervalMs: z.number().int().min(10).default(250),
-  readChunkBytes: z.number().int().min(4096).default(1024 * 1024),
-  maxMessageBytes,
-  startAt: z.enum(['beginning', 'end']).default('beginning'),
-});
-const token = z.union([
-  z.strictObject({ token: z.string().min(16, 'tokens must be at least 16 characters'), organization: z.string().min(1) }),
-  z.strictObject({ tokenEnv: z.string().min(1), organization: z.string().min(1) }),
-]);
-const http = z.strictObject({
-  type: z.literal('http'),
-  name: name.optional(),
-  format: format.default('json'),
-  listen,
-  tokens: z.array(token).min(1, 'at least one token is needed: HTTP ingest is never anonymous'),
-  maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
-  maxMessageBytes,
-  maxNestingDepth,
-  retryAfterSeconds: z.number().int().min(1).default(1),
-});
-const stdin = z.strictObject({ type: z.literal('stdin'), ...bound, maxMessageBytes });
-
-export const inputSchema = z.discriminatedUnion('type', [syslogUdp, syslogTcp, syslogTls, file, http, stdin], {
-  error: 'type must be one of syslog-udp, syslog-tcp, syslog-tls, file, http, stdin',
-});
+import { inputSchema } from '../inputs/input-config.ts';
+import { listenAddressSchema as listen } from '../inputs/listen-address.ts';
 
 const stdoutOutput = z.strictObject({
   type: z.literal('stdout'),
@@ -79,7 +22,12 @@ const kafkaOutput = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  inputs: z.array(inputSchema).min(1, 'configure at least one input'),
+  inputs: z.array(inputSchema).min(1, 'configure at least one input').superRefine((inputs, ctx) => {
+    inputs.forEach((input, index) => {
+      // `socle run` keeps read positions in its data folder; the collector has none.
+      if (input.type === 'file' && input.stateFile === undefined) ctx.addIssue({ code: 'custom', path: [index, 'stateFile'], message: 'required: where this file input keeps its read positions' });
+    });
+  }),
   output: z.discriminatedUnion('type', [stdoutOutput, kafkaOutput], {
     error: (issue) => (issue.input === undefined ? 'missing: add an output of type stdout or kafka' : 'output type must be stdout or kafka'),
   }),
@@ -102,4 +50,3 @@ export const configSchema = z.strictObject({
 });
 
 export type CollectorConfig = z.infer<typeof configSchema>;
-export type InputConfig = z.infer<typeof inputSchema>;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -28,14 +29,14 @@ export class FileCheckpoints {
     try {
       text = await readFile(stateFile, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`file state ${stateFile}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`file state ${stateFile}: ${errorMessage(error)}`);
     }
     if (text !== undefined && text.trim() !== '') {
       let parsed: { files?: FileCheckpoint[] };
       try {
         parsed = JSON.parse(text) as { files?: FileCheckpoint[] };
       } catch (error) {
-        throw new Error(`file state ${stateFile} is not valid JSON (${(error as Error).message}); move it away to start reading files afresh`);
+        throw new Error(`file state ${stateFile} is not valid JSON (${errorMessage(error)}); move it away to start reading files afresh`);
       }
       for (const entry of parsed.files ?? []) {
         if (typeof entry.path === 'string' && Number.isInteger(entry.dev) && Number.isInteger(entry.ino) && Number.isInteger(entry.offset)) {

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import fg from 'fast-glob';
 import type { RecordSink } from '../pipeline/intake.ts';
@@ -84,7 +85,7 @@ export class FileTailInput implements Input {
           await this.readAvailable(file);
         }
       } catch (error) {
-        this.log?.(`input ${this.name}: ${(error as Error).message}`);
+        this.log?.(`input ${this.name}: ${errorMessage(error)}`);
       }
       if (this.stopped) break;
       await new Promise<void>((resolve) => {

@@ -46,12 +46,8 @@ export class HttpIngestInput implements Input {
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.requestTimeout = 60_000;
-    try {
-      await listenOn(this.server, this.options.listen);
-    } catch (error) {
-      this.server = undefined;
-      throw new Error(`input ${this.name}: ${(error as Error).message}`);
-    }
+    // A server that failed to listen is closed by stop() like a running one.
+    await listenOn(this.server, this.options.listen, `input ${this.name}`);
   }
 
   async stop(): Promise<void> {

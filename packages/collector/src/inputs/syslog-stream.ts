@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFile } from 'node:fs/promises';
@@ -60,12 +61,8 @@ export class SyslogStreamInput implements Input {
     }
     this.server.maxConnections = this.options.maxConnections;
     this.server.on('drop', () => this.metrics.rejected.labels(this.name, 'connection-limit').inc());
-    try {
-      await listenOn(this.server, this.options.listen);
-    } catch (error) {
-      this.server = undefined;
-      throw new Error(`input ${this.name}: ${(error as Error).message}`);
-    }
+    // A server that failed to listen is closed by stop() like a running one.
+    await listenOn(this.server, this.options.listen, `input ${this.name}`);
   }
 
   async stop(): Promise<void> {
@@ -123,6 +120,6 @@ async function readConfigured(path: string, input: string, field: string): Promi
   try {
     return await readFile(path);
   } catch (error) {
-    throw new Error(`input ${input}: cannot read ${field} file ${path}: ${(error as Error).message}`);
+    throw new Error(`input ${input}: cannot read ${field} file ${path}: ${errorMessage(error)}`);
   }
 }

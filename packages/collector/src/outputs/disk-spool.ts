@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredRecord } from '../pipeline/outbound.ts';
@@ -190,6 +191,6 @@ function parseStored(line: string, dir: string, segment: number, offset: number)
   try {
     return JSON.parse(line) as StoredRecord;
   } catch (error) {
-    throw new Error(`spool ${join(dir, segmentName(segment))} offset ${offset}: unreadable record (${(error as Error).message})`);
+    throw new Error(`spool ${join(dir, segmentName(segment))} offset ${offset}: unreadable record (${errorMessage(error)})`);
   }
 }

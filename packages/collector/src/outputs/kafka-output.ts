@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import kafkajs from 'kafkajs';
 import type { Producer, Message, TopicMessages, LogEntry } from 'kafkajs';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
@@ -50,7 +51,7 @@ export class KafkaOutput implements Output {
     try {
       await this.connected();
     } catch (error) {
-      this.options.log?.(`kafka: not reachable at start (${(error as Error).message}); will retry on send`);
+      this.options.log?.(`kafka: not reachable at start (${errorMessage(error)}); will retry on send`);
     }
   }
 
@@ -68,7 +69,7 @@ export class KafkaOutput implements Output {
       this.metrics.outputErrors.labels(this.name).inc();
       // A failed idempotent producer may hold stale sequence numbers: start afresh with a new producer id.
       await this.discardProducer();
-      throw new Error(`kafka (${this.options.brokers.join(',')}): ${(error as Error).message}`);
+      throw new Error(`kafka (${this.options.brokers.join(',')}): ${errorMessage(error)}`);
     }
     this.metrics.produceLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import { toStored, type OutboundRecord } from '../pipeline/outbound.ts';
 import type { DiskSpool, SpoolPosition } from './disk-spool.ts';
@@ -45,7 +46,7 @@ export class SpooledOutput implements Output {
         await withTimeout(this.inner.send(batch), this.options.directTimeoutMs);
         return;
       } catch (error) {
-        this.options.log?.(`output ${this.name} failed (${(error as Error).message}); spooling to ${this.spool.dir}`);
+        this.options.log?.(`output ${this.name} failed (${errorMessage(error)}); spooling to ${this.spool.dir}`);
       }
     }
     this.appendsInFlight++;
@@ -94,7 +95,7 @@ export class SpooledOutput implements Output {
       try {
         await this.inner.send(records as OutboundRecord[]);
       } catch (error) {
-        this.options.log?.(`output ${this.name}: spool replay failed, retrying in ${delay} ms: ${(error as Error).message}`);
+        this.options.log?.(`output ${this.name}: spool replay failed, retrying in ${delay} ms: ${errorMessage(error)}`);
         await this.sleep(delay);
         delay = Math.min(delay * 2, 5000);
         continue;

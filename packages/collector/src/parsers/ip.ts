@@ -1,18 +1,5 @@
 /** Address checks so that only real addresses land in ECS `ip` fields (Elasticsearch rejects anything else). */
-
-export function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  if (parts.length !== 4) return false;
-  for (const part of parts) {
-    if (part.length === 0 || part.length > 3) return false;
-    for (let i = 0; i < part.length; i++) {
-      const c = part.charCodeAt(i);
-      if (c < 48 || c > 57) return false;
-    }
-    if (Number(part) > 255) return false;
-  }
-  return true;
-}
+import { isIPv4 } from '@socle/core';
 
 function isHexGroup(group: string): boolean {
   if (group.length === 0 || group.length > 4) return false;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { getField, isPlainObject, mergeInto, setField, ECS_VERSION, type EcsEvent } from './ecs.ts';
 import { DEFAULT_MAX_NESTING_DEPTH, nestingProblem } from './record-check.ts';
 import type { ParseContext, RejectionReason } from './types.ts';
@@ -15,7 +16,7 @@ export function parseJsonObject(
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    return { error: `${format}: invalid JSON: ${(error as Error).message}` };
+    return { error: `${format}: invalid JSON: ${errorMessage(error)}` };
   }
   if (!isPlainObject(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Output } from '../outputs/output.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import { deadLetter } from '../parsers/dead-letter.ts';
@@ -72,7 +73,7 @@ export class DeliveryLoop {
       } catch (error) {
         if (this.abandoned) return false;
         if (this.setAsideUnwritable(batch)) continue;
-        this.options.log?.(`output ${this.output.name}: batch of ${batch.length} not delivered, retrying in ${delay} ms: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log?.(`output ${this.output.name}: batch of ${batch.length} not delivered, retrying in ${delay} ms: ${errorMessage(error)}`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         if (this.abandoned) return false;
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5000);

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Counter } from 'prom-client';
 import { stageOf } from '../parsers/record-check.ts';
 import type { ParseContext, ParseResult, RejectionReason } from '../parsers/types.ts';
@@ -49,7 +50,7 @@ export class Intake implements RecordSink {
       result = this.parse(format, raw, ctx);
     } catch (error) {
       // A parser bug must cost one record, not the collector.
-      result = { ok: false, error: `parser "${format}" threw: ${error instanceof Error ? error.message : String(error)}`, reason: 'parser-error' };
+      result = { ok: false, error: `parser "${format}" threw: ${errorMessage(error)}`, reason: 'parser-error' };
     }
     if (result.ok) {
       ack?.add();

@@ -1,3 +1,4 @@
+import { errorMessage } from '../diagnostics/error-message.ts';
 import type { CorrelationType, SigmaCorrelationRule } from '../sigma/model.ts';
 import { CorrelationRuleError } from './errors.ts';
 import { parseTimespan } from './timespan.ts';
@@ -264,7 +265,7 @@ function compileTemporalCondition(
   try {
     expr = parseRuleExpression(cond as string);
   } catch (e) {
-    return fail(`correlation.condition: ${(e as Error).message}`);
+    return fail(`correlation.condition: ${errorMessage(e)}`);
   }
   const names = expressionRuleNames(expr);
   for (const n of names) if (!refToId.has(n)) fail(`correlation.condition names '${n}', which is not in correlation.rules`);

@@ -16,6 +16,11 @@ export function parseIPv4(s: string): number | undefined {
   return n;
 }
 
+/** A dotted-decimal IPv4 address exactly (no spaces, no leading zeros): the one IPv4 check of every package. */
+export function isIPv4(s: string): boolean {
+  return parseIPv4(s) !== undefined;
+}
+
 /**
  * An address as events write it: surrounding spaces, IPv6 brackets and a zone (`%eth0`) are ignored, and an
  * IPv4-mapped IPv6 address (`::ffff:10.1.2.3`, as Windows logs IPv4 peers of dual-stack sockets) is its IPv4 one.

@@ -1,3 +1,4 @@
+import { errorMessage } from '../diagnostics/error-message.ts';
 import { parseAllDocuments, visit, type Document } from 'yaml';
 import { SigmaRuleError, type RuleLoadError } from './errors.ts';
 import type {
@@ -54,7 +55,7 @@ export function parseSigmaYaml(text: string, file?: string): ParsedRules {
         id: typeof obj.id === 'string' ? obj.id : undefined,
         title: typeof obj.title === 'string' ? obj.title : undefined,
         construct: err instanceof SigmaRuleError ? err.construct : undefined,
-        reason: err instanceof Error ? err.message : String(err),
+        reason: errorMessage(err),
       });
     }
   });

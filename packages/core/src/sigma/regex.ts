@@ -6,6 +6,7 @@
  * on RE2JS. With a memo budget, each expression remembers its verdicts on recent values (a command line seen
  * again is not matched again).
  */
+import { errorMessage } from '../diagnostics/error-message.ts';
 import { RE2JS } from 're2js';
 import { rememberVerdicts, type MemoBudget } from '../value-memo.ts';
 import { SigmaRuleError } from './errors.ts';
@@ -39,7 +40,7 @@ export function compileRegex(written: string, flags: number, construct: string, 
   try {
     re2 = RE2JS.compile(source, flags);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     throw new SigmaRuleError(
       construct,
       `regular expression /${written}/ is not supported (${why}); Socle runs regular expressions in linear time (RE2), without look-around or back-references`,

@@ -1,11 +1,12 @@
 import { Client } from '@elastic/elasticsearch';
-import { createEngine, type Alert, type Engine, type EngineOptions } from '@socle/core';
+import { createEngine, type Alert, type Engine, type EngineOptions, errorMessage } from '@socle/core';
 import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
 import { DetectionLoop, type DetectionEngine, type DetectionLoopStats } from '../detection-loop.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
 import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
 import { alertFields } from '@socle/api';
+import { parseListenAddress } from '@socle/collector';
 import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.ts';
 import { deleteExpiredAlertIndices, scheduleRetention } from './alert-retention.ts';
@@ -90,7 +91,7 @@ export class CorrelationWorker {
     for (const r of probe.rejected) logger.warn('rule rejected', { file: r.file, rule: r.id, title: r.title, reason: r.reason });
     if (probe.loaded.length === 0) throw new Error('no rule loaded; check rules and pipelines in the configuration');
     logger.info('rules loaded', { loaded: probe.loaded.length, rejected: probe.rejected.length });
-    this.reloader = new RuleSetReloader({ sources, target: engines, build, log: (line) => logger.info('rules reload', JSON.parse(line) as Record<string, unknown>) });
+    this.reloader = new RuleSetReloader({ sources, target: engines, build, logger });
 
     const m = this.metrics;
     this.admin = this.kafka.admin();
@@ -156,7 +157,7 @@ export class CorrelationWorker {
       onSinkError: (err, attempt, delayMs) => {
         m.sinkRetries.inc();
         source.pause();
-        logger.warn('alert delivery failed; retrying', { attempt, delayMs, error: err instanceof Error ? err.message : String(err) });
+        logger.warn('alert delivery failed; retrying', { attempt, delayMs, error: errorMessage(err) });
       },
       onAlerts: (alerts) => {
         this.esHealthy = true;
@@ -169,10 +170,10 @@ export class CorrelationWorker {
       },
     });
     this.running = this.loop.run();
-    this.running.catch((err: unknown) => logger.error('detection loop failed', { error: err instanceof Error ? err.message : String(err) }));
+    this.running.catch((err: unknown) => logger.error('detection loop failed', { error: errorMessage(err) }));
 
     if (this.options.serveMetrics !== false) {
-      const [host, port] = splitListen(config.metrics.listen);
+      const { host, port } = parseListenAddress(config.metrics.listen);
       this.metricsServer = await startMetricsServer(
         {
           registry: m.registry,
@@ -190,7 +191,7 @@ export class CorrelationWorker {
           const deleted = await deleteExpiredAlertIndices(this.es, config.elasticsearch.indexPrefix, config.retention.days);
           logger.info('retention ran', { deleted, days: config.retention.days });
         } catch (err) {
-          logger.error('retention failed', { error: err instanceof Error ? err.message : String(err) });
+          logger.error('retention failed', { error: errorMessage(err) });
         }
       });
     }
@@ -276,14 +277,9 @@ export class CorrelationWorker {
       } catch (err) {
         if (this.controller.signal.aborted) throw err;
         const delay = Math.min(500 * 2 ** (attempt - 1), 10_000);
-        this.options.logger.warn(`could not ${what}; retrying`, { attempt, delayMs: delay, error: err instanceof Error ? err.message : String(err) });
+        this.options.logger.warn(`could not ${what}; retrying`, { attempt, delayMs: delay, error: errorMessage(err) });
         await new Promise((r) => setTimeout(r, delay));
       }
     }
   }
-}
-
-function splitListen(listen: string): [string, number] {
-  const i = listen.lastIndexOf(':');
-  return [listen.slice(0, i).replace(/^\[|\]$/g, ''), Number(listen.slice(i + 1))];
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import type { Client } from '@elastic/elasticsearch';
 import type { Alert } from '@socle/core';
 import type { AlertSink } from '@socle/api';
@@ -53,7 +54,7 @@ export class ElasticsearchAlertSink implements AlertSink {
         if (pending.length === 0) return;
         reason = `${pending.length} bulk items refused with 429/5xx`;
       } catch (err) {
-        reason = err instanceof Error ? err.message : String(err);
+        reason = errorMessage(err);
       }
       if (attempt >= attempts) throw new Error(`elasticsearch bulk failed ${attempt} times (${pending.length} alerts pending): ${reason}`);
       const delay = Math.min((this.options.initialBackoffMs ?? 200) * 2 ** (attempt - 1), this.options.maxBackoffMs ?? 5_000);

@@ -1,13 +1,9 @@
-/** Structured logs: one JSON object per line on stderr. Callers never pass secrets (the config is masked first). */
-export interface JsonLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import { createLogger, type Logger } from '@socle/core';
 
-export function createJsonLogger(write: (line: string) => void = (line) => process.stderr.write(line), base: Record<string, unknown> = {}): JsonLogger {
-  const log = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...base, ...fields })}\n`);
-  };
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+/** The service's logger: `@socle/core`'s Logger. Callers never pass secrets (the config is masked first). */
+export type JsonLogger = Logger;
+
+/** One JSON object per line, on stderr by default. */
+export function createJsonLogger(write: (line: string) => void = (line) => process.stderr.write(line), base: Record<string, unknown> = {}): Logger {
+  return createLogger({ format: 'json', write, base });
 }

@@ -1,6 +1,7 @@
+import { errorMessage } from '@socle/core';
 import type { SocleEvent } from '@socle/core';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { EventRef, EventSource, SourcedEvent } from '../ports.ts';
+import type { SourcedEventRef, EventSource, SourcedEvent } from '../ports.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
 import type { PartitionEngines } from './partition-engines.ts';
 import { formatPartitionRef, nextOffset, parsePartitionRef, partitionKey } from './partition-ref.ts';
@@ -123,7 +124,7 @@ export class KafkaEventSource implements EventSource {
     }
   }
 
-  async ack(upTo: EventRef): Promise<void> {
+  async ack(upTo: SourcedEventRef): Promise<void> {
     const batch = this.inFlight;
     const pos = parsePartitionRef(upTo.id);
     if (!batch || batch.topic !== pos.topic || batch.partition !== pos.partition) {
@@ -297,5 +298,5 @@ function parseEvent(value: Buffer | null): SocleEvent | undefined {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YamlConfigError } from '@socle/rules';
+import { ConfigFileError } from '@socle/core';
 import { maskSecrets, parseServiceConfig } from './service-config.ts';
 
 const MINIMAL = `
@@ -38,8 +38,8 @@ describe('service configuration', () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(YamlConfigError);
-    const problems = (error as YamlConfigError).problems.join('\n');
+    expect(error).toBeInstanceOf(ConfigFileError);
+    const problems = (error as ConfigFileError).problems.join('\n');
     expect(problems).toMatch(/socle\.yaml:3:\d+: kafka\.brokers\.0: expected host:port/);
     expect(problems).toMatch(/socle\.yaml:\d+:\d+: elasticsearch\.url: expected an http\(s\) URL/);
     expect(problems).toMatch(/checkpoint\.intervalMs/);
@@ -87,7 +87,7 @@ sharing:
     try {
       parseServiceConfig(text, 'socle.yaml', {}, '/');
     } catch (err) {
-      problems = (err as YamlConfigError).problems.join('\n');
+      problems = (err as ConfigFileError).problems.join('\n');
     }
     expect(problems).toMatch(/socle\.yaml:\d+:\d+: sharing\.policies: list at least one sharing policy file/);
     expect(problems).toMatch(/sharing\.endpoint\.collection: collections are chosen per organisation: set `collection:` in each sharing policy/);

@@ -4,13 +4,11 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
-import { parseValidatedYaml } from '@socle/rules';
+import { isLoopback } from '@socle/api';
+import { listenAddressSchema as listen, parseListenAddress } from '@socle/collector';
+import { errorMessage, parseValidatedYaml } from '@socle/core';
 import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 
-const listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
-  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits and . _ -');
 const indexPrefix = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits and . _ - (an Elasticsearch index name)');
 
@@ -87,6 +85,10 @@ export const serviceConfigSchema = z.strictObject({
   taxii: taxiiConfigSchema.optional(),
 });
 
+function isLoopbackListen(text: string): boolean {
+  return isLoopback(parseListenAddress(text).host);
+}
+
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 
 /** Environment variables that override one configuration key each (applied before validation). */
@@ -139,7 +141,7 @@ export async function loadServiceConfig(file: string, env: Record<string, string
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`${file}: cannot read the configuration (${(err as Error).message})`);
+    throw new Error(`${file}: cannot read the configuration (${errorMessage(err)})`);
   }
   return parseServiceConfig(text, file, env, dirname(resolve(file)));
 }

@@ -1,3 +1,4 @@
+import { createLogger } from '@socle/core';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ async function api(path: string): Promise<any> {
 describe('EmbeddedService', () => {
   it('runs stdin lines through parsers, engine and journal, and answers queries while running', async () => {
     const stdin = new PassThrough();
-    service = new EmbeddedService(config([{ type: 'stdin', organization: 'acme', format: 'auth' }]), { stdin, log: (m) => logs.push(m) });
+    service = new EmbeddedService(config([{ type: 'stdin', organization: 'acme', format: 'auth' }]), { stdin, logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
     await service.start();
     for (const s of [1, 2, 3, 4]) stdin.write(failureLine(s));
     await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(4), { timeout: 10_000, interval: 50 });
@@ -63,7 +64,7 @@ describe('EmbeddedService', () => {
     const log = join(dir, 'auth.log');
     await writeFile(log, failureLine(1) + failureLine(2));
     const files = [{ type: 'file', name: 'auth', organization: 'acme', format: 'auth', paths: [log], pollIntervalMs: 20 }];
-    service = new EmbeddedService(config(files), { log: (m) => logs.push(m) });
+    service = new EmbeddedService(config(files), { logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
     await service.start();
     await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(2), { timeout: 10_000, interval: 50 });
     expect((await api('/alerts?severity=high')).total).toBe(0);
@@ -74,7 +75,7 @@ describe('EmbeddedService', () => {
     // The third failure arrives while Socle is down: only it is read after the restart, and it completes the
     // brute force only because the first two were restored from the saved engine state.
     await appendFile(log, failureLine(3));
-    service = new EmbeddedService(config(files), { log: (m) => logs.push(m) });
+    service = new EmbeddedService(config(files), { logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
     await service.start();
     await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(1), { timeout: 10_000, interval: 50 });
     const high = await api('/alerts?severity=high');
@@ -84,7 +85,7 @@ describe('EmbeddedService', () => {
   }, 30_000);
 
   it('takes syslog over TCP, each message parsed by its program name', async () => {
-    service = new EmbeddedService(config([{ type: 'syslog-tcp', name: 'syslog', organization: 'acme', listen: '127.0.0.1:0' }]), { log: (m) => logs.push(m) });
+    service = new EmbeddedService(config([{ type: 'syslog-tcp', name: 'syslog', organization: 'acme', listen: '127.0.0.1:0' }]), { logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
     await service.start();
     const port = service.input<SyslogStreamInput>('syslog')!.port;
     const socket = connect(port, '127.0.0.1');
@@ -98,7 +99,7 @@ describe('EmbeddedService', () => {
 
   it('refuses to start when no rule loads', async () => {
     await writeFile(join(dir, 'rules.yml'), 'title: broken\nlogsource: {product: linux}\ndetection: {condition: nothing}\n');
-    service = new EmbeddedService(config([{ type: 'stdin', organization: 'acme', format: 'auth' }]), { stdin: new PassThrough(), log: (m) => logs.push(m) });
+    service = new EmbeddedService(config([{ type: 'stdin', organization: 'acme', format: 'auth' }]), { stdin: new PassThrough(), logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
     await expect(service.start()).rejects.toThrow(/no rule loaded/);
     service = undefined;
   });

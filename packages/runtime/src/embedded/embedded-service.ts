@@ -1,8 +1,8 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
-import { createEngine, type Engine } from '@socle/core';
+import { createInputs, type Input } from '@socle/collector';
+import { createEngine, createLogger, type Engine, errorMessage, type Logger } from '@socle/core';
 import { AlertJournal, ensurePrivateDir, JournalAlertStore, PRIVATE_FILE_MODE, startAccessApi, type RunningAccessApi } from '@socle/api';
 import { DetectionLoop } from '../detection-loop.ts';
 import { ReloadableEngine } from '../reload/reloadable-engine.ts';
@@ -13,19 +13,19 @@ import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/shar
 import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
-import { parseListen, type RunConfig } from './run-config.ts';
+import type { RunConfig } from './run-config.ts';
 import { sharingPoliciesOf } from '../sharing-policies.ts';
 
 export interface EmbeddedServiceDependencies {
   stdin?: Readable;
-  /** Operational messages; defaults to stderr. */
-  log?: (message: string) => void;
+  /** Operational messages; defaults to text lines on stderr (`socle run: ...`). */
+  logger?: Logger;
   /** Told about each record the parsers refused. */
   onRejected?: (record: RejectedRecord) => void;
 }
 
 /**
- * Socle in one process: collector inputs (file, stdin, syslog) -> in-process bus -> engine -> alert journal, and the
+ * Socle in one process: the collector's inputs (syslog, files, HTTP, stdin) -> in-process bus -> engine -> alert journal, and the
  * alert query API. The clustered service runs the same DetectionLoop with Kafka and Elasticsearch adapters.
  */
 export class EmbeddedService {
@@ -42,10 +42,13 @@ export class EmbeddedService {
   private running!: Promise<unknown>;
   private api: RunningAccessApi | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly logger: Logger;
+  /** What the collector's inputs and the API, which take plain messages, are handed. */
   private readonly log: (message: string) => void;
 
   constructor(private readonly config: RunConfig, private readonly deps: EmbeddedServiceDependencies = {}) {
-    this.log = deps.log ?? ((m) => process.stderr.write(`socle run: ${m}\n`));
+    this.logger = deps.logger ?? createLogger({ format: 'text', prefix: 'socle run: ', write: (line) => process.stderr.write(line) });
+    this.log = (message) => this.logger.warn(message);
   }
 
   get apiUrl(): string | undefined {
@@ -79,7 +82,7 @@ export class EmbeddedService {
     const c = this.config;
     const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
     this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
-    this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log });
+    this.reloader = new RuleSetReloader({ sources, target: this.holder, logger: this.logger });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
     await ensurePrivateDir(c.dataDir);
     await ensurePrivateDir(join(c.dataDir, 'inputs'));
@@ -92,11 +95,11 @@ export class EmbeddedService {
       source: this.bus,
       engine: this.holder,
       sinks: [this.journal],
-      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${(err as Error).message}); skipped`),
-      onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${(err as Error).message}`),
+      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${errorMessage(err)}); skipped`),
+      onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${errorMessage(err)}`),
     });
     this.running = this.loop.run();
-    this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
+    this.running.catch((err) => this.log(`detection loop stopped: ${errorMessage(err)}`));
     // The same assembly as `socle serve` (tokens, layers, audit, triage, admin routes); only the store differs.
     this.api = await startAccessApi(
       { ...c.api, audit: c.api.audit ?? join(c.dataDir, 'audit', 'access.ndjson'), triage: c.api.triage ?? join(c.dataDir, 'triage') },
@@ -116,30 +119,17 @@ export class EmbeddedService {
         config: c.sharing,
         store: new JournalAlertStore(this.journal),
         sink: this.journal,
-        log: (message, fields) => this.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+        log: (message, fields) => this.logger.info(message, fields),
         ...(c.taxii ? { publish: (bundle, destination) => this.taxii?.server.publish(bundle, destination) } : {}),
       });
     }
     if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], (m) => this.log(`taxii: ${m}`));
     this.sharing?.start();
-    const metrics = new CollectorMetrics();
-    this.inputs = c.inputs.map((input, i) => {
-      const name = input.name ?? `${input.type}-${i + 1}`;
-      switch (input.type) {
-        case 'file':
-          return new FileTailInput({ ...input, name, stateFile: join(c.dataDir, 'inputs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`) }, this.sink, this.log);
-        case 'stdin':
-          return new StdinInput({ ...input, name }, this.sink, this.deps.stdin);
-        case 'syslog-udp':
-          return new SyslogUdpInput({ ...input, name, listen: parseListen(input.listen) }, this.sink);
-        case 'syslog-tcp':
-          return new SyslogStreamInput({ ...input, name, listen: parseListen(input.listen) }, this.sink, metrics);
-      }
-    });
+    this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, log: this.log, stateDir: join(c.dataDir, 'inputs') });
     for (const input of this.inputs) await input.start();
     if (c.watermark.idleAdvanceMs > 0) {
       this.ticker = setInterval(() => {
-        this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${(err as Error).message}`));
+        this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${errorMessage(err)}`));
       }, c.watermark.idleAdvanceMs);
       this.ticker.unref();
     }
@@ -189,7 +179,7 @@ export class EmbeddedService {
         this.log(`${this.snapshotFile}: rules changed since the last stop; state kept for ${carried.kept.length} rules, reset for ${carried.reset.length}, dropped for ${carried.removed.length}`);
       }
     } catch (err) {
-      this.log(`${this.snapshotFile}: not restored (${(err as Error).message}); correlation windows start empty`);
+      this.log(`${this.snapshotFile}: not restored (${errorMessage(err)}); correlation windows start empty`);
     }
     await rm(this.snapshotFile, { force: true });
   }
@@ -215,7 +205,7 @@ export class EmbeddedService {
     await Promise.all(this.inputs.map((i) => i.stop()));
     this.bus?.close();
     await this.running?.catch(() => undefined);
-    await Promise.all(this.inputs.map((i) => i.finish?.()));
+    await Promise.all(this.inputs.map(async (i) => i.finish?.()));
     if (this.holder) await this.saveEngineState();
     await this.sharing?.stop();
     await this.taxii?.close();

@@ -1,4 +1,4 @@
-import type { EventRef, EventSource, SourcedEvent } from '../ports.ts';
+import type { SourcedEventRef, EventSource, SourcedEvent } from '../ports.ts';
 
 /** An event on the bus; `onAcked` runs once the consumer acknowledged it (e.g. to let a file input checkpoint). */
 export interface BusItem extends SourcedEvent {
@@ -74,7 +74,7 @@ export class InProcessBus implements EventSource {
     for (const wake of this.waitingProducers.splice(0)) wake();
   }
 
-  async ack(upTo: EventRef): Promise<void> {
+  async ack(upTo: SourcedEventRef): Promise<void> {
     // By identity first: ids are stable per record, not unique (the same line read twice has the same id).
     let at = this.delivered.findIndex((item) => item.ref === upTo);
     for (let i = this.delivered.length - 1; at < 0 && i >= 0; i--) if (this.delivered[i].ref.id === upTo.id) at = i;

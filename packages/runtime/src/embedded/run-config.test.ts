@@ -39,7 +39,7 @@ describe('loadRunConfig', () => {
     const err = await loadRunConfig(file).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     const message = (err as Error).message;
-    expect(message).toContain(`${file}:5:13: inputs.0.format: not a collector format`);
+    expect(message).toContain(`${file}:5:13: inputs.0.format: unknown format; expected one of syslog`);
     expect(message).toContain(`${file}:7:13: api.listen: expected host:port`);
   });
 

@@ -1,65 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isFormatName } from '@socle/collector';
+import { inputSchema, inputTypes, listenAddressSchema as listen, type InputConfig } from '@socle/collector';
 import { z } from 'zod';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
-import { parseValidatedYaml } from '@socle/rules';
-
-const listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9280')
-  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
-const inputName = z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'use letters, digits and . _ : / -');
-const format = z.string().refine(isFormatName, 'not a collector format (e.g. auth, syslog, nginx, apache, iptables, winlogbeat, json, kv, cef)');
-const maxMessageBytes = z.number().int().min(64).max(64 * 1024 * 1024).default(64 * 1024);
-
-const fileInput = z.strictObject({
-  type: z.literal('file'),
-  name: inputName.optional(),
-  organization: z.string().min(1),
-  format,
-  /** Glob patterns. */
-  paths: z.array(z.string().min(1)).min(1),
-  startAt: z.enum(['beginning', 'end']).default('beginning'),
-  pollIntervalMs: z.number().int().min(10).default(250),
-  readChunkBytes: z.number().int().min(4096).default(1024 * 1024),
-  maxMessageBytes,
-});
-const syslogUdpInput = z.strictObject({
-  type: z.literal('syslog-udp'),
-  name: inputName.optional(),
-  organization: z.string().min(1),
-  format: format.default('syslog'),
-  listen,
-  maxMessageBytes,
-});
-const syslogTcpInput = z.strictObject({
-  type: z.literal('syslog-tcp'),
-  name: inputName.optional(),
-  organization: z.string().min(1),
-  format: format.default('syslog'),
-  listen,
-  maxMessageBytes,
-  maxConnections: z.number().int().min(1).default(1000),
-});
-const stdinInput = z.strictObject({
-  type: z.literal('stdin'),
-  name: inputName.optional(),
-  organization: z.string().min(1),
-  format,
-  maxMessageBytes,
-});
+import { parseValidatedYaml } from '@socle/core';
 
 export const DEFAULT_PIPELINES = ['linux-ecs', 'web-ecs', 'firewall-ecs', 'windows-ecs', 'dns-ecs'];
 
 export const runConfigSchema = z.strictObject({
   /** Alert journal (`<dataDir>/alerts`) and file read positions (`<dataDir>/inputs`). */
   dataDir: z.string().min(1),
-  inputs: z
-    .array(z.discriminatedUnion('type', [fileInput, stdinInput, syslogUdpInput, syslogTcpInput]))
-    .min(1, 'configure at least one input (file, stdin, syslog-udp, syslog-tcp)'),
+  /** The collector's inputs, as `socle collect` takes them; file inputs keep their positions in `<dataDir>/inputs`. */
+  inputs: z.array(inputSchema).min(1, `configure at least one input (${inputTypes.join(', ')})`),
   /** Rule files or folders; the socle-baseline pack when empty. */
   rules: z.array(z.string().min(1)).default([]),
   pipelines: z.array(z.string().min(1)).default(DEFAULT_PIPELINES),
@@ -110,13 +64,19 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
     rules,
     pipelines,
     placeholders: config.placeholders === undefined ? undefined : resolve(base, config.placeholders),
-    inputs: config.inputs.map((i) => (i.type === 'file' ? { ...i, paths: i.paths.map((p) => resolve(base, p)) } : i)),
+    inputs: config.inputs.map((input) => resolveInputPaths(input, base)),
     ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
     ...(config.taxii ? { taxii: resolveTaxiiPaths(config.taxii, base) } : {}),
   };
 }
 
-export function parseListen(text: string): { host: string; port: number } {
-  const at = text.lastIndexOf(':');
-  return { host: text.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(text.slice(at + 1)) };
+function resolveInputPaths(input: InputConfig, base: string): InputConfig {
+  if (input.type === 'file') {
+    return { ...input, paths: input.paths.map((p) => resolve(base, p)), ...(input.stateFile ? { stateFile: resolve(base, input.stateFile) } : {}) };
+  }
+  if (input.type === 'syslog-tls') {
+    const { cert, key, ca } = input.tls;
+    return { ...input, tls: { ...input.tls, cert: resolve(base, cert), key: resolve(base, key), ...(ca ? { ca: resolve(base, ca) } : {}) } };
+  }
+  return input;
 }

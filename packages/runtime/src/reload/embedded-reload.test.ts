@@ -1,3 +1,4 @@
+import { createLogger } from '@socle/core';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ async function start(reload: Record<string, unknown>): Promise<PassThrough> {
     api: { listen: '127.0.0.1:0' },
     reload,
   });
-  service = new EmbeddedService(config, { stdin, log: (m) => logs.push(m) });
+  service = new EmbeddedService(config, { stdin, logger: createLogger({ format: 'json', write: (line) => logs.push(line) }) });
   await service.start();
   return stdin;
 }

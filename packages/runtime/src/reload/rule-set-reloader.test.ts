@@ -1,3 +1,4 @@
+import { createLogger } from '@socle/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 async function running(): Promise<{ holder: ReloadableEngine; reloader: RuleSetReloader }> {
   const holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
-  return { holder, reloader: new RuleSetReloader({ sources, target: holder, log: (l) => lines.push(l) }) };
+  return { holder, reloader: new RuleSetReloader({ sources, target: holder, logger: createLogger({ format: 'json', write: (l) => lines.push(l) }) }) };
 }
 
 const failure = (second: number) => ({

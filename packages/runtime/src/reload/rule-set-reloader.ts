@@ -1,4 +1,4 @@
-import { createEngine, type Engine, type EngineOptions, type RuleLoadError, type StateCarryOver } from '@socle/core';
+import { createEngine, type Engine, type EngineOptions, type RuleLoadError, type StateCarryOver, errorMessage, type Logger } from '@socle/core';
 import { readRuleSet, type RuleSetSources } from './rule-set-sources.ts';
 
 /** Where a reload puts the new rule set: one engine (embedded mode) or one per partition (distributed worker). */
@@ -41,8 +41,8 @@ export interface RuleSetReloaderOptions {
   target: ReloadTarget;
   /** Builds an engine from the texts; default `createEngine` (pass one to add timestampField, correlation, ...). */
   build?: (set: Pick<EngineOptions, 'rules' | 'pipelines' | 'placeholders'>) => Engine;
-  /** One structured (JSON) line per reload, with its counts. */
-  log?: (line: string) => void;
+  /** Told about each reload, with its counts (`rules reload`). */
+  logger?: Logger;
 }
 
 /**
@@ -80,7 +80,7 @@ export class RuleSetReloader {
       set = await readRuleSet(this.options.sources);
       candidate = this.build(set);
     } catch (err) {
-      return refuse(`the new rule set could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return refuse(`the new rule set could not be read: ${errorMessage(err)}`);
     }
     const known = new Set(running.rejected.map(rejectionKey));
     const rejections = candidate.rejected.map((r) => ({ ...describe(r), new: !known.has(rejectionKey(r)) }));
@@ -95,15 +95,14 @@ export class RuleSetReloader {
     try {
       state = this.options.target.replace(candidate);
     } catch (err) {
-      return refuse(`the new rule set could not take over the running state: ${err instanceof Error ? err.message : String(err)}`, rejections);
+      return refuse(`the new rule set could not take over the running state: ${errorMessage(err)}`, rejections);
     }
     return this.report({ status: 'applied', trigger, loaded: candidate.loaded.length, rejections, state });
   }
 
   private report(result: ReloadResult): ReloadResult {
     const s = result.state;
-    this.options.log?.(
-      JSON.stringify({
+    this.options.logger?.info('rules reload', {
         event: 'rules.reload',
         status: result.status,
         trigger: result.trigger,
@@ -112,8 +111,7 @@ export class RuleSetReloader {
         newlyRejected: result.rejections.filter((r) => r.new).length,
         ...(s ? { kept: s.kept.length, reset: s.reset.length, added: s.added.length, removed: s.removed.length } : {}),
         ...(result.reason ? { reason: result.reason } : {}),
-      }),
-    );
+      });
     return result;
   }
 }

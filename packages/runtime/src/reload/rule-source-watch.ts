@@ -1,3 +1,4 @@
+import { errorMessage } from '@socle/core';
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ export class RuleSourceWatch {
       this.watchers.push(watcher);
       return true;
     } catch (err) {
-      this.options.onError?.(`${path}: cannot watch for changes (${(err as Error).message}); polling it instead`);
+      this.options.onError?.(`${path}: cannot watch for changes (${errorMessage(err)}); polling it instead`);
       return false;
     }
   }

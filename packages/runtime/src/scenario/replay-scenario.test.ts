@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Alert } from '@socle/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayScenario, type ReplayResult } from './replay-scenario.ts';
-import { readScenario } from './scenario-manifest.ts';
 
 // Rule ids of the socle-baseline pack (packages/rules/packs/socle-baseline/rules/...).
 const RULE = {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createEngine, type Alert, type RuleLoadError } from '@socle/core';
 import { readPipelineSources, readYamlSources, SHIPPED_PIPELINES } from '@socle/rules';
-import { AlertJournal } from '@socle/api';
+import { AlertJournal, alertPages } from '@socle/api';
 import { DetectionLoop } from '../detection-loop.ts';
 import { InProcessBus } from '../embedded/in-process-bus.ts';
 import { readScenario } from './scenario-manifest.ts';
@@ -66,7 +66,7 @@ export async function replayScenario(options: ReplayOptions): Promise<ReplayResu
       rejectedRecords: rejected,
       rulesLoaded: engine.loaded.length,
       rulesRejected: engine.rejected,
-      alerts: allAlertsOldestFirst(journal),
+      alerts: await allAlertsOldestFirst(journal),
       elapsedMs: performance.now() - started,
     };
   } finally {
@@ -74,13 +74,8 @@ export async function replayScenario(options: ReplayOptions): Promise<ReplayResu
   }
 }
 
-function allAlertsOldestFirst(journal: AlertJournal): Alert[] {
+async function allAlertsOldestFirst(journal: AlertJournal): Promise<Alert[]> {
   const out: Alert[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = journal.index.search({ size: 1000, cursor });
-    out.push(...page.alerts);
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const page of alertPages(journal.index, { size: 1000 })) out.push(...page.alerts);
   return out.reverse();
 }

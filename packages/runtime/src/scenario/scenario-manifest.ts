@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFormatName } from '@socle/collector';
 import { z } from 'zod';
-import { parseValidatedYaml } from '@socle/rules';
+import { parseValidatedYaml } from '@socle/core';
 
 const scenarioFile = z.strictObject({
   file: z.string().min(1),

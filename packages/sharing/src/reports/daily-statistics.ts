@@ -1,6 +1,6 @@
 /** Alert statistics of one UTC day per organisation: totals by level and by rule, for the periodic upward reports. */
 import type { Alert } from '@socle/core';
-import { SEVERITY_LEVELS, type AlertStore } from '@socle/api';
+import { alertPages, SEVERITY_LEVELS, type AlertStore } from '@socle/api';
 import { organizationOf } from '../shared-alert.ts';
 
 export interface OrganizationDayStatistics {
@@ -20,15 +20,12 @@ export async function dailyStatistics(store: AlertStore, day: string): Promise<O
   const from = `${day}T00:00:00.000Z`;
   const to = new Date(Date.parse(from) + 86_400_000).toISOString();
   const byOrg = new Map<string, Alert[]>();
-  let cursor: string | undefined;
-  do {
-    const page = await store.search({ from, to, cursor, size: 1000 });
+  for await (const page of alertPages(store, { from, to, size: 1000 })) {
     for (const alert of page.alerts) {
       const org = organizationOf(alert) ?? UNATTRIBUTED;
       byOrg.set(org, [...(byOrg.get(org) ?? []), alert]);
     }
-    cursor = page.nextCursor;
-  } while (cursor);
+  }
   return [...byOrg.keys()].sort().map((organization) => summarise(organization, day, byOrg.get(organization)!));
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseValidatedYaml } from '@socle/rules';
+import { parseValidatedYaml } from '@socle/core';
 
 const time = z.string().refine((v) => Number.isFinite(Date.parse(v)), 'expected an ISO 8601 time such as 2026-03-14T09:41:00Z');
 

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { listenOn, type HostPort } from '../inputs/listen-address.ts';
 
 /** Serves `GET /metrics` in the Prometheus text format. */
-export async function startMetricsServer(registry: Registry, address: HostPort): Promise<Server> {
+export async function startPrometheusEndpoint(registry: Registry, address: HostPort): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
       registry.metrics().then(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RuleIndex, type IndexedRule } from './detection.ts';
+import { RuleIndex, type IndexedRule } from './rule-index.ts';
 import type { SocleEvent } from './event.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileDetectionRule } from './sigma/compile.ts';
