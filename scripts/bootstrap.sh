@@ -8,3 +8,5 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$want" ]; then
   npm install --global --no-audit --no-fund "pnpm@$want" >&2
 fi
 pnpm install --frozen-lockfile --prefer-offline >&2
+# The analysts' console is static files bundled from packages/console (served by the alert API).
+pnpm --filter @socle/console run build >&2
