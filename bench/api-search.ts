@@ -26,12 +26,12 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { Client } from '@elastic/elasticsearch';
 import type { Alert } from '@socle/core';
-import { FileTokenStore } from '../packages/service/src/access/token-store.ts';
-import { ElasticsearchAlertSink } from '../packages/service/src/distributed/elasticsearch-alert-sink.ts';
-import { ElasticsearchAlertStore } from '../packages/service/src/distributed/elasticsearch-alert-store.ts';
-import { createJsonLogger } from '../packages/service/src/distributed/json-logger.ts';
+import { FileTokenStore } from '../packages/api/src/access/token-store.ts';
+import { ElasticsearchAlertSink } from '../packages/runtime/src/distributed/elasticsearch-alert-sink.ts';
+import { ElasticsearchAlertStore } from '../packages/runtime/src/distributed/elasticsearch-alert-store.ts';
+import { createJsonLogger } from '../packages/runtime/src/distributed/json-logger.ts';
 import { Random } from './data/prng.ts';
-import { startServeApi } from '../packages/service/src/distributed/serve-api.ts';
+import { startServeApi } from '../packages/runtime/src/distributed/serve-api.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DAY = 86_400_000;

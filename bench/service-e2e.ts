@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
 import { createEngine } from '@socle/core';
 import { Kafka, logLevel } from 'kafkajs';
-import { CorrelationWorker } from '../packages/service/src/distributed/correlation-worker.ts';
-import { createJsonLogger } from '../packages/service/src/distributed/json-logger.ts';
-import { serviceConfigSchema } from '../packages/service/src/distributed/service-config.ts';
+import { CorrelationWorker } from '../packages/runtime/src/distributed/correlation-worker.ts';
+import { createJsonLogger } from '../packages/runtime/src/distributed/json-logger.ts';
+import { serviceConfigSchema } from '../packages/runtime/src/distributed/service-config.ts';
 import { generateEvents, RULES, type PlacedEvent } from '../test/service/service-events.ts';
 
 const { values } = parseArgs({

@@ -1,10 +1,10 @@
 // The Elasticsearch AlertStore honours the scope filters of the access layer exactly as the journal store does:
-// the same assertions (packages/service/src/alerts/scope-filters.test-helper.ts) on the real Elasticsearch.
+// the same assertions (packages/api/src/alerts/scope-filters.test-helper.ts) on the real Elasticsearch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeScopedAlert } from '../../packages/service/src/api/scoped-alerts.test-helper.ts';
-import { assertScopeFilters, SCOPE_ALERTS } from '../../packages/service/src/alerts/scope-filters.test-helper.ts';
-import { ElasticsearchAlertSink } from '../../packages/service/src/distributed/elasticsearch-alert-sink.ts';
-import { ElasticsearchAlertStore } from '../../packages/service/src/distributed/elasticsearch-alert-store.ts';
+import { makeScopedAlert } from '../../packages/api/src/testing/scoped-alerts.ts';
+import { assertScopeFilters, SCOPE_ALERTS } from '../../packages/api/src/alerts/scope-filters.test-helper.ts';
+import { ElasticsearchAlertSink } from '../../packages/runtime/src/distributed/elasticsearch-alert-sink.ts';
+import { ElasticsearchAlertStore } from '../../packages/runtime/src/distributed/elasticsearch-alert-store.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { esClient } from './service-fixtures.ts';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { stringify } from 'yaml';
-import type { ServiceConfig } from '../../packages/service/src/distributed/service-config.ts';
-import { serviceConfigSchema } from '../../packages/service/src/distributed/service-config.ts';
+import type { ServiceConfig } from '../../packages/runtime/src/distributed/service-config.ts';
+import { serviceConfigSchema } from '../../packages/runtime/src/distributed/service-config.ts';
 import { stackConnection } from '../setup/stack-connection.ts';
 import { RULES, type PlacedEvent } from './service-events.ts';
 

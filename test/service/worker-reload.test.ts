@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SocleEvent } from '@socle/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileTokenStore } from '../../packages/service/src/access/token-store.ts';
-import { CorrelationWorker } from '../../packages/service/src/distributed/correlation-worker.ts';
-import { ElasticsearchAlertStore } from '../../packages/service/src/distributed/elasticsearch-alert-store.ts';
-import { createJsonLogger } from '../../packages/service/src/distributed/json-logger.ts';
-import { startServeApi } from '../../packages/service/src/distributed/serve-api.ts';
+import { FileTokenStore } from '../../packages/api/src/access/token-store.ts';
+import { CorrelationWorker } from '../../packages/runtime/src/distributed/correlation-worker.ts';
+import { ElasticsearchAlertStore } from '../../packages/runtime/src/distributed/elasticsearch-alert-store.ts';
+import { createJsonLogger } from '../../packages/runtime/src/distributed/json-logger.ts';
+import { startServeApi } from '../../packages/runtime/src/distributed/serve-api.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { createTopic, esClient, kafkaClient, RULES, waitFor, workerConfig } from './service-fixtures.ts';
 

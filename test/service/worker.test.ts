@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorrelationWorker } from '../../packages/service/src/distributed/correlation-worker.ts';
-import { ElasticsearchAlertStore } from '../../packages/service/src/distributed/elasticsearch-alert-store.ts';
-import { createJsonLogger } from '../../packages/service/src/distributed/json-logger.ts';
+import { CorrelationWorker } from '../../packages/runtime/src/distributed/correlation-worker.ts';
+import { ElasticsearchAlertStore } from '../../packages/runtime/src/distributed/elasticsearch-alert-store.ts';
+import { createJsonLogger } from '../../packages/runtime/src/distributed/json-logger.ts';
 import { stackConnection } from '../setup/stack-connection.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import {

@@ -11,3 +11,4 @@ export { packageCoverage, formatCoverageTable, navigatorLayer, type CoverageResu
 export { importSigma, type ImportReport, type ImportOptions } from './import-sigma.ts';
 export { listRules, type RuleListing, type RejectedRule } from './rule-listing.ts';
 export { SOCLE_VERSION } from './version.ts';
+export { parseValidatedYaml, YamlConfigError } from './validated-yaml.ts';

@@ -1,0 +1,14 @@
+export { FileAccessAuditLog, MemoryAccessAuditLog } from './access/access-audit-log.ts';
+export { authenticate, isAuthError, LAYERS, ROLES, type AuthError, type Layer, type Principal, type Role } from './access/principal.ts';
+export { FileTokenStore, MemoryTokenStore, parseExpiry, type TokenRecord, type TokenStore } from './access/token-store.ts';
+export { alertFields, alertSearchText } from './alerts/alert-fields.ts';
+export { AlertIndex, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseTime } from './alerts/alert-index.ts';
+export { AlertJournal, type AlertJournalOptions } from './alerts/alert-journal.ts';
+export { alertQueryFromParams, type AlertQueryParams } from './alerts/alert-query-params.ts';
+export { decodeCursor, encodeCursor } from './alerts/cursor.ts';
+export { JournalAlertStore } from './alerts/journal-alert-store.ts';
+export { createAlertApi, isLoopback, startAlertApi, type AlertApiOptions, type RunningAlertApi } from './http/alert-api.ts';
+export { BadRequestError, parseCountKey, parseSearchParams } from './http/api-query.ts';
+export { sendJson } from './http/http-io.ts';
+export { SEVERITY_LEVELS, type AlertCount, type AlertCountKey, type AlertPage, type AlertQuery, type AlertSink, type AlertStore, type AlertTimeBucket, type SeverityLevel } from './ports.ts';
+export { JournalTriageStore } from './triage/journal-triage-store.ts';

@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets } from '@socle/runtime';
+import { UpwardSharing } from '@socle/sharing';
+
+export interface ServeOptions {
+  config: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'Run the distributed correlation worker: Kafka event topics -> one engine per partition -> alerts topic and ' +
+        'Elasticsearch, with engine checkpoints in a compacted topic; /metrics, /healthz, /readyz. JSON logs on ' +
+        'stderr. Rules reload on change, on POST /admin/reload (admin token) and on SIGHUP. ' +
+        'SIGTERM/SIGINT: stop consuming, finish the batch in flight, checkpoint, commit, exit.',
+    )
+    .requiredOption('-c, --config <file>', 'service YAML configuration (see packages/runtime/README.md, "Distributed mode")')
+    .action(async (opts: ServeOptions) => {
+      process.exitCode = await serve(opts);
+    });
+}
+
+/** Runs the worker until SIGTERM or SIGINT; resolves to the exit code. */
+export async function serve(opts: ServeOptions): Promise<number> {
+  const logger = createJsonLogger();
+  let worker: CorrelationWorker | undefined;
+  let api: RunningServeApi | undefined;
+  let reloadOnHangup: (() => void) | undefined;
+  let sharing: UpwardSharing | undefined;
+  try {
+    const { config, overrides } = await loadServiceConfig(opts.config);
+    logger.info('configuration loaded', { file: opts.config, overrides, config: maskSecrets(config) });
+    worker = new CorrelationWorker({ config, logger });
+    const stop = new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    await worker.start();
+    const running = worker;
+    if (config.api) {
+      api = await startServeApi({
+        api: config.api,
+        store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix),
+        reload: () => running.reloadRules('admin'),
+        logger,
+      });
+    }
+    if (config.sharing) {
+      const store = new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix);
+      const sink = new ElasticsearchAlertSink({
+        client: worker.elasticsearch,
+        indexPrefix: config.elasticsearch.indexPrefix,
+        organization: config.organization,
+        attempts: config.elasticsearch.bulkAttempts,
+      });
+      sharing = await UpwardSharing.open({ config: config.sharing, store, sink, log: (message, fields) => logger.info(message, fields) });
+      sharing.start();
+    }
+    reloadOnHangup = () => void running.reloadRules('signal').catch(() => undefined);
+    process.on('SIGHUP', reloadOnHangup);
+    const signal = await stop;
+    logger.info('signal received', { signal });
+  } catch (err) {
+    logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
+    if (reloadOnHangup) process.off('SIGHUP', reloadOnHangup);
+    await sharing?.stop().catch(() => undefined);
+    await api?.close();
+    await worker?.stop().catch(() => undefined);
+    return 2;
+  }
+  process.off('SIGHUP', reloadOnHangup);
+  await sharing?.stop();
+  await api?.close();
+  await worker.stop();
+  return 0;
+}

@@ -1,0 +1,213 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
+import { createEngine, type Engine } from '@socle/core';
+import { AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi } from '@socle/api';
+import { DetectionLoop } from '../detection-loop.ts';
+import { mountAdminReload } from '../reload/admin-reload-route.ts';
+import { ReloadableEngine } from '../reload/reloadable-engine.ts';
+import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
+import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
+import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
+import { UpwardSharing } from '@socle/sharing';
+import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
+import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
+import { InProcessBus } from './in-process-bus.ts';
+import { parseListen, type RunConfig } from './run-config.ts';
+
+export interface EmbeddedServiceDependencies {
+  stdin?: Readable;
+  /** Operational messages; defaults to stderr. */
+  log?: (message: string) => void;
+  /** Told about each record the parsers refused. */
+  onRejected?: (record: RejectedRecord) => void;
+}
+
+/**
+ * Socle in one process: collector inputs (file, stdin, syslog) -> in-process bus -> engine -> alert journal, and the
+ * alert query API. The clustered service runs the same DetectionLoop with Kafka and Elasticsearch adapters.
+ */
+export class EmbeddedService {
+  private holder!: ReloadableEngine;
+  private reloader!: RuleSetReloader;
+  private sharing?: UpwardSharing;
+  private watch: RuleSourceWatch | undefined;
+  private journal!: AlertJournal;
+  private bus!: InProcessBus;
+  private sink!: BusRecordSink;
+  private inputs: Input[] = [];
+  private loop!: DetectionLoop;
+  private running!: Promise<unknown>;
+  private api: RunningAlertApi | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly config: RunConfig, private readonly deps: EmbeddedServiceDependencies = {}) {
+    this.log = deps.log ?? ((m) => process.stderr.write(`socle run: ${m}\n`));
+  }
+
+  get apiUrl(): string | undefined {
+    return this.api?.url;
+  }
+
+  /** The started input of that name (e.g. to read the port a syslog input bound). */
+  input<T extends Input>(name: string): T | undefined {
+    return this.inputs.find((i) => i.name === name) as T | undefined;
+  }
+
+  private get engine(): Engine {
+    return this.holder.current;
+  }
+
+  get rules(): { loaded: number; rejected: Engine['rejected'] } {
+    return { loaded: this.engine.loaded.length, rejected: this.engine.rejected };
+  }
+
+  /** Resolves when every input ended by itself (stdin at EOF); never for file inputs, which keep tailing. */
+  get inputsEnded(): Promise<void> {
+    return Promise.all(this.inputs.map((i) => i.ended ?? new Promise<void>(() => {}))).then(() => undefined);
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
+    this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
+    this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log });
+    if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
+    await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
+    await this.restoreEngineState();
+    this.journal = await AlertJournal.open(join(c.dataDir, 'alerts'), c.journal);
+    for (const w of this.journal.warnings) this.log(`journal: ${w}`);
+    this.bus = new InProcessBus(c.bus);
+    this.sink = new BusRecordSink(this.bus, this.deps.onRejected ?? ((r) => this.log(`${r.input}: record not parsed: ${r.error}`)));
+    this.loop = new DetectionLoop({
+      source: this.bus,
+      engine: this.holder,
+      sinks: [this.journal],
+      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${(err as Error).message}); skipped`),
+      onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${(err as Error).message}`),
+    });
+    this.running = this.loop.run();
+    this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
+    const { host, port } = parseListen(c.api.listen);
+    this.api = await startAlertApi(
+      {
+        store: new JournalAlertStore(this.journal),
+        health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
+      },
+      host,
+      port,
+    );
+    // laptop mode (no token store): the admin endpoint answers callers on this machine only
+    mountAdminReload(this.api.server, { reload: () => this.reloadRules('admin'), log: this.log });
+    if (c.reload.watch) await this.watchRuleSources(sources);
+    if (c.sharing) {
+      this.sharing = await UpwardSharing.open({
+        config: c.sharing,
+        store: new JournalAlertStore(this.journal),
+        sink: this.journal,
+        log: (message, fields) => this.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+      });
+      this.sharing.start();
+    }
+    const metrics = new CollectorMetrics();
+    this.inputs = c.inputs.map((input, i) => {
+      const name = input.name ?? `${input.type}-${i + 1}`;
+      switch (input.type) {
+        case 'file':
+          return new FileTailInput({ ...input, name, stateFile: join(c.dataDir, 'inputs', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`) }, this.sink, this.log);
+        case 'stdin':
+          return new StdinInput({ ...input, name }, this.sink, this.deps.stdin);
+        case 'syslog-udp':
+          return new SyslogUdpInput({ ...input, name, listen: parseListen(input.listen) }, this.sink);
+        case 'syslog-tcp':
+          return new SyslogStreamInput({ ...input, name, listen: parseListen(input.listen) }, this.sink, metrics);
+      }
+    });
+    for (const input of this.inputs) await input.start();
+    if (c.watermark.idleAdvanceMs > 0) {
+      this.ticker = setInterval(() => {
+        this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${(err as Error).message}`));
+      }, c.watermark.idleAdvanceMs);
+      this.ticker.unref();
+    }
+  }
+
+  /** Reloads the rule set now (the running one stays if the new one is broken); see RuleSetReloader. */
+  reloadRules(trigger = 'admin'): Promise<ReloadResult> {
+    return this.reloader.reload(trigger);
+  }
+
+  /** Rule folders and files, plus pipeline and placeholder files given as paths (shipped pipelines do not change). */
+  private async watchRuleSources(sources: RuleSetSources): Promise<void> {
+    const c = this.config;
+    const paths = [...c.rules, ...sources.pipelines.filter((p) => /[\\/]/.test(p)), ...(c.placeholders ? [c.placeholders] : [])];
+    if (paths.length === 0) return;
+    this.watch = new RuleSourceWatch({
+      paths,
+      debounceMs: c.reload.debounceMs,
+      pollIntervalMs: c.reload.pollIntervalMs,
+      onChange: () => void this.reloadRules('watch'),
+      onError: (m) => this.log(`rules watch: ${m}`),
+    });
+    await this.watch.start();
+  }
+
+  private get snapshotFile(): string {
+    return join(this.config.dataDir, 'engine-state.json');
+  }
+
+  /**
+   * Continues the correlation state saved by the last clean stop. The file is removed once read: after a crash
+   * the inputs re-read from their last checkpoint, and a stale state would count those events twice.
+   */
+  private async restoreEngineState(): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(this.snapshotFile);
+    } catch {
+      return;
+    }
+    try {
+      // rules edited while stopped: unchanged rules continue, changed ones start empty (as in a hot reload)
+      const carried = this.engine.carryStateFrom(bytes);
+      if (carried.kept.length === 0 && carried.removed.length === 0 && carried.reset.length === 0) {
+        this.engine.restore(bytes); // a snapshot written before rule fingerprints existed: same rules required
+      } else if (carried.reset.length || carried.removed.length) {
+        this.log(`${this.snapshotFile}: rules changed since the last stop; state kept for ${carried.kept.length} rules, reset for ${carried.reset.length}, dropped for ${carried.removed.length}`);
+      }
+    } catch (err) {
+      this.log(`${this.snapshotFile}: not restored (${(err as Error).message}); correlation windows start empty`);
+    }
+    await rm(this.snapshotFile, { force: true });
+  }
+
+  private async saveEngineState(): Promise<void> {
+    const tmp = `${this.snapshotFile}.tmp`;
+    await writeFile(tmp, this.engine.snapshot());
+    await rename(tmp, this.snapshotFile);
+  }
+
+  get stats() {
+    return { ...this.loop.stats, alertsStored: this.journal.index.size, rejectedRecords: this.sink.rejected };
+  }
+
+  /**
+   * Stops reading, lets the engine finish what was read, commits file positions and the correlation state
+   * together, then closes the journal and the API.
+   */
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.watch?.close();
+    await this.reloader?.idle();
+    await Promise.all(this.inputs.map((i) => i.stop()));
+    this.bus?.close();
+    await this.running?.catch(() => undefined);
+    await Promise.all(this.inputs.map((i) => i.finish?.()));
+    if (this.holder) await this.saveEngineState();
+    await this.sharing?.stop();
+    await this.api?.close();
+    await this.journal?.close();
+  }
+}

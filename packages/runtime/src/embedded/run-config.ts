@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isFormatName } from '@socle/collector';
+import { z } from 'zod';
+import { reloadConfigSchema } from '../reload/reload-config.ts';
+import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
+import { parseValidatedYaml } from '@socle/rules';
+
+const listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9280')
+  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0-65535');
+const inputName = z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'use letters, digits and . _ : / -');
+const format = z.string().refine(isFormatName, 'not a collector format (e.g. auth, syslog, nginx, apache, iptables, winlogbeat, json, kv, cef)');
+const maxMessageBytes = z.number().int().min(64).max(64 * 1024 * 1024).default(64 * 1024);
+
+const fileInput = z.strictObject({
+  type: z.literal('file'),
+  name: inputName.optional(),
+  organization: z.string().min(1),
+  format,
+  /** Glob patterns. */
+  paths: z.array(z.string().min(1)).min(1),
+  startAt: z.enum(['beginning', 'end']).default('beginning'),
+  pollIntervalMs: z.number().int().min(10).default(250),
+  readChunkBytes: z.number().int().min(4096).default(1024 * 1024),
+  maxMessageBytes,
+});
+const syslogUdpInput = z.strictObject({
+  type: z.literal('syslog-udp'),
+  name: inputName.optional(),
+  organization: z.string().min(1),
+  format: format.default('syslog'),
+  listen,
+  maxMessageBytes,
+});
+const syslogTcpInput = z.strictObject({
+  type: z.literal('syslog-tcp'),
+  name: inputName.optional(),
+  organization: z.string().min(1),
+  format: format.default('syslog'),
+  listen,
+  maxMessageBytes,
+  maxConnections: z.number().int().min(1).default(1000),
+});
+const stdinInput = z.strictObject({
+  type: z.literal('stdin'),
+  name: inputName.optional(),
+  organization: z.string().min(1),
+  format,
+  maxMessageBytes,
+});
+
+export const DEFAULT_PIPELINES = ['linux-ecs', 'web-ecs', 'firewall-ecs', 'windows-ecs', 'dns-ecs'];
+
+export const runConfigSchema = z.strictObject({
+  /** Alert journal (`<dataDir>/alerts`) and file read positions (`<dataDir>/inputs`). */
+  dataDir: z.string().min(1),
+  inputs: z
+    .array(z.discriminatedUnion('type', [fileInput, stdinInput, syslogUdpInput, syslogTcpInput]))
+    .min(1, 'configure at least one input (file, stdin, syslog-udp, syslog-tcp)'),
+  /** Rule files or folders; the socle-baseline pack when empty. */
+  rules: z.array(z.string().min(1)).default([]),
+  pipelines: z.array(z.string().min(1)).default(DEFAULT_PIPELINES),
+  /** YAML map of placeholder name to values, for `|expand`. */
+  placeholders: z.string().min(1).optional(),
+  bus: z
+    .strictObject({ capacity: z.number().int().min(1).default(10_000), batchSize: z.number().int().min(1).default(500) })
+    .default({ capacity: 10_000, batchSize: 500 }),
+  journal: z.strictObject({ maxSegmentBytes: z.number().int().min(4096).default(64 * 1024 * 1024) }).default({ maxSegmentBytes: 64 * 1024 * 1024 }),
+  api: z.strictObject({ listen: listen.default('127.0.0.1:9280') }).default({ listen: '127.0.0.1:9280' }),
+  /**
+   * Advance event time with the wall clock every `idleAdvanceMs` (0: never), so absence rules fire and windows
+   * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
+   */
+  watermark: z.strictObject({ idleAdvanceMs: z.number().int().min(0).default(0) }).default({ idleAdvanceMs: 0 }),
+  reload: reloadConfigSchema,
+  /** Sharing upward (policies, outbox, endpoint, reports); off when absent. */
+  sharing: sharingConfigSchema.optional(),
+});
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+
+/** Reads and validates a `socle run` config; relative paths are taken from the config file's folder. */
+export async function loadRunConfig(file: string): Promise<RunConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new Error(`${file}: cannot read the configuration file`);
+  }
+  return resolvePaths(parseValidatedYaml(text, file, runConfigSchema), dirname(resolve(file)));
+}
+
+export function resolvePaths(config: RunConfig, base: string): RunConfig {
+  const rules = config.rules.map((r) => resolve(base, r));
+  // Shipped pipeline names stay names; anything that looks like a path is resolved.
+  const pipelines = config.pipelines.map((p) => (/[\\/]|\.ya?ml$/i.test(p) ? resolve(base, p) : p));
+  return {
+    ...config,
+    dataDir: resolve(base, config.dataDir),
+    rules,
+    pipelines,
+    placeholders: config.placeholders === undefined ? undefined : resolve(base, config.placeholders),
+    inputs: config.inputs.map((i) => (i.type === 'file' ? { ...i, paths: i.paths.map((p) => resolve(base, p)) } : i)),
+    ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
+  };
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const at = text.lastIndexOf(':');
+  return { host: text.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(text.slice(at + 1)) };
+}

@@ -1,0 +1,15 @@
+export { DetectionLoop, type DetectionEngine, type DetectionLoopOptions, type DetectionLoopStats, type RetryPolicy } from './detection-loop.ts';
+export { CorrelationWorker } from './distributed/correlation-worker.ts';
+export { ElasticsearchAlertSink } from './distributed/elasticsearch-alert-sink.ts';
+export { ElasticsearchAlertStore } from './distributed/elasticsearch-alert-store.ts';
+export { createJsonLogger } from './distributed/json-logger.ts';
+export { startServeApi, type RunningServeApi } from './distributed/serve-api.ts';
+export { loadServiceConfig, maskSecrets } from './distributed/service-config.ts';
+export { BusRecordSink } from './embedded/bus-record-sink.ts';
+export { EmbeddedService } from './embedded/embedded-service.ts';
+export { InProcessBus, type BusItem, type InProcessBusOptions } from './embedded/in-process-bus.ts';
+export { loadRunConfig, runConfigSchema, type RunConfig } from './embedded/run-config.ts';
+export { type EventRef, type EventSource, type SourcedEvent } from './ports.ts';
+export { readPlaceholders } from './reload/placeholders.ts';
+export { BASELINE_RULES, replayScenario, type ReplayOptions, type ReplayResult } from './scenario/replay-scenario.ts';
+export { BUNDLED_SCENARIO, readScenario, type Scenario, type ScenarioManifest } from './scenario/scenario-manifest.ts';

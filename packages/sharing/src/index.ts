@@ -1,0 +1,10 @@
+export { Forwarder } from './forwarder.ts';
+export { Outbox } from './outbox.ts';
+export { Pseudonymizer } from './pseudonymizer.ts';
+export { shareAlerts, type SharingRun } from './share-alerts.ts';
+export { AlertSharing } from './shared-alert.ts';
+export { resolveSharingPaths, sharingConfigSchema } from './sharing-config.ts';
+export { loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
+export { signingKeyFromPem } from './signed-bundle.ts';
+export { type UpstreamEndpoint } from './upstream-endpoint.ts';
+export { UpwardSharing } from './upward-sharing.ts';

@@ -1,0 +1,28 @@
+/** Runs a sharing policy over the alerts of a store: what would go upward, as shared views and signed-ready bundles. */
+import type { AlertQuery, AlertStore } from '@socle/api';
+import type { AlertSharing, SharedAlert } from './shared-alert.ts';
+import { makeBundle, type StixBundle } from './signed-bundle.ts';
+import { alertToStix } from './stix-objects.ts';
+
+export interface SharingRun {
+  shared: { alert: SharedAlert; bundle: StixBundle }[];
+  kept: { alertId: string; reason: string }[];
+}
+
+/** Every alert matching `query` (all pages, oldest first), decided by the policy; one bundle per shared alert. */
+export async function shareAlerts(store: AlertStore, sharing: AlertSharing, query: Omit<AlertQuery, 'cursor' | 'size'> = {}): Promise<SharingRun> {
+  const run: SharingRun = { shared: [], kept: [] };
+  const alerts = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.search({ ...query, cursor, size: 500 });
+    alerts.push(...page.alerts);
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const alert of alerts.reverse()) {
+    const decision = sharing.decide(alert);
+    if (decision.shared) run.shared.push({ alert: decision.alert, bundle: makeBundle(alertToStix(decision.alert)) });
+    else run.kept.push({ alertId: alert.event.id, reason: decision.reason });
+  }
+  return run;
+}

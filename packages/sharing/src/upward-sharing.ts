@@ -1,0 +1,167 @@
+/**
+ * Sharing upward in a long-running service (`socle run`, `socle serve`): every `intervalMs`, the recent alerts of the
+ * store are decided by the organisations' policies; each shared alert's signed bundle goes to the outbox (durable),
+ * and the alert is written again through the AlertSink marked `socle.sharing: {shared: true, tlp, sharedAt}` (an
+ * upsert by id), which is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
+ * scheduled reports run beside it.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Alert } from '@socle/core';
+import { alertFields, type AlertSink, type AlertStore } from '@socle/api';
+import { loadIncidentRegister } from './reports/incident-register.ts';
+import { scheduleReportJobs } from './reports/report-jobs.ts';
+import { Forwarder, type DeliveryReport } from './forwarder.ts';
+import { ForwardingLoop } from './forwarding-loop.ts';
+import { Outbox } from './outbox.ts';
+import { Pseudonymizer } from './pseudonymizer.ts';
+import { AlertSharing } from './shared-alert.ts';
+import type { SharingConfig } from './sharing-config.ts';
+import { loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
+import { makeBundle, signingKeyFromPem } from './signed-bundle.ts';
+import { alertToStix } from './stix-objects.ts';
+import type { UpstreamEndpoint } from './upstream-endpoint.ts';
+
+export interface UpwardSharingOptions {
+  config: SharingConfig;
+  store: AlertStore;
+  /** Where marked alerts are written back (the sink behind `store`). */
+  sink: AlertSink;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+  env?: Record<string, string | undefined>;
+  now?: () => number;
+}
+
+export interface SharingPass {
+  /** Alerts newly marked shared (their bundles are in the outbox). */
+  shared: string[];
+  /** Bundles new to the outbox (an alert marked again after an update re-uses its pending or acknowledged bundle). */
+  queued: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export class UpwardSharing {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private passing: Promise<SharingPass> | undefined;
+  private reports: { stop: () => Promise<void> } | undefined;
+  readonly loop: ForwardingLoop;
+
+  private constructor(
+    private readonly options: UpwardSharingOptions,
+    private readonly sharings: AlertSharing[],
+    private readonly outbox: Outbox,
+    readonly forwarder: Forwarder,
+    onDelivery: (report: DeliveryReport) => void,
+  ) {
+    this.loop = new ForwardingLoop(forwarder, {
+      onReport: (report) => {
+        for (const f of report.failed) options.log('sharing: bundle not delivered', { bundle: f.id, error: f.error, retryAt: f.retryAt, permanent: f.permanent });
+        if (report.delivered.length) options.log('sharing: bundles delivered', { delivered: report.delivered.length, pending: report.pending });
+        onDelivery(report);
+      },
+      onError: (err) => options.log('sharing: delivery pass failed', { error: err instanceof Error ? err.message : String(err) }),
+    });
+  }
+
+  /** Reads the policies, their pseudonym keys and the signing key, and opens the outbox. Errors name the file at fault. */
+  static async open(options: UpwardSharingOptions, onDelivery: (report: DeliveryReport) => void = () => {}): Promise<UpwardSharing> {
+    const { config } = options;
+    const env = options.env ?? process.env;
+    const sharings: AlertSharing[] = [];
+    for (const file of config.policies) {
+      const policy = await loadSharingPolicy(file);
+      const key = await loadPseudonymKey(policy, env);
+      sharings.push(new AlertSharing(policy, key ? new Pseudonymizer(key) : undefined));
+    }
+    const pem = await readFile(config.signingKey.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`sharing.signingKey.file ${config.signingKey.file}: cannot read (${err.code ?? err.message})`);
+    });
+    const signingKey = signingKeyFromPem(config.signingKey.keyId, pem);
+    const token = env[config.endpoint.tokenEnv] || undefined;
+    const endpoint: UpstreamEndpoint = config.endpoint.taxii
+      ? { kind: 'taxii', apiRoot: config.endpoint.taxii, collectionId: config.endpoint.collection ?? '', token }
+      : { kind: 'socle', url: config.endpoint.socle ?? '', token };
+    const outbox = await Outbox.open(config.outbox, options.now ? { now: options.now } : {});
+    const forwarder = new Forwarder({ endpoint, signingKey, outbox, ...(options.now ? { now: options.now } : {}) });
+    return new UpwardSharing(options, sharings, outbox, forwarder, onDelivery);
+  }
+
+  /** Starts the sharing passes, the forwarding loop and the report jobs. */
+  start(): void {
+    const { config, log, store } = this.options;
+    this.loop.start();
+    const tick = () => void this.shareDue().catch((err: unknown) => log('sharing: pass failed', { error: err instanceof Error ? err.message : String(err) }));
+    this.timer = setInterval(tick, config.intervalMs);
+    this.timer.unref();
+    tick();
+    if (config.reports) {
+      const reports = config.reports;
+      this.reports = scheduleReportJobs({
+        store,
+        outDir: reports.outDir,
+        loadIncidents: async () => (reports.incidents ? loadIncidentRegister(reports.incidents) : []),
+        statisticsCron: reports.statisticsCron,
+        incidentsCron: reports.incidentsCron,
+        onError: (job, err) => log(`reports: ${job} failed`, { error: err instanceof Error ? err.message : String(err) }),
+        onOverdue: (overdue) => log('reports: incidents overdue', { incidents: overdue.map((d) => d.incident.id) }),
+      });
+    }
+  }
+
+  /** One pass over the recent alerts (passes never overlap); wakes the forwarding loop when bundles were queued. */
+  shareDue(): Promise<SharingPass> {
+    this.passing ??= this.pass().finally(() => (this.passing = undefined));
+    return this.passing;
+  }
+
+  private async pass(): Promise<SharingPass> {
+    const now = (this.options.now ?? Date.now)();
+    const from = String(now - this.options.config.lookbackDays * DAY_MS);
+    const result: SharingPass = { shared: [], queued: 0 };
+    const toMark: { id: string; tlp: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.store.search({ from, cursor, size: 500 });
+      for (const alert of page.alerts) {
+        if (alertFields(alert).shared) continue;
+        for (const sharing of this.sharings) {
+          const decision = sharing.decide(alert);
+          if (!decision.shared) continue;
+          if (await this.forwarder.accept(makeBundle(alertToStix(decision.alert)))) result.queued++;
+          toMark.push({ id: alert.event.id, tlp: decision.alert.tlp });
+          break;
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    // Marked only once the bundles are durable in the outbox: a crash in between re-decides the alert, and the
+    // outbox ignores a bundle it already holds. The latest stored version is marked, so an update the detection
+    // loop wrote during the pass is kept (one written between this read and the write would drop the mark, which
+    // the next pass puts back).
+    const marked: Alert[] = [];
+    const sharedAt = new Date(now).toISOString();
+    for (const { id, tlp } of toMark) {
+      const latest = await this.options.store.get(id);
+      if (!latest || alertFields(latest).shared) continue;
+      marked.push(markShared(latest, tlp, sharedAt));
+      result.shared.push(id);
+    }
+    if (marked.length) await this.options.sink.write(marked);
+    if (result.queued) this.loop.wake();
+    if (result.shared.length) this.options.log('sharing: alerts shared upward', { alerts: result.shared.length, queued: result.queued });
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.passing?.catch(() => undefined);
+    await this.reports?.stop();
+    await this.loop.stop();
+    await this.outbox.close();
+  }
+}
+
+/** The alert as stored once shared upward: what layer-4 principals may see (SHARED_UPWARD_FIELD). */
+export function markShared(alert: Alert, tlp: string, sharedAt: string): Alert {
+  return { ...alert, socle: { ...alert.socle, sharing: { shared: true, tlp, sharedAt } } };
+}
