@@ -8,6 +8,8 @@ export { alertQueryFromParams, type AlertQueryParams } from './alerts/alert-quer
 export { decodeCursor, encodeCursor } from './alerts/cursor.ts';
 export { JournalAlertStore } from './alerts/journal-alert-store.ts';
 export { createAlertApi, isLoopback, startAlertApi, type AlertApiOptions, type RunningAlertApi } from './http/alert-api.ts';
+export { SESSION_PATH, type ConsoleOptions } from './http/console-routes.ts';
+export { CSRF_HEADER, DEFAULT_SESSION_TTL_MS, SESSION_COOKIE } from './http/console-session.ts';
 export { BadRequestError, parseCountKey, parseSearchParams } from './http/api-query.ts';
 export { sendJson } from './http/http-io.ts';
 export { SEVERITY_LEVELS, type AlertCount, type AlertCountKey, type AlertPage, type AlertQuery, type AlertSink, type AlertStore, type AlertTimeBucket, type SeverityLevel } from './ports.ts';

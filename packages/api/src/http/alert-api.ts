@@ -11,6 +11,8 @@ import { parseTriageChange, untriaged, type TriageStatus } from '../triage/triag
 import { BadRequestError, parseCountKey, parseInterval, parseSearchParams } from './api-query.ts';
 import { HttpError, readJsonBody, sendJson } from './http-io.ts';
 import { OPENAPI_DOCUMENT } from './openapi.ts';
+import { ConsoleRoutes, type ConsoleOptions } from './console-routes.ts';
+import { authenticateSession, isCsrfRefusal, SessionStore } from './console-session.ts';
 
 export interface AlertApiOptions {
   store: AlertStore;
@@ -29,6 +31,8 @@ export interface AlertApiOptions {
   log?: (line: string) => void;
   /** Clock for token expiry (epoch ms); default Date.now. */
   now?: () => number;
+  /** Serve the analysts' console at `/` and `/ui/`, with sign-in sessions at `/api/session` (console-routes.ts). */
+  console?: ConsoleOptions;
 }
 
 export interface RunningAlertApi {
@@ -58,8 +62,11 @@ export function createAlertApi(options: AlertApiOptions): Server {
     throw new Error('alert API: this alert store does not support organisation scoping (scopeFilters); refusing to serve it with tokens');
   }
   const log = options.log ?? ((line: string) => process.stderr.write(`socle api: ${line}\n`));
+  const now = options.now ?? Date.now;
+  const sessions = options.console && options.tokens ? new SessionStore(options.tokens, options.console.sessionTtlMs) : undefined;
+  const consoleRoutes = options.console ? new ConsoleRoutes({ console: options.console, tokens: options.tokens, sessions, audit: options.audit, now, log }) : undefined;
   return createServer((req, res) => {
-    new RequestHandler(options, log, req, res).run().catch((err) => {
+    new RequestHandler(options, log, req, res, consoleRoutes, sessions).run().catch((err) => {
       log(`${req.method} ${(req.url ?? '').slice(0, 200)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -110,6 +117,8 @@ class RequestHandler {
     private readonly log: (line: string) => void,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
+    private readonly consoleRoutes?: ConsoleRoutes,
+    private readonly sessions?: SessionStore,
   ) {
     this.store = options.store;
   }
@@ -119,8 +128,15 @@ class RequestHandler {
     const raw = req.url ?? '/';
     if (raw.length > MAX_URL_LENGTH) return this.reply(414, { error: `URL longer than ${MAX_URL_LENGTH} characters` }, 'uri too long');
 
+    if (this.consoleRoutes && (await this.consoleRoutes.handle(req, this.res, raw))) return;
+
     if (this.options.tokens) {
-      const result = authenticate(req.headers.authorization, this.options.tokens, (this.options.now ?? Date.now)());
+      const now = (this.options.now ?? Date.now)();
+      // Machines send a bearer token; the console's browser sends its session cookie (console-session.ts).
+      const result = this.sessions && req.headers.authorization === undefined && req.headers.cookie !== undefined
+        ? authenticateSession(req, this.sessions, now)
+        : authenticate(req.headers.authorization, this.options.tokens, now);
+      if (isCsrfRefusal(result)) return this.reply(403, { error: `refused: ${result.reason}` }, `csrf: ${result.reason}`);
       if (isAuthError(result)) {
         this.log(`401 ${req.method} ${raw.slice(0, 200)}: ${result.reason}${result.tokenId ? ` (token ${result.tokenId})` : ''}`);
         await this.audit(401, `unauthenticated: ${result.reason}`, undefined, result.tokenId).catch((err: Error) => this.log(`access audit write failed: ${err.message}`));
