@@ -60,7 +60,7 @@ async function signIn(token: string): Promise<{ cookie: string; csrf: string; bo
   const res = await fetch(`${api.url}/api/session`, { method: 'POST', headers: headers(), body: JSON.stringify({ token }) });
   expect(res.status).toBe(200);
   const setCookie = res.headers.get('set-cookie')!;
-  const body = await res.json();
+  const body = (await res.json()) as any;
   return { cookie: setCookie.split(';')[0], csrf: body.csrfToken, body, setCookie };
 }
 
@@ -78,10 +78,10 @@ describe('console sessions', () => {
   it('scopes the session like the token: the cookie reads org-a alerts only', async () => {
     const { cookie } = await signIn(tokenA);
     const res = await fetch(`${api.url}/alerts`, { headers: { cookie } });
-    expect((await res.json()).alerts.map((a: any) => a.event.id)).toEqual(['a1']);
+    expect(((await res.json()) as any).alerts.map((a: any) => a.event.id)).toEqual(['a1']);
     expect((await fetch(`${api.url}/alerts/b1`, { headers: { cookie } })).status).toBe(404);
     const me = await fetch(`${api.url}/api/session`, { headers: { cookie } });
-    expect((await me.json()).principal.organizations).toEqual(['org-a']);
+    expect(((await me.json()) as any).principal.organizations).toEqual(['org-a']);
   });
 
   it('refuses a write without the CSRF token or from another origin', async () => {
@@ -94,7 +94,7 @@ describe('console sessions', () => {
     expect((await triage(headers({ [CSRF_HEADER]: csrf, 'sec-fetch-site': 'cross-site' }))).status).toBe(403);
     const ok = await triage(headers({ [CSRF_HEADER]: csrf }));
     expect(ok.status).toBe(200);
-    expect((await ok.json()).status).toBe('acknowledged');
+    expect(((await ok.json()) as any).status).toBe('acknowledged');
     expect(audit.entries.some((e) => e.status === 403 && e.reason?.startsWith('csrf'))).toBe(true);
   });
 
