@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { FileAccessAuditLog, FileTokenStore, startAlertApi, type RunningAlertApi, type AlertStore, JournalTriageStore } from '@socle/api';
+import { CONSOLE_ASSETS_DIR } from '@socle/console';
 import { mountAdminReload } from '../reload/admin-reload-route.ts';
 import type { ReloadResult } from '../reload/rule-set-reloader.ts';
 import type { JsonLogger } from './json-logger.ts';
@@ -38,7 +39,7 @@ export async function startServeApi(options: ServeApiOptions): Promise<RunningSe
   const host = api.listen.slice(0, i).replace(/^\[|\]$/g, '');
   let running: RunningAlertApi;
   try {
-    running = await startAlertApi({ store: options.store, tokens, audit, triage, health: options.health, log }, host, Number(api.listen.slice(i + 1)));
+    running = await startAlertApi({ store: options.store, tokens, audit, triage, health: options.health, log, ...(api.console !== false ? { console: { assetsDir: CONSOLE_ASSETS_DIR, sessionTtlMs: api.sessionTtlMs } } : {}) }, host, Number(api.listen.slice(i + 1)));
   } catch (err) {
     await triage?.close();
     throw err;

@@ -87,6 +87,10 @@ export const serviceConfigSchema = z.strictObject({
       audit: z.string().min(1).optional(),
       /** Folder of the embedded triage store (`triage.ndjson`); without it triage writes answer 501. */
       triage: z.string().min(1).optional(),
+      /** Serve the analysts' console at `/ui/` (sign-in with an API token in token mode); default true. */
+      console: z.boolean().optional(),
+      /** Console session lifetime in ms (never past the token's expiry); default one hour. */
+      sessionTtlMs: z.number().int().min(60_000).max(86_400_000).optional(),
     })
     .superRefine((api, ctx) => {
       if (api.tokens && !api.audit) ctx.addIssue({ code: 'custom', path: ['audit'], message: 'a token store needs an access audit log file (auditor reads must be recorded)' });

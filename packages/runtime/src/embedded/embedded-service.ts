@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
-import { AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi } from '@socle/api';
+import { AlertJournal, JournalAlertStore, JournalTriageStore, startAlertApi, type RunningAlertApi } from '@socle/api';
+import { CONSOLE_ASSETS_DIR } from '@socle/console';
+import { boundingOriginals } from '../bounded-event.ts';
 import { DetectionLoop } from '../detection-loop.ts';
 import { mountAdminReload } from '../reload/admin-reload-route.ts';
 import { ReloadableEngine } from '../reload/reloadable-engine.ts';
@@ -40,6 +42,7 @@ export class EmbeddedService {
   private loop!: DetectionLoop;
   private running!: Promise<unknown>;
   private api: RunningAlertApi | undefined;
+  private triage: JournalTriageStore | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly log: (message: string) => void;
 
@@ -72,8 +75,10 @@ export class EmbeddedService {
   async start(): Promise<void> {
     const c = this.config;
     const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
-    this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
-    this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log });
+    // Alerts keep their event (raw line bounded below) so the console can show what happened.
+    const build = (set: Awaited<ReturnType<typeof readRuleSet>>) => createEngine({ ...set, includeEvent: c.alerts.includeEvent });
+    this.holder = new ReloadableEngine(build(await readRuleSet(sources)));
+    this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log, build });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
     await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
     await this.restoreEngineState();
@@ -84,16 +89,20 @@ export class EmbeddedService {
     this.loop = new DetectionLoop({
       source: this.bus,
       engine: this.holder,
-      sinks: [this.journal],
+      sinks: [boundingOriginals(this.journal, c.alerts.maxOriginalChars)],
       onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${(err as Error).message}); skipped`),
       onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${(err as Error).message}`),
     });
     this.running = this.loop.run();
     this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
     const { host, port } = parseListen(c.api.listen);
+    this.triage = await JournalTriageStore.open(join(c.dataDir, 'triage'));
+    for (const w of this.triage.warnings) this.log(`triage: ${w}`);
     this.api = await startAlertApi(
       {
         store: new JournalAlertStore(this.journal),
+        triage: this.triage,
+        ...(c.api.console ? { console: { assetsDir: CONSOLE_ASSETS_DIR } } : {}),
         health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
       },
       host,
@@ -208,6 +217,7 @@ export class EmbeddedService {
     if (this.holder) await this.saveEngineState();
     await this.sharing?.stop();
     await this.api?.close();
+    await this.triage?.close();
     await this.journal?.close();
   }
 }

@@ -68,7 +68,21 @@ export const runConfigSchema = z.strictObject({
     .strictObject({ capacity: z.number().int().min(1).default(10_000), batchSize: z.number().int().min(1).default(500) })
     .default({ capacity: 10_000, batchSize: 500 }),
   journal: z.strictObject({ maxSegmentBytes: z.number().int().min(4096).default(64 * 1024 * 1024) }).default({ maxSegmentBytes: 64 * 1024 * 1024 }),
-  api: z.strictObject({ listen: listen.default('127.0.0.1:9280') }).default({ listen: '127.0.0.1:9280' }),
+  api: z
+    .strictObject({
+      listen: listen.default('127.0.0.1:9280'),
+      /** Serve the analysts' console at `/ui/` on the same address. */
+      console: z.boolean().default(true),
+    })
+    .default({ listen: '127.0.0.1:9280', console: true }),
+  alerts: z
+    .strictObject({
+      /** Keep the event that raised each detection alert (`socle.event`, shown by the console). */
+      includeEvent: z.boolean().default(true),
+      /** Its raw line (`event.original`) is cut to this many characters. */
+      maxOriginalChars: z.number().int().min(0).max(1_048_576).default(8192),
+    })
+    .default({ includeEvent: true, maxOriginalChars: 8192 }),
   /**
    * Advance event time with the wall clock every `idleAdvanceMs` (0: never), so absence rules fire and windows
    * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
