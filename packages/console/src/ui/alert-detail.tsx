@@ -84,7 +84,6 @@ export function AlertDetailPanel({ id, session, onClose, onTriaged, onFilter, on
       <RuleSection alert={a} />
       {a.socle.correlation && <CorrelationSection alert={a} onOpen={onOpen} />}
       <MemberEvents detail={detail} national={p?.layer === 4} />
-      {p?.layer !== 4 && <Related alert={a} onOpen={onOpen} />}
       {p?.layer !== 4 && (
         <TriagePanel
           detail={detail}
@@ -97,6 +96,7 @@ export function AlertDetailPanel({ id, session, onClose, onTriaged, onFilter, on
           }}
         />
       )}
+      {p?.layer !== 4 && <Related alert={a} onOpen={onOpen} />}
     </aside>
   );
 }

@@ -15,6 +15,8 @@ interface Props {
   checked: Set<string>;
   selectable: boolean;
   showTlp: boolean;
+  /** Off for a principal of one organisation: the column would repeat it on every row. */
+  showOrganization: boolean;
   onOpen: (id: string, index: number) => void;
   onCheck: (id: string) => void;
   onCheckAll: (all: boolean) => void;
@@ -62,8 +64,8 @@ export function AlertTable(p: Props) {
             <th>Rule</th>
             <th>Host</th>
             <th>User</th>
-            <th>Source → destination</th>
-            <th>Org</th>
+            <th>Source → dest.</th>
+            {p.showOrganization && <th>Org</th>}
             {p.showTlp ? <th>TLP</th> : <th>Status</th>}
             {!p.showTlp && <th>Assignee</th>}
           </tr>
@@ -86,12 +88,18 @@ export function AlertTable(p: Props) {
                     <input type="checkbox" aria-label={`Select alert ${id}`} checked={p.checked.has(id)} onChange={() => p.onCheck(id)} />
                   </td>
                 )}
-                <td class="time mono">{formatTime(a['@timestamp'])}</td>
+                <td class="time mono" title={`${formatTime(a['@timestamp'])} UTC`}>
+                  {formatTime(a['@timestamp']).slice(5)}
+                </td>
                 <td class="level">
                   <span class={`badge level-${a.socle.level}`}>{a.socle.level === 'informational' ? 'info' : a.socle.level}</span>
                 </td>
                 <td class="rule">
-                  {a.socle.correlation && <span class="corr" title={`correlation: ${a.socle.correlation.type}`}>⛓</span>}
+                  {a.socle.correlation && (
+                    <span class="corr" title={`correlation: ${a.socle.correlation.type}`}>
+                      corr
+                    </span>
+                  )}
                   {a.rule.name}
                   {a.socle.suppression && a.socle.suppression.suppressed > 0 && <span class="muted"> ×{a.socle.suppression.suppressed + 1}</span>}
                 </td>
@@ -106,14 +114,16 @@ export function AlertTable(p: Props) {
                     </>
                   )}
                 </td>
-                <td>{organizations(a).join(', ')}</td>
+                {p.showOrganization && <td>{organizations(a).join(', ')}</td>}
                 {p.showTlp ? (
                   <td>
                     <span class={`tlp tlp-${(a.socle.sharing?.tlp ?? '').replace('+', '-').toLowerCase()}`}>TLP:{a.socle.sharing?.tlp ?? '?'}</span>
                   </td>
                 ) : (
                   <td>
-                    <span class={`status status-${t?.status ?? 'open'}`}>{t?.status ?? 'open'}</span>
+                    <span class={`status status-${t?.status ?? 'open'}`} title={t?.status ?? 'open'}>
+                      {t?.status === 'acknowledged' ? 'ack' : (t?.status ?? 'open')}
+                    </span>
                   </td>
                 )}
                 {!p.showTlp && <td class="muted">{t?.assignee ?? ''}</td>}

@@ -19,7 +19,18 @@ export function Histogram({ data, onSelect }: { data: { interval: number; bucket
       cursor: { y: false, points: { show: false }, drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
       axes: [
-        { stroke: '#8b95a7', grid: { stroke: '#1f2733', width: 1 }, ticks: { stroke: '#1f2733' }, font: '11px system-ui', values: (_u, splits) => splits.map((s) => formatTime(s * 1000).slice(5, 16)) },
+        {
+          stroke: '#8b95a7',
+          grid: { stroke: '#1f2733', width: 1 },
+          ticks: { stroke: '#1f2733' },
+          font: '11px system-ui',
+          space: 110,
+          // Hours and minutes within a day, the date when the range spans days (UTC, as everywhere in the console).
+          values: (u, splits) => {
+            const span = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+            return splits.map((s) => (span > 86_400 ? formatTime(s * 1000).slice(5, 16) : formatTime(s * 1000).slice(11, 16)));
+          },
+        },
         { stroke: '#8b95a7', grid: { stroke: '#1f2733', width: 1 }, ticks: { show: false }, font: '11px system-ui', size: 40 },
       ],
       series: [{}, { label: 'alerts', stroke: '#4f8cff', fill: 'rgba(79,140,255,0.55)', width: 0, paths: uPlot.paths.bars!({ size: [0.85, 40], align: 1 }), points: { show: false } }],

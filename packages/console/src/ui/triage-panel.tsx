@@ -100,7 +100,7 @@ export function TriagePanel({ detail, history, readOnly, onChanged }: { detail: 
       <ol class="history" data-testid="history">
         {(history?.entries ?? []).map((e) => (
           <li>
-            <span class="mono">{formatTime(e.at)}</span> <span class="who">{actor(e.by)}</span> {describe(e.change)}
+            <span class="mono">{formatTime(e.at)}</span> <span class="actor">{actor(e.by)}</span> {describe(e.change)}
           </li>
         ))}
         {history && history.entries.length === 0 && <li class="muted">Nobody has triaged this alert yet.</li>}

@@ -136,7 +136,10 @@ export function Workspace({ session }: { session: SessionInfo }) {
 
   const onTriaged = (id: string, t: TriageSummary) => setQueue((prev) => ({ ...prev, triage: { ...prev.triage, [id]: t } }));
 
-  // Keyboard: j/k or arrows move, Enter or o opens, x selects, Esc closes, / searches, r refreshes.
+  // Keyboard: j/k or arrows move, Enter or o opens, x selects, Esc closes, / searches, r refreshes. One listener
+  // reading the latest render through a ref, so keys pressed in quick succession act on the current row.
+  const keys = useRef({ alerts: queue.alerts, cursor, openAlert, load });
+  keys.current = { alerts: queue.alerts, cursor, openAlert, load };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
@@ -145,27 +148,32 @@ export function Workspace({ session }: { session: SessionInfo }) {
         return;
       }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const n = queue.alerts.length;
-      if (e.key === 'j' || e.key === 'ArrowDown') setCursor((c) => Math.min(n - 1, c + 1));
-      else if (e.key === 'k' || e.key === 'ArrowUp') setCursor((c) => Math.max(0, c - 1));
-      else if ((e.key === 'Enter' || e.key === 'o') && queue.alerts[cursor]) openAlert(queue.alerts[cursor].event.id);
-      else if (e.key === 'x' && queue.alerts[cursor]) {
-        const id = queue.alerts[cursor].event.id;
+      const { alerts, cursor: at, openAlert: open, load: reload } = keys.current;
+      const n = alerts.length;
+      const move = (c: number) => {
+        keys.current.cursor = c;
+        setCursor(c);
+      };
+      if (e.key === 'j' || e.key === 'ArrowDown') move(Math.min(n - 1, at + 1));
+      else if (e.key === 'k' || e.key === 'ArrowUp') move(Math.max(0, at - 1));
+      else if ((e.key === 'Enter' || e.key === 'o') && alerts[at]) open(alerts[at].event.id);
+      else if (e.key === 'x' && alerts[at]) {
+        const id = alerts[at].event.id;
         setChecked((s) => {
           const next = new Set(s);
           if (next.has(id)) next.delete(id);
           else next.add(id);
           return next;
         });
-      } else if (e.key === 'Escape') openAlert(undefined);
+      } else if (e.key === 'Escape') open(undefined);
       else if (e.key === '/') searchInput.current?.focus();
-      else if (e.key === 'r') void load(false);
+      else if (e.key === 'r') void reload(false);
       else return;
       e.preventDefault();
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [queue.alerts, cursor, openAlert, load]);
+  }, []);
 
   const readOnly = session.principal?.readOnly ?? false;
   const national = session.principal?.layer === 4;
@@ -203,6 +211,7 @@ export function Workspace({ session }: { session: SessionInfo }) {
           checked={checked}
           selectable={!readOnly}
           showTlp={national}
+          showOrganization={(session.principal?.organizations.length ?? 0) !== 1}
           onOpen={(id, i) => {
             setCursor(i);
             openAlert(id);
