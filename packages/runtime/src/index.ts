@@ -12,4 +12,5 @@ export { loadRunConfig, runConfigSchema, type RunConfig } from './embedded/run-c
 export { type EventRef, type EventSource, type SourcedEvent } from './ports.ts';
 export { readPlaceholders } from './reload/placeholders.ts';
 export { BASELINE_RULES, replayScenario, type ReplayOptions, type ReplayResult } from './scenario/replay-scenario.ts';
+export { startDemoConsole, type DemoConsole } from './scenario/demo-console.ts';
 export { BUNDLED_SCENARIO, readScenario, type Scenario, type ScenarioManifest } from './scenario/scenario-manifest.ts';

@@ -118,10 +118,10 @@ function Fact({ label, value, onClick }: { label: string; value: string | undefi
 function RuleSection({ alert: a }: { alert: Alert }) {
   const t = a.threat;
   const tactics = (t?.tactic?.id ?? []).map((id, i) => ({ id, name: t?.tactic?.name?.[i] ?? id, href: t?.tactic?.reference?.[i] ?? `https://attack.mitre.org/tactics/${id}/` }));
-  const techniques = [
-    ...(t?.technique?.id ?? []).map((id, i) => ({ id, href: t?.technique?.reference?.[i] ?? `https://attack.mitre.org/techniques/${id}/` })),
-    ...(t?.technique?.subtechnique?.id ?? []).map((id, i) => ({ id, href: t?.technique?.subtechnique?.reference?.[i] ?? `https://attack.mitre.org/techniques/${id.replace('.', '/')}/` })),
-  ];
+  const fromThreat = [...(t?.technique?.id ?? []), ...(t?.technique?.subtechnique?.id ?? [])];
+  // Correlation alerts carry no threat fields; their Sigma tags (attack.t1110.003) name the techniques.
+  const ids = fromThreat.length ? fromThreat : (a.tags ?? []).map((tag) => /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(tag)?.[1]?.toUpperCase()).filter((x): x is string => !!x);
+  const techniques = ids.map((id) => ({ id, href: `https://attack.mitre.org/techniques/${id.replace('.', '/')}/` }));
   return (
     <section class="section">
       <h3>Rule</h3>
