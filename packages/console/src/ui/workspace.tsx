@@ -90,7 +90,8 @@ export function Workspace({ session }: { session: SessionInfo }) {
           return { alerts: page.alerts, total: page.total, nextCursor: page.nextCursor, triage: page.triage };
         });
         setError(undefined);
-        const [counts, histogram] = await Promise.all([api.counts('rule', params), loadHistogram(filters, params, page)]);
+        // The overview narrows the queue but is not the queue: a store without histograms (501) leaves it empty.
+        const [counts, histogram] = await Promise.all([api.counts('rule', params).catch(() => ({ counts: [] })), loadHistogram(filters, params, page).catch(() => ({ interval: 3_600_000, buckets: [] }))]);
         setRuleCounts(counts.counts);
         setBuckets(histogram);
       } catch (err) {
