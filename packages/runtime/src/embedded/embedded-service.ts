@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CollectorMetrics, FileTailInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
+import { CollectorMetrics, FileTailInput, HttpIngestInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
 import { AlertJournal, JournalAlertStore, JournalTriageStore, startAlertApi, type RunningAlertApi } from '@socle/api';
 import { CONSOLE_ASSETS_DIR } from '@socle/console';
@@ -132,6 +132,17 @@ export class EmbeddedService {
           return new SyslogUdpInput({ ...input, name, listen: parseListen(input.listen) }, this.sink);
         case 'syslog-tcp':
           return new SyslogStreamInput({ ...input, name, listen: parseListen(input.listen) }, this.sink, metrics);
+        case 'http':
+          return new HttpIngestInput(
+            {
+              ...input,
+              name,
+              listen: parseListen(input.listen),
+              tokens: input.tokens.map((t, n) => ({ organization: t.organization, token: 'token' in t ? t.token : tokenFromEnv(t.tokenEnv, name, n) })),
+            },
+            this.sink,
+            metrics,
+          );
       }
     });
     for (const input of this.inputs) await input.start();
@@ -220,4 +231,10 @@ export class EmbeddedService {
     await this.triage?.close();
     await this.journal?.close();
   }
+}
+
+function tokenFromEnv(variable: string, input: string, index: number): string {
+  const value = process.env[variable];
+  if (!value || value.length < 16) throw new Error(`inputs.${input}.tokens.${index}.tokenEnv: ${variable} is not set or shorter than 16 characters`);
+  return value;
 }

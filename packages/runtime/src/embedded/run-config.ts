@@ -43,6 +43,24 @@ const syslogTcpInput = z.strictObject({
   maxMessageBytes,
   maxConnections: z.number().int().min(1).default(1000),
 });
+/** `POST /ingest` with NDJSON (or any collector format), each bearer token naming its organisation. */
+const httpInput = z.strictObject({
+  type: z.literal('http'),
+  name: inputName.optional(),
+  format: format.default('json'),
+  listen,
+  tokens: z
+    .array(
+      z.union([
+        z.strictObject({ token: z.string().min(16, 'tokens must be at least 16 characters'), organization: z.string().min(1) }),
+        z.strictObject({ tokenEnv: z.string().min(1), organization: z.string().min(1) }),
+      ]),
+    )
+    .min(1, 'at least one token is needed: HTTP ingest is never anonymous'),
+  maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+  maxMessageBytes,
+  retryAfterSeconds: z.number().int().min(1).default(1),
+});
 const stdinInput = z.strictObject({
   type: z.literal('stdin'),
   name: inputName.optional(),
@@ -57,8 +75,8 @@ export const runConfigSchema = z.strictObject({
   /** Alert journal (`<dataDir>/alerts`) and file read positions (`<dataDir>/inputs`). */
   dataDir: z.string().min(1),
   inputs: z
-    .array(z.discriminatedUnion('type', [fileInput, stdinInput, syslogUdpInput, syslogTcpInput]))
-    .min(1, 'configure at least one input (file, stdin, syslog-udp, syslog-tcp)'),
+    .array(z.discriminatedUnion('type', [fileInput, stdinInput, syslogUdpInput, syslogTcpInput, httpInput]))
+    .min(1, 'configure at least one input (file, stdin, syslog-udp, syslog-tcp, http)'),
   /** Rule files or folders; the socle-baseline pack when empty. */
   rules: z.array(z.string().min(1)).default([]),
   pipelines: z.array(z.string().min(1)).default(DEFAULT_PIPELINES),
