@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests under test/ that need no Kafka or Elasticsearch; they run with the unit tests. */
-const serverless = ['test/stack/manifests.test.ts', 'test/rules/**/*.test.ts'];
+const serverless = ['test/stack/manifests.test.ts', 'test/rules/**/*.test.ts', 'test/api/**/*.test.ts', 'test/sharing/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -2,7 +2,7 @@
  * Writes N realistic Windows events as NDJSON, deterministically (seeded), for the benchmark:
  *   pnpm exec tsx bench/data/make-windows-events.ts --count 120000 --out bench/data/windows-ecs.ndjson
  *   pnpm exec tsx bench/data/make-windows-events.ts --shape evtx --out bench/data/windows-evtx.ndjson
- * Options: --count N (120000), --shape ecs|evtx (ecs), --seed N (1), --start ISO time, --out FILE (stdout).
+ * Options: --count N (120000), --shape ecs|evtx|flat (ecs; flat: Sigma field names, no pipeline needed), --seed N (1), --start ISO time, --out FILE (stdout).
  * A summary (events and suspicious events per template) goes to stderr.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -11,12 +11,12 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parsePipeline } from '../../packages/core/src/pipeline/index.ts';
 import { Random } from './prng.ts';
-import { makeEcsShaper, toEvtx } from './windows-shapes.ts';
+import { makeEcsShaper, toEvtx, toFlat } from './windows-shapes.ts';
 import { makeHosts, nextRecord } from './windows-templates.ts';
 
 interface Options {
   count: number;
-  shape: 'ecs' | 'evtx';
+  shape: 'ecs' | 'evtx' | 'flat';
   seed: number;
   start: number;
   out?: string;
@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): Options {
       if (Number.isNaN(options.start)) throw new Error(`--start: '${v}' is not an ISO 8601 time`);
     } else if (flag === '--shape') {
       const v = need();
-      if (v !== 'ecs' && v !== 'evtx') throw new Error(`--shape: expected 'ecs' or 'evtx', got '${v}'`);
+      if (v !== 'ecs' && v !== 'evtx' && v !== 'flat') throw new Error(`--shape: expected 'ecs', 'evtx' or 'flat', got '${v}'`);
       options.shape = v;
     } else throw new Error(`unknown option '${flag}' (expected --count, --shape, --seed, --start, --out)`);
   }
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const hosts = makeHosts(random);
   const pipelineFile = fileURLToPath(new URL('../../packages/rules/pipelines/windows-ecs.yml', import.meta.url));
   const shapeEcs = makeEcsShaper(parsePipeline(readFileSync(pipelineFile, 'utf8'), 'windows-ecs.yml'));
-  const shape = options.shape === 'ecs' ? shapeEcs : toEvtx;
+  const shape = options.shape === 'ecs' ? shapeEcs : options.shape === 'flat' ? toFlat : toEvtx;
 
   const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
   const write = async (text: string) => {

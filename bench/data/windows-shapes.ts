@@ -77,6 +77,19 @@ const ECS_CATEGORY: Record<string, [string[], string[]]> = {
  * Winlogbeat/ECS: each Windows field goes where `windows-ecs.yml` says a Sigma rule will look for it (the
  * pipeline follows Winlogbeat's modules), so the data set and the shipped pipeline agree by construction.
  */
+/** The record with Sigma's own (flat) field names, as evaluated without a pipeline: `EventID`, `Channel`, the data. */
+export function toFlat(r: WindowsRecord, recordId: number): Json {
+  return {
+    '@timestamp': new Date(r.time).toISOString(),
+    EventID: r.eventId,
+    Channel: r.channel,
+    Provider_Name: r.provider,
+    Computer: r.computer,
+    EventRecordID: recordId,
+    ...(r.userData ? r.userData.fields : r.data),
+  };
+}
+
 export function makeEcsShaper(pipeline: Pipeline): (r: WindowsRecord, recordId: number) => Json {
   const targets = new Map<string, string>();
   const targetOf = (name: string, r: WindowsRecord): string => {

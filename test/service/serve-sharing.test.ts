@@ -60,7 +60,7 @@ describe('sharing upward in socle serve', () => {
     const config = sharingConfigSchema.parse({
       policies: [join(dir, 'acme.yml')],
       outbox: join(dir, 'outbox'),
-      endpoint: { taxii: `${taxiiUrl}/national/`, collection: 'acme' },
+      endpoint: { taxii: `${taxiiUrl}/national/` },
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const sharing = await UpwardSharing.open({ config, store, sink, log: () => {}, env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
@@ -68,7 +68,7 @@ describe('sharing upward in socle serve', () => {
       await es.indices.refresh({ index: `${prefix}-*` });
       const res = await fetch(`${api.url}/alerts`, { headers: { authorization: `Bearer ${national}` } });
       expect(res.status).toBe(200);
-      return ((await res.json()) as { alerts: { event: { id: string }; 'socle.event'?: unknown }[] }).alerts;
+      return ((await res.json()) as { alerts: { alertId: string; 'socle.event'?: unknown }[] }).alerts;
     };
     try {
       expect(await visible()).toEqual([]);
@@ -76,7 +76,7 @@ describe('sharing upward in socle serve', () => {
       expect(await waitFor(async () => Object.keys(taxii.deliveriesByBundle()).length === 1, 15_000)).toBe(true);
       expect(await waitFor(async () => (await visible()).length > 0, 10_000)).toBe(true);
       const seen = await visible();
-      expect(seen.map((a) => a.event.id)).toEqual(['share-me']);
+      expect(seen.map((a) => a.alertId)).toEqual(['share-me']);
       expect(seen[0]!['socle.event']).toBeUndefined();
       expect((await fetch(`${api.url}/alerts/other-org`, { headers: { authorization: `Bearer ${national}` } })).status).toBe(404);
       const counts = await fetch(`${api.url}/alerts/_counts?by=organization`, { headers: { authorization: `Bearer ${national}` } });

@@ -58,7 +58,7 @@ async function produce(topic: string, events: SocleEvent[]): Promise<void> {
 }
 
 describe('socle serve hot reload', () => {
-  it('reloads on POST /admin/reload (admin token only), keeping the open windows of unchanged rules', async () => {
+  it('reloads on POST /admin/reload (central admin token only), keeping the open windows of unchanged rules', async () => {
     const base = uniqueName('reload');
     const n = { topic: `${base}-events`, group: `${base}-group`, prefix: `${base}-alerts`, state: `${base}-state`, alerts: `${base}-alerts-topic` };
     const admin = kafka.admin();
@@ -70,7 +70,7 @@ describe('socle serve hot reload', () => {
 
     const tokens = new FileTokenStore(join(dir, 'tokens.json'));
     const expiresAt = '2099-01-01T00:00:00Z';
-    const adminToken = tokens.create({ layer: 2, organizations: ['acme'], role: 'admin', expiresAt, createdBy: 'test' }).token;
+    const adminToken = tokens.create({ layer: 2, organizations: ['acme'], role: 'admin', central: true, expiresAt, createdBy: 'test' }).token;
     const analystToken = tokens.create({ layer: 2, organizations: ['acme'], role: 'analyst', expiresAt, createdBy: 'test' }).token;
 
     const worker = new CorrelationWorker({ config, logger, serveMetrics: false, retention: false, watchRules: false });
@@ -92,7 +92,7 @@ describe('socle serve hot reload', () => {
       expect(await waitFor(async () => (await rulesIndexed('Login as root')).length === 1, 45_000)).toBe(true);
 
       writeFileSync(rulesFile, RULES + ADDED_RULE);
-      const post = (token: string) => fetch(`${api.url}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const post = (token: string) => fetch(`${api.url}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
       expect((await post(analystToken)).status).toBe(403);
       const applied = await post(adminToken);
       expect(applied.status).toBe(200);

@@ -106,4 +106,50 @@ describe('Collector', () => {
     expect(() => collector.input<SyslogUdpInput>('udp').port).toThrow(/not started/);
     await new Promise((resolve) => blocker.close(resolve));
   });
+
+  it('every input dead-letters a too-deep record or an absurd time with its source, and delivers the rest', { timeout: 20_000 }, async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'socle-hostile-'));
+    const deep = `{"n":"deep","a":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    const late = '{"n":"late","@timestamp":1e20}';
+    writeFileSync(join(dir, 'app.ndjson'), `{"n":"file"}\n${deep}\n${late}\n`);
+    const stdin = new PassThrough();
+    const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+    const [out, err] = [collectText(stdout), collectText(stderr)];
+    const config = validateConfig(
+      {
+        inputs: [
+          { type: 'stdin', name: 'stdin', organization: 'acme', format: 'json' },
+          { type: 'file', name: 'file', organization: 'acme', format: 'json', paths: [join(dir, '*.ndjson')], stateFile: join(dir, 'state.json'), pollIntervalMs: 20 },
+          { type: 'syslog-tcp', name: 'tcp', organization: 'acme', format: 'json', listen: '127.0.0.1:0', maxMessageBytes: 131072 },
+        ],
+        output: { type: 'stdout' },
+        buffer: { capacity: 100, batchSize: 10, lingerMs: 1 },
+      },
+      'test',
+    );
+    const collector = new Collector(config, { stdin, stdout, stderr, log: () => {} });
+    await collector.start();
+    stdin.write(`{"n":"stdin"}\n${deep}\n${late}\n`);
+    const socket = connect(collector.input<SyslogStreamInput>('tcp').port, '127.0.0.1');
+    socket.end(`{"n":"tcp"}\n${deep}\n${late}\n`);
+    const letters = () => err().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+    while (letters().length < 6 || out().split('\n').filter(Boolean).length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    stdin.end();
+    await collector.stop();
+    expect(out().trim().split('\n').map((l) => JSON.parse(l).n).sort()).toEqual(['file', 'stdin', 'tcp']);
+    const byInput = letters().map((l) => [l.socle.input, l.error.type, l.socle.stage, JSON.parse(l.event.original).n]).sort();
+    expect(byInput).toEqual([
+      ['file', 'time-out-of-range', 'validate', 'late'],
+      ['file', 'too-deep', 'validate', 'deep'],
+      ['stdin', 'time-out-of-range', 'validate', 'late'],
+      ['stdin', 'too-deep', 'validate', 'deep'],
+      ['tcp', 'time-out-of-range', 'validate', 'late'],
+      ['tcp', 'too-deep', 'validate', 'deep'],
+    ]);
+    expect(letters().find((l) => l.socle.input === 'file')?.log).toEqual({ file: { path: join(dir, 'app.ndjson') } });
+    expect(letters().find((l) => l.socle.input === 'tcp')?.log?.source?.address).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
 });

@@ -94,7 +94,12 @@ export class Collector {
       this.output = this.spooled;
     }
     await this.output.start();
-    this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, { batchSize: this.config.buffer.batchSize, lingerMs: this.config.buffer.lingerMs, log: this.log });
+    this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, {
+      batchSize: this.config.buffer.batchSize,
+      lingerMs: this.config.buffer.lingerMs,
+      deadLetter: this.deps.deadLetter ?? defaultDeadLetter,
+      log: this.log,
+    });
     this.delivery.start();
     if (this.config.metrics) this.metricsServer = await startMetricsServer(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
     for (const input of this.inputs) await input.start();
@@ -121,7 +126,7 @@ export class Collector {
     const name = input.name ?? defaultInputName(input, index);
     switch (input.type) {
       case 'syslog-udp':
-        return new SyslogUdpInput({ name, organization: input.organization, format: input.format, listen: parseListenAddress(input.listen), maxMessageBytes: input.maxMessageBytes }, intake);
+        return new SyslogUdpInput({ name, organization: input.organization, format: input.format, listen: parseListenAddress(input.listen), maxMessageBytes: input.maxMessageBytes, maxNestingDepth: input.maxNestingDepth }, intake);
       case 'syslog-tcp':
       case 'syslog-tls':
         return new SyslogStreamInput(
@@ -131,6 +136,7 @@ export class Collector {
             format: input.format,
             listen: parseListenAddress(input.listen),
             maxMessageBytes: input.maxMessageBytes,
+            maxNestingDepth: input.maxNestingDepth,
             maxConnections: input.maxConnections,
             tls: input.type === 'syslog-tls' ? input.tls : undefined,
           },
@@ -148,13 +154,14 @@ export class Collector {
             tokens: input.tokens.map((t, i) => ({ organization: t.organization, token: 'token' in t ? t.token : this.tokenFromEnv(t.tokenEnv, name, i) })),
             maxBodyBytes: input.maxBodyBytes,
             maxMessageBytes: input.maxMessageBytes,
+            maxNestingDepth: input.maxNestingDepth,
             retryAfterSeconds: input.retryAfterSeconds,
           },
           intake,
           this.metrics,
         );
       case 'stdin':
-        return new StdinInput({ name, organization: input.organization, format: input.format, maxMessageBytes: input.maxMessageBytes }, intake, this.deps.stdin);
+        return new StdinInput({ name, organization: input.organization, format: input.format, maxMessageBytes: input.maxMessageBytes, maxNestingDepth: input.maxNestingDepth }, intake, this.deps.stdin);
     }
   }
 

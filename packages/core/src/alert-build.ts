@@ -1,8 +1,9 @@
-import type { Alert } from './alert.ts';
+import type { Alert, AlertOrganization } from './alert.ts';
 import { threatFromTags } from './attack.ts';
 import { compileFieldGetter, type SocleEvent } from './event.ts';
 import { contentHash64Hex, fnv1a64HexAfter, fnv1a64State, type Fnv1a64State } from './hash.ts';
-import { formatIsoTime, parseIsoTime } from './iso-time.ts';
+import { readEventTime } from './invalid-event.ts';
+import { formatIsoTime } from './iso-time.ts';
 import { DEFAULT_LEVEL, severityFromLevel } from './severity.ts';
 import type { RuleMeta } from './sigma/model.ts';
 
@@ -18,13 +19,20 @@ export function eventIdOf(event: SocleEvent): string {
 
 const timeGetters = new Map<string, ReturnType<typeof compileFieldGetter>>();
 
-/** Event time in epoch ms from an ISO 8601 string or epoch milliseconds; undefined when absent or invalid. */
-export function eventTimeOf(event: SocleEvent, field: string): number | undefined {
+/** The raw value of an event's time field. */
+export function eventTimeValue(event: SocleEvent, field: string): unknown {
   let g = timeGetters.get(field);
   if (!g) timeGetters.set(field, (g = compileFieldGetter(field)));
-  const v = g(event);
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? parseIsoTime(v) : NaN;
-  return Number.isFinite(t) ? t : undefined;
+  return g(event);
+}
+
+/**
+ * Event time in epoch ms from an ISO 8601 string or epoch milliseconds; undefined when absent, unreadable or out
+ * of range (`readEventTime`), so that what it gives can always be written as an alert's `@timestamp`.
+ */
+export function eventTimeOf(event: SocleEvent, field: string): number | undefined {
+  const t = readEventTime(eventTimeValue(event, field));
+  return typeof t === 'number' ? t : undefined;
 }
 
 export function ruleId(rule: RuleMeta): string {
@@ -60,6 +68,13 @@ function partsOf(rule: RuleMeta & { level?: string }): RuleAlertParts {
   return parts;
 }
 
+/** The event's `organization` object when its id is the owner (shared, as the other ECS objects), else a copy with it. */
+function ownerOf(eventOrganization: unknown, organization: string): AlertOrganization {
+  if (eventOrganization === null || typeof eventOrganization !== 'object' || Array.isArray(eventOrganization)) return { id: organization };
+  const o = eventOrganization as AlertOrganization;
+  return o.id === organization ? o : { ...o, id: organization };
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -68,11 +83,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: SocleEvent, eventId: string, time: number, includeEvent: boolean): Alert {
+/**
+ * `organization`: the event's organisation (its `organization.id`, else the engine's default one), which owns the
+ * alert. Its id hashes the organisation in too, but for the default one (ids from before organisations stay):
+ * two organisations' events with the same `event.id` must not give one alert id.
+ */
+export function buildDetectionAlert(
+  rule: RuleMeta & { level?: string },
+  event: SocleEvent,
+  eventId: string,
+  time: number,
+  includeEvent: boolean,
+  organization: string,
+  isDefaultOrganization: boolean,
+): Alert {
   const { id, level, severity, idPrefix, threat } = partsOf(rule);
+  const alertId = fnv1a64HexAfter(idPrefix, isDefaultOrganization ? eventId : `${organization}\u0000${eventId}`);
   const alert: Alert = {
     '@timestamp': formatIsoTime(time),
-    event: { kind: 'alert', id: fnv1a64HexAfter(idPrefix, eventId), severity, reference: eventId },
+    event: { kind: 'alert', id: alertId, severity, reference: eventId },
     rule: {
       id,
       name: rule.title,
@@ -85,13 +114,14 @@ export function buildDetectionAlert(rule: RuleMeta & { level?: string }, event: 
     },
     tags: rule.tags,
     'kibana.alert.severity': level,
-    socle: { level, eventId },
+    socle: { level, eventId, organizations: [organization] },
   };
   if (threat) alert.threat = threat;
-  for (const k of ['host', 'user', 'source', 'destination', 'organization'] as const) {
+  for (const k of ['host', 'user', 'source', 'destination'] as const) {
     const v = event[k];
     if (v !== undefined) alert[k] = v;
   }
+  alert.organization = ownerOf(event.organization, organization);
   if (includeEvent) alert['socle.event'] = event;
   return alert;
 }

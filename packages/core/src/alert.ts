@@ -41,6 +41,15 @@ export interface AlertSuppression {
   key: Record<string, unknown>;
 }
 
+/**
+ * ECS `organization`: the alert's owner, an organisation or (SOC-wide correlations) a SOC. The engine always
+ * writes one id; ECS allows a list, which alerts from elsewhere may hold.
+ */
+export interface AlertOrganization {
+  id: string | string[];
+  [key: string]: unknown;
+}
+
 export interface Alert {
   '@timestamp': string;
   event: {
@@ -52,6 +61,11 @@ export interface Alert {
     reference?: string;
   };
   rule: AlertRule;
+  /**
+   * The owner. The engine sets it on every alert it emits: the event's `organization.id`, else the engine's
+   * `defaultOrganization`; for a SOC-wide correlation, the SOC id.
+   */
+  organization?: AlertOrganization;
   tags: string[];
   threat?: Threat;
   'kibana.alert.severity'?: string;
@@ -61,6 +75,11 @@ export interface Alert {
     eventId?: string;
     correlation?: AlertCorrelation;
     suppression?: AlertSuppression;
+    /**
+     * The sorted organisations whose events the alert is made of (set by the engine on every alert): `[owner]`,
+     * or a SOC-wide correlation's member organisations. A principal may see the alert only when entitled to each.
+     */
+    organizations?: string[];
     /** Extension data (risk score, sharing) copied from the rule. */
     [key: string]: unknown;
   };

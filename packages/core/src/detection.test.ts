@@ -66,6 +66,21 @@ describe('RuleIndex', () => {
     expect(stats.dispatchFields).toEqual(['EventID']);
     expect(stats.prefiltered).toBe(2);
   });
+
+  it('builds one automaton for the kinds of events that look for the same texts in a field', () => {
+    const { rules, fields } = compileAll([
+      rule('any kind', 'sel:\n  Image|contains: evil\ncondition: sel'),
+      rule('kind 1', 'sel:\n  EventID: 1\n  CommandLine|contains: foo\ncondition: sel'),
+      rule('kind 2', 'sel:\n  EventID: 2\n  CommandLine|contains: bar\ncondition: sel'),
+    ]);
+    const index = new RuleIndex(rules, fields);
+    const titles = (event: SocleEvent) => index.match(event).map((r) => r.rule.title);
+    expect(titles({ EventID: 1, Image: 'evil.exe', CommandLine: 'foo bar' })).toEqual(['any kind', 'kind 1']);
+    expect(titles({ EventID: 2, Image: 'EVIL.exe', CommandLine: 'foo bar' })).toEqual(['any kind', 'kind 2']);
+    expect(titles({ EventID: 3, Image: 'evil.exe', CommandLine: 'foo bar' })).toEqual(['any kind']);
+    // Three kinds, each scanning Image for 'evil': one automaton for it, one each for the two command lines.
+    expect(index.stats()).toMatchObject({ groups: 3, automata: 3 });
+  });
 });
 
 /** Random small rules over three fields, to check the index never changes what matches. */
@@ -121,4 +136,28 @@ describe('RuleIndex (index keys and literal prefilter) finds exactly the rules w
       { numRuns: 100 },
     );
   }, 60_000);
+});
+
+describe('windash through the prefilter', () => {
+  const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
+  const texts = [
+    rule('start wait', "sel:\n  CommandLine|windash|contains: 'start/b /wait'\ncondition: sel"),
+    rule('certutil', "sel:\n  CommandLine|windash|contains: [' -urlcache ', ' -verifyctl ']\ncondition: sel"),
+    rule('encoded', "sel:\n  CommandLine|windash|base64offset|contains: ' -nop '\ncondition: sel"),
+    rule('other', "sel:\n  CommandLine|contains: 'unrelated'\ncondition: sel"),
+  ];
+  const { rules, fields } = compileAll(texts);
+  const index = new RuleIndex(rules, fields);
+  const titles = (CommandLine: string) => index.match({ CommandLine }).map((r) => r.rule.title);
+
+  it('every dash variant, wherever the dash stands, reaches and matches the rule', () => {
+    expect(rules.slice(0, 2).every((r) => r.filter)).toBe(true);
+    for (const a of DASHES) {
+      for (const b of DASHES) expect(titles(`cmd.exe /c start${a}b ${b}wait x.exe`), `${a} ${b}`).toEqual(['start wait']);
+      expect(titles(`certutil ${a}urlcache ${a}f http://x`)).toEqual(['certutil']);
+      const encoded = Buffer.from(`powershell ${a}nop x`, 'utf8').toString('base64');
+      expect(titles(`powershell -enc ${encoded}`)).toEqual(['encoded']);
+    }
+    expect(titles('cmd.exe /c start+b /wait x.exe')).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@
 import type { SocleEvent } from './event.ts';
 import { literalsOf, type Literal, type LiteralFilter } from './prefilter/literals.ts';
 import { appendRequirementCheck } from './prefilter/requirement-check.ts';
-import { RuleGroup, type IndexEntry, type MatchState } from './rule-group.ts';
+import { RuleGroup, ScannerCache, type IndexEntry, type MatchState } from './rule-group.ts';
 import type { CompiledDetection } from './sigma/compile.ts';
 import { EventContext, type FieldTable } from './sigma/context.ts';
 import { DEFAULT_MEMO_CHARS, memoBudget, type MemoBudget } from './value-memo.ts';
@@ -35,6 +35,8 @@ export interface IndexStats {
   groups: number;
   /** Rule groups built so far (more than `groups` once old ones were dropped). */
   groupBuilds: number;
+  /** Literal automata built so far: groups scanning a field for the same literals share one. */
+  automata: number;
   /** Rule evaluations so far. */
   evaluations: number;
 }
@@ -106,6 +108,7 @@ export class RuleIndex {
       evaluated: new Int32Array(n),
       evaluations: 0,
       memoBudget: options.memoBudget,
+      scanners: new ScannerCache(),
     };
     this.dispatch = chooseDispatch(this.entries);
     this.dispatchSlots = new Set(this.dispatch.map((d) => d.slot));
@@ -193,6 +196,7 @@ export class RuleIndex {
       dispatchFields: this.dispatch.map((d) => this.fields.names[d.slot]),
       groups: this.groups.size,
       groupBuilds: this.groupBuilds,
+      automata: this.state.scanners.built,
       evaluations: this.state.evaluations,
     };
   }

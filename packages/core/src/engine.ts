@@ -3,7 +3,8 @@
  * Loading never throws for a bad rule: the rule is rejected with a reason and the others still load.
  */
 import type { Alert } from './alert.ts';
-import { buildDetectionAlert, eventIdOf, eventTimeOf, ruleId } from './alert-build.ts';
+import { buildDetectionAlert, eventIdOf, eventTimeOf, eventTimeValue, ruleId } from './alert-build.ts';
+import { checkEventDepth, InvalidEventError, readEventTime, timeOutOfRange } from './invalid-event.ts';
 import { RuleIndex, type IndexStats, type IndexedRule } from './detection.ts';
 import { literalFilter } from './prefilter/literals.ts';
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from './event.ts';
@@ -19,7 +20,7 @@ import {
   type SuppressionStats,
 } from './correlation/index.ts';
 import { applyPipelines, mapFieldName, mergePlaceholders, parsePipeline, type Pipeline } from './pipeline/index.ts';
-import { compileDetection, compileDetectionRule } from './sigma/compile.ts';
+import { compileDetection, compileDetectionRule, type CompiledDetection } from './sigma/compile.ts';
 import type { CompileEnv } from './sigma/modifiers.ts';
 import { FieldTable } from './sigma/context.ts';
 import { SigmaRuleError, type RuleLoadError } from './sigma/errors.ts';
@@ -27,6 +28,7 @@ import type { LogSource, SigmaCorrelationRule, SigmaDetectionRule, SigmaFilterRu
 import { parseSigmaYaml } from './sigma/parse.ts';
 import { definitionOf, fingerprint } from './rule-fingerprint.ts';
 import { DEFAULT_MEMO_CHARS, memoBudget } from './value-memo.ts';
+import { organizationOf, ruleScopeOf, tenancyOf, type Tenancy } from './organization.ts';
 
 export interface TextSource {
   text: string;
@@ -45,13 +47,23 @@ export interface EngineOptions {
   /** Clock for alerts of events that carry no timestamp (default `Date.now`). */
   now?: () => number;
   /** Correlation windows: allowed lateness, key limits, idle expiry, member events per alert. */
-  correlation?: Omit<CorrelationEngineOptions, 'eventTime'>;
+  correlation?: Omit<CorrelationEngineOptions, 'eventTime' | 'defaultOrganization' | 'socs'>;
   /**
    * Event values whose text scans, regular-expression and `cidr` verdicts are remembered, so a value seen again is
    * not scanned or matched again: the budget in characters (each value also counts 64). Default 4,000,000 (about
    * 8-16 MB); 0 turns the memos off.
    */
   scanMemoChars?: number;
+  /**
+   * The organisation of events without a string `organization.id` (default `"default"`). Every piece of
+   * correlation and suppression state is per organisation, and every alert carries its owner in `organization.id`.
+   */
+  defaultOrganization?: string;
+  /**
+   * SOC id -> its member organisation ids (an organisation in at most one SOC). Correlation rules with
+   * `socle.scope: soc` group the events of a SOC's members together; their alerts belong to the SOC.
+   */
+  socs?: Record<string, string[]>;
 }
 
 export interface LoadedRule {
@@ -70,8 +82,10 @@ export interface EventRef {
 
 export interface EngineStats {
   events: number;
-  /** Events without a valid event time (they are detected on, but not correlated). */
+  /** Events without a readable event time (they are detected on, but not correlated). */
   eventsWithoutTime: number;
+  /** Events refused with an `InvalidEventError` (not counted in `events`). */
+  invalidEvents: number;
   alerts: number;
   rules: IndexStats;
   correlation: CorrelationStats;
@@ -93,7 +107,13 @@ export interface StateCarryOver {
 export interface Engine {
   readonly loaded: LoadedRule[];
   readonly rejected: RuleLoadError[];
-  /** One event in; the alerts it completes out (detections, correlations, suppression updates). */
+  /**
+   * One event in; the alerts it completes out (detections, correlations, suppression updates).
+   * Throws `InvalidEventError` (with a `reason`) for an event it cannot evaluate: not an object, a time outside
+   * 1970..9999, or objects and arrays nested deeper than `MAX_EVENT_DEPTH` (checked in full for events that match
+   * a rule; others fail only where a walk meets that depth). Nothing of the engine's state has changed then:
+   * dead-letter the event and go on with the same engine.
+   */
   process(event: SocleEvent, ref?: EventRef): Alert[];
   /**
    * A new engine of the same loaded rules, with empty correlation and suppression state: it shares their compiled
@@ -140,8 +160,10 @@ class SocleEngine implements Engine {
   private readonly fingerprints = new Map<string, string>();
   private readonly correlations: CompiledCorrelation[];
   private readonly suppressions: Map<string, SuppressionConfig>;
+  private readonly tenancy: Tenancy;
   private events = 0;
   private eventsWithoutTime = 0;
+  private invalidEvents = 0;
   private alerts = 0;
 
   /** `template`: an engine whose loaded rules this one shares (see `fork`); none: load them from the options. */
@@ -160,7 +182,9 @@ class SocleEngine implements Engine {
       this.fingerprints = template.fingerprints;
       this.correlations = template.correlations;
       this.suppressions = template.suppressions;
+      this.tenancy = template.tenancy;
     } else {
+      this.tenancy = tenancyOf(options);
       const loaded = this.load(options);
       this.index = loaded.index;
       this.pipelines = loaded.pipelines;
@@ -169,11 +193,13 @@ class SocleEngine implements Engine {
     }
     this.correlation = new CorrelationEngine(this.correlations, {
       ...options.correlation,
+      defaultOrganization: this.tenancy.defaultOrganization,
+      socs: options.socs,
       eventTime: (e) => eventTimeOf(e, this.timestampField),
     });
     this.referenced = this.correlation.referencedRuleIds();
     this.silenced = this.correlation.silencedRuleIds();
-    this.suppressor = new AlertSuppressor(this.suppressions);
+    this.suppressor = new AlertSuppressor(this.suppressions, { defaultOrganization: this.tenancy.defaultOrganization });
   }
 
   /** Parses, maps and compiles the rules of the options (filling `loaded`, `rejected`, fingerprints and rules by id). */
@@ -211,6 +237,10 @@ class SocleEngine implements Engine {
         const applied = filtersFor(result.rule, filters);
         const c = compileDetectionRule(result.rule, env, applied);
         const suppression = parseSuppressionConfig(rule);
+        const scope = ruleScopeOf(rule.custom);
+        if (scope !== 'organization') {
+          throw new SigmaRuleError('socle.scope', typeof scope === 'string' ? "'soc' applies to correlation rules only (a detection alert belongs to one organisation)" : scope.error);
+        }
         this.fingerprints.set(ruleId(rule), fingerprint({ rule: definitionOf(result.rule), filters: applied.map(definitionOf), ...shared }));
         compiled.push({ compiled: c, filter: literalFilter(result.rule, env) });
         if (suppression) suppressions.set(ruleId(rule), suppression);
@@ -237,6 +267,7 @@ class SocleEngine implements Engine {
     for (const r of this.loaded) known.set(r.id, { id: r.id });
     for (const r of this.detectionRules.values()) if (r.name) known.set(r.name, { id: ruleId(r) });
     const out: CompiledCorrelation[] = [];
+    const socWide = new Set<string>();
     let pending = rules;
     for (let progress = true; pending.length && progress; ) {
       progress = false;
@@ -250,12 +281,19 @@ class SocleEngine implements Engine {
         progress = true;
         try {
           const c = compileCorrelationRule(rule, (ref) => known.get(ref));
+          const socInput = c.scope === 'soc' ? undefined : c.ruleIds.find((id) => socWide.has(id));
+          if (socInput !== undefined) {
+            throw new SigmaRuleError('correlation.rules', `refers to the SOC-wide correlation '${socInput}', so it must be SOC-wide too (socle.scope: soc)`);
+          }
+          if (c.scope === 'soc') socWide.add(c.id);
           const suppression = parseSuppressionConfig(rule);
           if (suppression) suppressions.set(c.id, suppression);
           out.push(c);
           // its state means "counted with those rules": a referenced rule that changed resets it too
           const refs = c.ruleIds.map((id) => [id, this.fingerprints.get(id) ?? null]);
-          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs }));
+          // a SOC-wide rule's groups mean "these member organisations": new SOC members reset it
+          const socs = c.scope === 'soc' ? { socs: this.tenancy.socs } : {};
+          this.fingerprints.set(c.id, fingerprint({ rule: definitionOf(rule), refs, ...socs }));
           known.set(c.id, { id: c.id });
           if (c.name) known.set(c.name, { id: c.id });
           this.loaded.push(info(rule, 'correlation'));
@@ -340,29 +378,56 @@ class SocleEngine implements Engine {
   }
 
   process(event: SocleEvent, ref?: EventRef): Alert[] {
+    let eventTime: number | undefined;
+    let matches: readonly CompiledDetection[];
+    let eventId: string | undefined;
+    // Every check that can refuse the event comes before any state changes (the rule index keeps only caches).
+    try {
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+        throw new InvalidEventError('not-an-object', `an event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
+      }
+      eventTime = this.timeOf(event);
+      matches = this.index.match(event);
+      if (matches.length) {
+        // Alerts, correlation keys and suppression read the event's values wherever they are: bound them first.
+        checkEventDepth(event);
+        eventId = ref?.id ?? eventIdOf(event);
+      }
+    } catch (error) {
+      if (error instanceof InvalidEventError) this.invalidEvents++;
+      throw error;
+    }
     this.events++;
-    const matches = this.index.match(event);
-    if (!matches.length) return [];
-    const eventId = ref?.id ?? eventIdOf(event);
-    const eventTime = eventTimeOf(event, this.timestampField);
+    if (eventId === undefined) return [];
     if (eventTime === undefined) this.eventsWithoutTime++;
     const time = eventTime ?? (this.options.now ?? Date.now)();
     // What the alerts' `@timestamp` reads back as (whole milliseconds).
     const alertTime = Math.trunc(time);
+    const defaultOrganization = this.tenancy.defaultOrganization;
+    const organization = organizationOf(event, defaultOrganization);
     const out: Alert[] = [];
     for (const m of matches) {
       const id = ruleId(m.rule);
       if (!this.silenced.has(id)) {
-        const alert = buildDetectionAlert(m.rule, event, eventId, time, this.options.includeEvent ?? false);
+        const includeEvent = this.options.includeEvent ?? false;
+        const alert = buildDetectionAlert(m.rule, event, eventId, time, includeEvent, organization, organization === defaultOrganization);
         out.push(...this.suppressor.offer(alert, undefined, alertTime));
       }
       if (eventTime !== undefined && this.referenced.has(id)) {
         const getField = this.groupFieldReader(id);
-        out.push(...this.suppress(this.correlation.onMatch({ ruleId: id, ruleName: m.rule.name, event, eventId, time: eventTime, getField })));
+        out.push(...this.suppress(this.correlation.onMatch({ ruleId: id, ruleName: m.rule.name, event, eventId, time: eventTime, organization, getField })));
       }
     }
     this.alerts += out.length;
     return out;
+  }
+
+  /** The event's time; undefined when absent or unreadable; `InvalidEventError` when out of range. */
+  private timeOf(event: SocleEvent): number | undefined {
+    const value = eventTimeValue(event, this.timestampField);
+    const t = readEventTime(value);
+    if (t === 'out-of-range') throw timeOutOfRange(this.timestampField, value);
+    return typeof t === 'number' ? t : undefined;
   }
 
   advanceWatermark(timeMs: number): Alert[] {
@@ -420,6 +485,7 @@ class SocleEngine implements Engine {
     return {
       events: this.events,
       eventsWithoutTime: this.eventsWithoutTime,
+      invalidEvents: this.invalidEvents,
       alerts: this.alerts,
       rules: this.index.stats(),
       correlation: this.correlation.stats(),

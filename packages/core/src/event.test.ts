@@ -131,3 +131,26 @@ describe('field access agrees with a reference (property)', () => {
     );
   });
 });
+
+describe('a `*` part in a field name', () => {
+  const event: SocleEvent = {
+    Event: {
+      System: { EventID: 5861 },
+      UserData: { Operation_ESStoConsumerBinding: { '#attributes': { xmlns: 'x' }, Consumer: 'CommandLineEventConsumer', PossibleCause: 'Permanent' } },
+    },
+  };
+
+  it('stands for any key of the object there', () => {
+    expect(getField(event, 'Event.UserData.*.Consumer')).toBe('CommandLineEventConsumer');
+    expect(getField(event, 'Event.*.EventID')).toBe(5861);
+    expect(getField(event, 'Event.UserData.*.Missing')).toBeUndefined();
+    expect(getField({ Event: { UserData: 'text' } }, 'Event.UserData.*.length')).toBeUndefined();
+  });
+
+  it('gives every value found, as an array field does, and reads arrays of objects', () => {
+    expect(getField({ a: { x: { v: 1 }, y: { v: [2, 3] }, z: 'no' } }, 'a.*.v')).toEqual([1, 2, 3]);
+    expect(getField({ a: [{ x: { v: 1 } }, { y: { v: 2 } }] }, 'a.*.v')).toEqual([1, 2]);
+    expect(getField({ a: { x: 1, y: 'b' } }, 'a.*')).toEqual([1, 'b']);
+    expect(getField({ a: { x: { b: { c: 1 } } } }, 'a.*.*.c')).toBe(1);
+  });
+});

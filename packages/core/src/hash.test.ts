@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { InvalidEventError, MAX_EVENT_DEPTH } from './invalid-event.ts';
 import { describe, expect, it } from 'vitest';
 import { contentHash64Hex, fnv1a64Hex, fnv1a64HexAfter, fnv1a64State } from './hash.ts';
 
@@ -74,9 +75,13 @@ describe('contentHash64Hex', () => {
     expect(new Set(values.map(contentHash64Hex)).size).toBe(values.length);
   });
 
-  it('refuses a circular value, as JSON.stringify does', () => {
+  it('refuses a circular value, as JSON.stringify does, and one nested deeper than an event may', () => {
     const event: Record<string, unknown> = { a: 1 };
     event.self = event;
-    expect(() => contentHash64Hex(event)).toThrow(TypeError);
+    expect(() => contentHash64Hex(event)).toThrow(InvalidEventError);
+    let deep: unknown = 1;
+    for (let i = 0; i < MAX_EVENT_DEPTH; i++) deep = [deep];
+    expect(contentHash64Hex(deep)).toMatch(/^[0-9a-f]{16}$/);
+    expect(() => contentHash64Hex([deep])).toThrow(expect.objectContaining({ reason: 'too-deep' }));
   });
 });

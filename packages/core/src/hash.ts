@@ -1,3 +1,5 @@
+import { MAX_EVENT_DEPTH, tooDeep } from './invalid-event.ts';
+
 const encoder = new TextEncoder();
 /** Reused for the UTF-8 bytes of texts up to this size; larger ones get a buffer of their own. */
 const KEPT_BUFFER_BYTES = 1 << 20;
@@ -146,8 +148,6 @@ function mixText(s: string, kind: number): void {
   lanes[3] = d;
 }
 
-/** Deeper than this, a value is taken for a circular one (which `JSON.stringify` refuses too). */
-const MAX_DEPTH = 1000;
 
 /** Feeds one value as `JSON.stringify` sees it; false for what it leaves out of objects (undefined, functions, symbols). */
 function mixValue(value: unknown, depth: number): boolean {
@@ -179,7 +179,8 @@ function mixValue(value: unknown, depth: number): boolean {
       }
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') return mixValue(toJSON.call(value), depth);
-      if (depth === MAX_DEPTH) throw new TypeError(`cannot hash a value nested deeper than ${MAX_DEPTH} levels (circular?)`);
+      // Deeper than an event may nest (a circular value among others, which `JSON.stringify` refuses too).
+      if (depth === MAX_EVENT_DEPTH) throw tooDeep();
       if (Array.isArray(value)) {
         mixWord(ARRAY);
         for (const element of value) if (!mixValue(element, depth + 1)) mixWord(NULL);

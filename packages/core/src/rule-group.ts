@@ -4,6 +4,7 @@
  * Built by the rule index the first time such an event arrives.
  */
 import type { SocleEvent } from './event.ts';
+import { MAX_EVENT_DEPTH, tooDeep } from './invalid-event.ts';
 import { AhoCorasick } from './prefilter/aho-corasick.ts';
 import { KEYWORDS, type Literal } from './prefilter/literals.ts';
 import { requirementHolds } from './prefilter/requirement-check.ts';
@@ -39,6 +40,54 @@ export interface MatchState {
   evaluations: number;
   /** What the fields' scan memos may hold together; undefined: no memos. */
   memoBudget: MemoBudget | undefined;
+  /** Automata and rule lists shared by the groups that scan a field for the same literals. */
+  scanners: ScannerCache;
+}
+
+/** What a scan that found nothing found (shared by every such value). */
+const NOTHING = new Int32Array(0);
+
+/**
+ * Without a pipeline most rules are anchored on no dispatch value, so every kind of event gets nearly the same
+ * rules, and the same literals per field: the Windows corpus's command-line automaton (5,734 patterns, 15 MiB)
+ * and its per-pattern rule lists were built again for each of a dozen kinds. Groups now share them.
+ */
+export class ScannerCache {
+  private readonly automata = new Map<string, AhoCorasick>();
+  private readonly positionLists = new Map<string, Int32Array>();
+  /** Automata built so far. */
+  built = 0;
+  /** Bounds on each map, for when groups keep being dropped and rebuilt with other literal sets. */
+  constructor(
+    private readonly maxAutomata = 4096,
+    private readonly maxPositionLists = 1 << 16,
+  ) {}
+
+  /** The automaton finding these literals (global ids), built from `texts()` the first time. */
+  automaton(literalIds: Int32Array, texts: () => string[]): AhoCorasick {
+    const key = literalIds.join(',');
+    let automaton = this.automata.get(key);
+    if (automaton === undefined) {
+      if (this.automata.size >= this.maxAutomata) this.automata.clear();
+      automaton = new AhoCorasick(texts());
+      this.automata.set(key, automaton);
+      this.built++;
+    }
+    return automaton;
+  }
+
+  /** One shared array per distinct list of rule positions. */
+  positions(list: number[] | undefined): Int32Array {
+    if (list === undefined || list.length === 0) return NOTHING;
+    const key = list.join(',');
+    let positions = this.positionLists.get(key);
+    if (positions === undefined) {
+      if (this.positionLists.size >= this.maxPositionLists) this.positionLists.clear();
+      positions = Int32Array.from(list);
+      this.positionLists.set(key, positions);
+    }
+    return positions;
+  }
 }
 
 interface Scanner {
@@ -71,8 +120,6 @@ class PathNode {
   readonly lastChildren: (PathNode | undefined)[] = [];
 }
 
-/** What a scan that found nothing found (shared by every such value). */
-const NOTHING = new Int32Array(0);
 
 /** Keys remembered per path, in the order of the last object walked there. */
 const MAX_REMEMBERED_KEYS = 64;
@@ -123,8 +170,8 @@ export class RuleGroup {
     idsBySlot.delete(KEYWORDS);
     const scannerOf = (idSet: Set<number>): Scanner => {
       const literalIds = Int32Array.from([...idSet, ...(keywordIds ?? [])]);
-      const rulesOf = Array.from(literalIds, (id) => Int32Array.from(triggered.get(id) ?? []));
-      const automaton = new AhoCorasick(Array.from(literalIds, (id) => literals[id].text));
+      const rulesOf = Array.from(literalIds, (id) => state.scanners.positions(triggered.get(id)));
+      const automaton = state.scanners.automaton(literalIds, () => Array.from(literalIds, (id) => literals[id].text));
       return { automaton, literalIds, rulesOf, hit: (pattern) => this.found(literalIds[pattern], rulesOf[pattern]) };
     };
     if (keywordIds) {
@@ -164,7 +211,7 @@ export class RuleGroup {
     const state = this.state;
     const epoch = state.epoch;
     this.candidateCount = 0;
-    this.walk(event, this.paths);
+    this.walk(event, this.paths, 0);
     for (const e of this.always) this.evaluate(e, out);
     for (let i = 0; i < this.anchoredSlots.length; i++) {
       for (const v of state.ctx.lowerStrings(this.anchoredSlots[i])) {
@@ -221,7 +268,8 @@ export class RuleGroup {
    * them) and scans every value found at a scanner's path. With keyword literals, the walk goes everywhere
    * and scans the other values with the keyword scanner.
    */
-  private walk(node: Record<string, unknown>, paths: PathNode | undefined): void {
+  private walk(node: Record<string, unknown>, paths: PathNode | undefined, depth: number): void {
+    if (depth === MAX_EVENT_DEPTH) throw tooDeep();
     const everywhere = this.keywordScanner;
     let position = 0;
     for (const key in node) {
@@ -241,7 +289,7 @@ export class RuleGroup {
         }
         position++;
       }
-      if (next !== undefined || everywhere !== undefined) this.visit(node[key], next);
+      if (next !== undefined || everywhere !== undefined) this.visit(node[key], next, depth + 1);
     }
   }
 
@@ -250,15 +298,16 @@ export class RuleGroup {
    * scanner or else the keyword scanner, an array's elements are values of the same field, an object is walked
    * further.
    */
-  private visit(value: unknown, node: PathNode | undefined): void {
+  private visit(value: unknown, node: PathNode | undefined, depth: number): void {
     if (value === null || value === undefined) return;
     if (typeof value !== 'object') {
       if (node !== undefined && node.scanner !== undefined) this.scanField(value, node.scanner, node.memo);
       else if (this.keywordScanner !== undefined) this.scanKeywords(value, this.keywordScanner);
     } else if (Array.isArray(value)) {
-      for (const v of value) this.visit(v, node);
+      if (depth === MAX_EVENT_DEPTH) throw tooDeep();
+      for (const v of value) this.visit(v, node, depth + 1);
     } else if (this.keywordScanner !== undefined || node!.children.size) {
-      this.walk(value as Record<string, unknown>, node);
+      this.walk(value as Record<string, unknown>, node, depth);
     }
   }
 

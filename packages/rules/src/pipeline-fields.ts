@@ -43,7 +43,7 @@ export function pipelineKnownFields(pipelines: TextSource[]): FieldKnowledge | u
           for (const target of asList(v)) if (typeof target === 'string') exact.add(target);
         }
       }
-      if (typeof tr.prefix === 'string') prefixes.push(tr.prefix);
+      for (const prefix of asList(tr.prefix)) if (typeof prefix === 'string') prefixes.push(prefix);
     }
   }
   if (!sawMapping) return undefined;

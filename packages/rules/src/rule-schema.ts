@@ -24,6 +24,8 @@ const socleExtension = z.looseObject({
       'missing-fields': z.enum(['suppress', 'doNotSuppress']).optional(),
     })
     .optional(),
+  /** Correlation rules: per organisation (default) or across the member organisations of one SOC (layer 2). */
+  scope: z.enum(['organization', 'soc']).optional(),
 });
 
 const common = {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '@socle/core';
+import { MemoryAccessAuditLog } from '@socle/api';
 import { Forwarder } from './forwarder.ts';
 import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
@@ -16,6 +17,9 @@ import { TaxiiServer } from './taxii-server.ts';
 import { TAXII_MEDIA_TYPE } from './upstream-endpoint.ts';
 import { detectionAlert } from './sample-alerts.test-helper.ts';
 import { authenticateTestToken } from './taxii-principals.test-helper.ts';
+
+/** Where the test bundles are shared: ACME's collection on the national server. */
+const DEST = { collection: 'acme-incidents', organization: 'acme' };
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -48,13 +52,13 @@ describe('forwarder with an outbox', () => {
     const now = () => clock;
     const { signing, publicKeyPem } = generateSigningKey('soc-hanoi-2026');
     const port = await freePort();
-    const endpoint = { kind: 'taxii' as const, apiRoot: `http://127.0.0.1:${port}/national/`, collectionId: 'acme-incidents', token: 'soc' };
+    const endpoint = { kind: 'taxii' as const, apiRoot: `http://127.0.0.1:${port}/national/`, token: 'soc' };
     const bundles = bundlesFor(['0000000000000001', '0000000000000002', '0000000000000003'].map((id) => detectionAlert({ event: { kind: 'alert', id, severity: 73 } })));
 
     let outbox = await Outbox.open(dir, { now });
     let forwarder = new Forwarder({ endpoint, signingKey: signing, outbox, now, initialBackoffMs: 1000 });
-    for (const b of bundles) expect(await forwarder.accept(b)).toBe(true);
-    expect(await forwarder.accept(bundles[0]!)).toBe(false);
+    for (const b of bundles) expect(await forwarder.accept(b, DEST)).toBe(true);
+    expect(await forwarder.accept(bundles[0]!, DEST)).toBe(false);
 
     const down = await forwarder.deliverDue();
     expect(down.delivered).toEqual([]);
@@ -74,6 +78,7 @@ describe('forwarder with an outbox', () => {
       apiRoot: 'national',
       collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }],
       authenticate: authenticateTestToken,
+      audit: new MemoryAccessAuditLog(),
       trustedKeys: { 'soc-hanoi-2026': publicKeyPem },
       now,
     });
@@ -84,7 +89,7 @@ describe('forwarder with an outbox', () => {
     expect(up.delivered).toEqual(bundles.map((b) => b.id));
     expect(up.pending).toBe(0);
     expect((await forwarder.deliverDue()).delivered).toEqual([]);
-    expect(await forwarder.accept(bundles[1]!)).toBe(false);
+    expect(await forwarder.accept(bundles[1]!, DEST)).toBe(false);
     expect(server.deliveriesByBundle()).toEqual(Object.fromEntries(bundles.map((b) => [b.id, 1])));
 
     const stored = server.store.query('acme-incidents').map((s) => s.object.id);
@@ -112,14 +117,15 @@ describe('forwarder with an outbox', () => {
       apiRoot: 'national',
       collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }],
       authenticate: authenticateTestToken,
+      audit: new MemoryAccessAuditLog(),
       trustedKeys: { trusted: trusted.publicKeyPem },
     });
     const { url } = await server.listen();
     cleanup.push(() => server.close());
     const outbox = await Outbox.open(dir);
     cleanup.push(() => outbox.close());
-    const forwarder = new Forwarder({ endpoint: { kind: 'taxii', apiRoot: `${url}/national`, collectionId: 'acme-incidents', token: 'soc' }, signingKey: intruder.signing, outbox });
-    await forwarder.accept(bundlesFor([detectionAlert()])[0]!);
+    const forwarder = new Forwarder({ endpoint: { kind: 'taxii', apiRoot: `${url}/national`, token: 'soc' }, signingKey: intruder.signing, outbox });
+    await forwarder.accept(bundlesFor([detectionAlert()])[0]!, DEST);
     const report = await forwarder.deliverDue();
     expect(report.failed[0]).toMatchObject({ permanent: true });
     expect(report.failed[0]!.error).toContain('403');
@@ -134,7 +140,7 @@ describe('forwarder with an outbox', () => {
     const outbox = await Outbox.open(dir);
     cleanup.push(() => outbox.close());
     const forwarder = new Forwarder({ endpoint: { kind: 'socle', url: 'http://national.example/ingest' }, signingKey: generateSigningKey('k').signing, outbox });
-    await forwarder.accept(bundlesFor([detectionAlert()])[0]!);
+    await forwarder.accept(bundlesFor([detectionAlert()])[0]!, DEST);
     const report = await forwarder.deliverDue();
     expect(report.failed[0]!.error).toContain('must be sent over https');
   });
@@ -144,18 +150,18 @@ describe('forwarding loop', () => {
   it('delivers what was accepted once woken, and stops cleanly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'socle-outbox-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const server = new TaxiiServer({ title: 'National', apiRoot: 'national', collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }], authenticate: authenticateTestToken });
+    const server = new TaxiiServer({ title: 'National', apiRoot: 'national', collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }], authenticate: authenticateTestToken, audit: new MemoryAccessAuditLog() });
     const { url } = await server.listen();
     cleanup.push(() => server.close());
     const outbox = await Outbox.open(dir);
     cleanup.push(() => outbox.close());
-    const forwarder = new Forwarder({ endpoint: { kind: 'taxii', apiRoot: `${url}/national/`, collectionId: 'acme-incidents', token: 'soc' }, signingKey: generateSigningKey('k').signing, outbox });
+    const forwarder = new Forwarder({ endpoint: { kind: 'taxii', apiRoot: `${url}/national/`, token: 'soc' }, signingKey: generateSigningKey('k').signing, outbox });
     const bundle = bundlesFor([detectionAlert()])[0]!;
     let resolveDelivered: (ids: string[]) => void;
     const delivered = new Promise<string[]>((resolve) => (resolveDelivered = resolve));
     const loop = new ForwardingLoop(forwarder, { idleMs: 3_600_000, onReport: (r) => r.delivered.length && resolveDelivered(r.delivered) });
     loop.start();
-    await forwarder.accept(bundle);
+    await forwarder.accept(bundle, DEST);
     loop.wake();
     expect(await delivered).toEqual([bundle.id]);
     await loop.stop();

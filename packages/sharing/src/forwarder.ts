@@ -6,7 +6,7 @@
  * bundle and object ids are deterministic, a resend after a crash between delivery and ack is a no-op upstream.
  */
 import type { Outbox, OutboxEntry } from './outbox.ts';
-import { signBody, type SigningKey, type StixBundle } from './signed-bundle.ts';
+import { signBundle, type Destination, type SigningKey, type StixBundle } from './signed-bundle.ts';
 import { postSigned, RejectedByEndpoint, type UpstreamEndpoint } from './upstream-endpoint.ts';
 
 export interface ForwarderOptions {
@@ -42,10 +42,13 @@ export class Forwarder {
     this.maxBackoffMs = options.maxBackoffMs ?? 300_000;
   }
 
-  /** Signs the bundle for the configured endpoint and stores it; false when the same bundle is already pending. */
-  async accept(bundle: StixBundle): Promise<boolean> {
-    const { keyId, signature } = signBody(bundle, this.options.signingKey);
-    return this.options.outbox.put({ id: bundle.id, acceptedAt: new Date(this.now()).toISOString(), body: bundle, keyId, signature });
+  /**
+   * Signs the bundle for its destination (collection and organisation) and stores it; false when the same bundle is
+   * already pending.
+   */
+  async accept(bundle: StixBundle, destination: Destination): Promise<boolean> {
+    const { keyId, signature } = signBundle(bundle, destination, this.options.signingKey);
+    return this.options.outbox.put({ id: bundle.id, acceptedAt: new Date(this.now()).toISOString(), body: bundle, destination, keyId, signature });
   }
 
   /** One pass over the outbox, oldest first. */
@@ -79,6 +82,6 @@ export class Forwarder {
   }
 
   private async send(entry: OutboxEntry): Promise<void> {
-    await postSigned(this.options.endpoint, entry.body, entry.keyId, entry.signature);
+    await postSigned(this.options.endpoint, entry);
   }
 }

@@ -10,13 +10,15 @@
  */
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StixBundle } from './signed-bundle.ts';
+import type { Destination, StixBundle } from './signed-bundle.ts';
 
 export interface OutboxEntry {
   id: string;
   /** ISO 8601 time the bundle was accepted. */
   acceptedAt: string;
   body: StixBundle;
+  /** The collection and organisation the signature was made for. */
+  destination: Destination;
   keyId: string;
   signature: string;
 }

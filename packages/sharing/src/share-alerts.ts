@@ -1,17 +1,20 @@
 /** Runs a sharing policy over the alerts of a store: what would go upward, as shared views and signed-ready bundles. */
 import type { AlertQuery, AlertStore } from '@socle/api';
 import type { AlertSharing, SharedAlert } from './shared-alert.ts';
-import { makeBundle, type StixBundle } from './signed-bundle.ts';
+import { destinationOf } from './sharing-policy.ts';
+import { makeBundle, type Destination, type StixBundle } from './signed-bundle.ts';
 import { alertToStix } from './stix-objects.ts';
 
 export interface SharingRun {
+  /** The collection and organisation the policy shares into. */
+  destination: Destination;
   shared: { alert: SharedAlert; bundle: StixBundle }[];
   kept: { alertId: string; reason: string }[];
 }
 
 /** Every alert matching `query` (all pages, oldest first), decided by the policy; one bundle per shared alert. */
 export async function shareAlerts(store: AlertStore, sharing: AlertSharing, query: Omit<AlertQuery, 'cursor' | 'size'> = {}): Promise<SharingRun> {
-  const run: SharingRun = { shared: [], kept: [] };
+  const run: SharingRun = { destination: destinationOf(sharing.policy), shared: [], kept: [] };
   const alerts = [];
   let cursor: string | undefined;
   do {

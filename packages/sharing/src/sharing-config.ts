@@ -13,19 +13,25 @@ export const sharingConfigSchema = z.strictObject({
   policies: z.array(z.string().min(1)).min(1, 'list at least one sharing policy file'),
   /** Outbox folder: bundles are durable here before they are sent. */
   outbox: z.string().min(1),
-  /** The upper endpoint: a TAXII 2.1 collection (`taxii` API root + `collection`) or an upper-layer Socle (`socle`). */
+  /**
+   * The upper endpoint: a TAXII 2.1 API root (`taxii`; each policy's bundles go to its own collection) or an
+   * upper-layer Socle (`socle`).
+   */
   endpoint: z
     .strictObject({
       taxii: z.url({ protocol: /^https?$/ }).optional(),
-      collection: z.string().min(1).optional(),
+      /** Refused: one collection for every organisation is what per-policy collections replace. */
+      collection: z.string().optional(),
       socle: z.url({ protocol: /^https?$/ }).optional(),
       /** Environment variable holding the bearer token for the endpoint. */
       tokenEnv: z.string().min(1).default('SOCLE_UPSTREAM_TOKEN'),
     })
     .superRefine((e, ctx) => {
-      if (e.taxii && e.socle) ctx.addIssue({ code: 'custom', path: ['socle'], message: 'give taxii (with collection) or socle, not both' });
-      else if (!e.taxii && !e.socle) ctx.addIssue({ code: 'custom', path: [], message: 'give taxii: <api root> with collection: <id>, or socle: <url>' });
-      if (e.taxii && !e.collection) ctx.addIssue({ code: 'custom', path: ['collection'], message: 'a TAXII endpoint needs the collection id' });
+      if (e.taxii && e.socle) ctx.addIssue({ code: 'custom', path: ['socle'], message: 'give taxii or socle, not both' });
+      else if (!e.taxii && !e.socle) ctx.addIssue({ code: 'custom', path: [], message: 'give taxii: <api root>, or socle: <url>' });
+      if (e.collection !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['collection'], message: 'collections are chosen per organisation: set `collection:` in each sharing policy (default: the organisation id)' });
+      }
     }),
   /** Ed25519 private key (PEM) and the key id the receiver knows its public key by. */
   signingKey: z.strictObject({ file: z.string().min(1), keyId: z.string().min(1) }),

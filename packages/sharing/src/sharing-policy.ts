@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseValidatedYaml } from '@socle/rules';
 import { SEVERITY_LEVELS } from '@socle/api';
+import type { Destination } from './signed-bundle.ts';
 import { TLP_LEVELS } from './tlp.ts';
 
 export const PERSONAL_DATA_TREATMENTS = ['pseudonymise', 'redact', 'share'] as const;
@@ -20,6 +21,11 @@ const policySchema = z
     organization: z.string().min(1),
     /** Shown in the STIX identity of the organisation; defaults to the id. */
     organizationName: z.string().min(1).optional(),
+    /**
+     * The TAXII collection this organisation's bundles are shared into (default: the organisation id). Policies
+     * naming the same collection form a sharing group; readers still see each object by its organisation and TLP.
+     */
+    collection: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, . _ -; at most 128').optional(),
     /** The SOC that shares (the `created_by_ref` identity). */
     sharedBy: z.string().min(1),
     minimumSeverity: z.enum(SEVERITY_LEVELS).default('medium'),
@@ -66,6 +72,11 @@ export type SharingPolicy = z.output<typeof policySchema> & { /** folder of the 
 /** Parses a policy; errors read `file:line:col: path: problem`. */
 export function parseSharingPolicy(text: string, file: string): SharingPolicy {
   return { ...parseValidatedYaml(text, file, policySchema), baseDir: dirname(resolve(file)) };
+}
+
+/** Where a policy's bundles go: its collection (default: the organisation id), for its organisation. */
+export function destinationOf(policy: SharingPolicy): Destination {
+  return { collection: policy.collection ?? policy.organization, organization: policy.organization };
 }
 
 export async function loadSharingPolicy(file: string): Promise<SharingPolicy> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.ts';
-import { generateSigningKey, makeBundle, signBody, verifyBody } from './signed-bundle.ts';
+import { generateSigningKey, makeBundle, signBody, signBundle, verifyBody, verifyBundle } from './signed-bundle.ts';
 import { stixId } from './stix-ids.ts';
 
 const objects = [
@@ -34,5 +34,14 @@ describe('signed bundles', () => {
 
   it('serialises canonically: sorted keys, no whitespace, undefined members dropped', () => {
     expect(canonicalJson({ b: [1, 'x', { d: null, c: true }], a: undefined, é: 1, Z: 2 })).toBe('{"Z":2,"b":[1,"x",{"c":true,"d":null}],"é":1}');
+  });
+
+  it('binds the signature to the destination collection and organisation', () => {
+    const { signing, publicKeyPem } = generateSigningKey('k1');
+    const bundle = makeBundle(objects);
+    const { signature } = signBundle(bundle, { collection: 'acme', organization: 'acme' }, signing);
+    expect(verifyBundle(bundle, { collection: 'acme', organization: 'acme' }, signature, publicKeyPem)).toBe(true);
+    expect(verifyBundle(bundle, { collection: 'south', organization: 'acme' }, signature, publicKeyPem)).toBe(false);
+    expect(verifyBundle(bundle, { collection: 'acme', organization: 'globex' }, signature, publicKeyPem)).toBe(false);
   });
 });

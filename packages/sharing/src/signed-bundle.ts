@@ -6,6 +6,11 @@
  * `Socle-Signature` (`ed25519=<base64 signature>`) and, for TAXII (whose body is the envelope `{objects}`),
  * `Socle-Bundle-Id`. A receiver rebuilds the bundle, re-serialises it canonically and verifies; key order and
  * whitespace changes on the way do not break it, any change of content does.
+ *
+ * A bundle is signed for one destination, the collection and the organisation it is shared into
+ * (`Socle-Destination-Collection`, `Socle-Destination-Organization`): the signed bytes are the canonical JSON of
+ * `{bundle, destination: {collection, organization}}`, so a bundle replayed into another collection, or claimed for
+ * another organisation, no longer verifies.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
@@ -15,6 +20,14 @@ import type { StixObject } from './stix-objects.ts';
 export const SIGNATURE_HEADER = 'socle-signature';
 export const SIGNATURE_KEY_ID_HEADER = 'socle-signature-key-id';
 export const BUNDLE_ID_HEADER = 'socle-bundle-id';
+export const DESTINATION_COLLECTION_HEADER = 'socle-destination-collection';
+export const DESTINATION_ORGANIZATION_HEADER = 'socle-destination-organization';
+
+/** Where a bundle is shared: a TAXII collection id and the organisation whose data it is. */
+export interface Destination {
+  collection: string;
+  organization: string;
+}
 
 export interface StixBundle {
   type: 'bundle';
@@ -56,6 +69,19 @@ export function generateSigningKey(keyId: string): { signing: SigningKey; public
 export function signBody(body: unknown, key: SigningKey): { keyId: string; signature: string } {
   const sig = sign(null, new TextEncoder().encode(canonicalJson(body)), key.privateKey);
   return { keyId: key.keyId, signature: `ed25519=${sig.toString('base64')}` };
+}
+
+/** What a bundle's signature covers: the STIX bundle and its destination. */
+export function signedPayload(bundle: { id: string; objects: unknown[] }, destination: Destination): unknown {
+  return { bundle: { type: 'bundle', id: bundle.id, objects: bundle.objects }, destination: { collection: destination.collection, organization: destination.organization } };
+}
+
+export function signBundle(bundle: StixBundle, destination: Destination, key: SigningKey): { keyId: string; signature: string } {
+  return signBody(signedPayload(bundle, destination), key);
+}
+
+export function verifyBundle(bundle: { id: string; objects: unknown[] }, destination: Destination, signature: string | undefined, publicKeyPem: string): boolean {
+  return verifyBody(signedPayload(bundle, destination), signature, publicKeyPem);
 }
 
 /** True when `signature` (a `Socle-Signature` header value) is a valid signature of `body` by `publicKeyPem`. */

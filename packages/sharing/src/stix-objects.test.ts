@@ -4,6 +4,7 @@ import { parseSharingPolicy } from './sharing-policy.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { alertToStix, INCIDENT_CORE_EXTENSION_ID } from './stix-objects.ts';
 import { makeBundle } from './signed-bundle.ts';
+import { SOCLE_ALERT_EXTENSION_ID, SOCLE_IDENTITY_ID } from './socle-extension.ts';
 import { TLP_2_EXTENSION_ID, TLP_LEVELS, TLP_MARKING_IDS, type TlpLevel } from './tlp.ts';
 import { detectionAlert } from './sample-alerts.test-helper.ts';
 import { stixSchemaErrors } from './stix-schema.test-helper.ts';
@@ -28,11 +29,11 @@ describe('STIX objects from a shared alert', () => {
   it('validates every object and the bundle against the OASIS STIX 2.1 schemas', () => {
     const objects = stixOf();
     for (const o of objects) expect(stixSchemaErrors(o), o.id).toEqual([]);
-    // The OASIS bundle.json lists no schema for `incident` (a stub type in STIX 2.1), so the envelope is checked on the
-    // other objects and the incident against sdos/incident.json above.
-    expect(stixSchemaErrors(makeBundle(objects.filter((o) => o.type !== 'incident')))).toEqual([]);
+    // The OASIS bundle.json lists no schema for `incident` (a stub type in STIX 2.1) nor for `extension-definition`,
+    // so the envelope is checked on the other objects and those two against their own schemas above.
+    expect(stixSchemaErrors(makeBundle(objects.filter((o) => o.type !== 'incident' && o.type !== 'extension-definition')))).toEqual([]);
     expect(new Set(objects.map((o) => o.type))).toEqual(
-      new Set(['marking-definition', 'identity', 'indicator', 'ipv4-addr', 'domain-name', 'file', 'user-account', 'observed-data', 'sighting', 'incident', 'report']),
+      new Set(['marking-definition', 'extension-definition', 'identity', 'indicator', 'ipv4-addr', 'domain-name', 'file', 'user-account', 'observed-data', 'sighting', 'incident', 'report']),
     );
   });
 
@@ -46,11 +47,15 @@ describe('STIX objects from a shared alert', () => {
     });
     for (const level of TLP_LEVELS) {
       const objects = stixOf(level);
-      const marking = objects.find((o) => o.type === 'marking-definition')!;
+      const marking = objects.find((o) => o.id === TLP_MARKING_IDS[level])!;
       expect(marking.id).toBe(TLP_MARKING_IDS[level]);
       expect(marking['name']).toBe(`TLP:${level}`);
       expect(marking['extensions']).toEqual({ [TLP_2_EXTENSION_ID]: { extension_type: 'property-extension', tlp_2_0: level.toLowerCase() } });
-      for (const o of objects.filter((x) => x.type !== 'marking-definition')) expect(o['object_marking_refs'], o.id).toEqual([TLP_MARKING_IDS[level]]);
+      // The Socle extension definition and its author are public: TLP:CLEAR whatever the policy says.
+      const published = new Set([SOCLE_ALERT_EXTENSION_ID, SOCLE_IDENTITY_ID]);
+      for (const o of objects.filter((x) => x.type !== 'marking-definition')) {
+        expect(o['object_marking_refs'], o.id).toEqual([published.has(o.id) ? TLP_MARKING_IDS.CLEAR : TLP_MARKING_IDS[level]]);
+      }
     }
   });
 
@@ -83,5 +88,26 @@ describe('STIX objects from a shared alert', () => {
     const otherIds = new Set(alertToStix(other.alert).filter((o) => o.type === 'incident' || o.type === 'indicator').map((o) => o.id));
     for (const o of stixOf().filter((x) => x.type === 'incident' || x.type === 'indicator')) expect(otherIds.has(o.id)).toBe(false);
     expect(makeBundle(stixOf()).id).toBe(makeBundle(stixOf()).id);
+  });
+
+  it('carries Socle data in its extension-definition, never in x_ custom properties', () => {
+    const objects = stixOf();
+    const custom = (value: unknown, path: string): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => [...(k.startsWith('x_') ? [`${path}.${k}`] : []), ...custom(v, `${path}.${k}`)])
+        : [];
+    expect(objects.flatMap((o) => custom(o, o.id))).toEqual([]);
+    const definition = objects.find((o) => o.id === SOCLE_ALERT_EXTENSION_ID)!;
+    expect(definition).toMatchObject({ type: 'extension-definition', extension_types: ['property-extension'], created_by_ref: SOCLE_IDENTITY_ID });
+    expect(objects.some((o) => o.id === SOCLE_IDENTITY_ID)).toBe(true);
+    const incident = objects.find((o) => o.type === 'incident')!;
+    const ext = (incident['extensions'] as Record<string, Record<string, unknown>>)[SOCLE_ALERT_EXTENSION_ID]!;
+    expect(ext).toMatchObject({ extension_type: 'property-extension', rule_id: expect.any(String), level: 'high', count: 1 });
+    // STIX property names: lower-case ASCII letters, digits and underscores.
+    const names = (value: unknown): string[] =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).flatMap(([k, v]) => [k, ...names(v)])
+        : Array.isArray(value) ? value.flatMap(names) : [];
+    for (const name of names(ext)) expect(name).toMatch(/^[a-z0-9_]{3,250}$/);
   });
 });

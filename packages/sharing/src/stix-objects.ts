@@ -6,6 +6,7 @@
  */
 import type { Indicator, SharedAlert } from './shared-alert.ts';
 import { scoId, stixId } from './stix-ids.ts';
+import { SOCLE_ALERT_EXTENSION, SOCLE_ALERT_EXTENSION_ID, SOCLE_IDENTITY } from './socle-extension.ts';
 import { TLP_MARKING_IDS, tlpMarkingDefinition } from './tlp.ts';
 
 export const INCIDENT_CORE_EXTENSION_ID = 'extension-definition--ef765651-680c-498d-9894-99799f2fa126';
@@ -73,6 +74,27 @@ export function alertToStix(alert: SharedAlert): StixObject[] {
     ...(observed.length ? { observed_data_refs: [observed[0]!.id] } : {}),
   }));
 
+  const socleAlert = {
+    extension_type: 'property-extension',
+    rule_id: alert.rule.id,
+    level: alert.level,
+    count: alert.count,
+    affected: alert.affected,
+    ...(alert.correlation
+      ? {
+          correlation: {
+            type: alert.correlation.type,
+            value: alert.correlation.value,
+            window_start: alert.correlation.windowStart,
+            window_end: alert.correlation.windowEnd,
+            event_count: alert.correlation.eventCount,
+            // STIX dictionary keys allow no dots: field names travel as values.
+            group: Object.entries(alert.correlation.group).map(([field, value]) => ({ field, value })),
+          },
+        }
+      : {}),
+  };
+
   const incident: StixObject = {
     type: 'incident',
     id: stixId('incident', alert.alertId),
@@ -93,13 +115,7 @@ export function alertToStix(alert: SharedAlert): StixObject[] {
           ? { other_object_refs: [...indicators, ...sightings, ...observed].map((o) => o.id) }
           : {}),
       },
-    },
-    x_socle_alert: {
-      rule_id: alert.rule.id,
-      level: alert.level,
-      count: alert.count,
-      affected: alert.affected,
-      ...(alert.correlation ? { correlation: alert.correlation } : {}),
+      [SOCLE_ALERT_EXTENSION_ID]: socleAlert,
     },
   };
 
@@ -111,9 +127,11 @@ export function alertToStix(alert: SharedAlert): StixObject[] {
     name: `${alert.level} alert: ${alert.rule.name} (${alert.organizationName})`,
     report_types: ['incident'],
     published: modified,
-    object_refs: [...grouped.map((o) => o.id), marking[0]!],
+    object_refs: grouped.map((o) => o.id),
   };
-  return [tlpMarkingDefinition(alert.tlp) as unknown as StixObject, ...grouped, report];
+  const definitions = [tlpMarkingDefinition(alert.tlp) as unknown as StixObject];
+  if (alert.tlp !== 'CLEAR') definitions.push(tlpMarkingDefinition('CLEAR') as unknown as StixObject);
+  return [...definitions, SOCLE_IDENTITY, SOCLE_ALERT_EXTENSION, ...grouped, report];
 }
 
 /** Identities are not tied to an alert; a fixed creation time keeps them identical in every bundle. */

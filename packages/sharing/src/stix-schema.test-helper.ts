@@ -27,6 +27,7 @@ const SCHEMA_OF: Record<string, string> = {
   report: 'sdos/report.json',
   sighting: 'sros/sighting.json',
   'marking-definition': 'common/marking-definition.json',
+  'extension-definition': 'common/extension-definition.json',
   bundle: 'common/bundle.json',
   'ipv4-addr': 'observables/ipv4-addr.json',
   'ipv6-addr': 'observables/ipv6-addr.json',

@@ -1,5 +1,5 @@
 /** Bearer tokens mapped to principals, standing in for the access module's token store in the sharing tests. */
-import type { AuthError, Principal } from '@socle/api';
+import { MemoryAccessAuditLog, type AuthError, type Principal } from '@socle/api';
 import { TaxiiServer } from './taxii-server.ts';
 
 const base = { expiresAt: '2099-01-01T00:00:00.000Z' };
@@ -24,6 +24,7 @@ export function nationalTaxiiServer(socHanoiPublicKeyPem: string): TaxiiServer {
     apiRoot: 'national',
     collections: [{ id: 'acme', title: 'ACME', organizations: ['acme'] }],
     authenticate: authenticateTestToken,
+    audit: new MemoryAccessAuditLog(),
     trustedKeys: { 'soc-hanoi': socHanoiPublicKeyPem },
   });
 }

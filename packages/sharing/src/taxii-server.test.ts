@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TaxiiServer, type TaxiiAuditEntry } from './taxii-server.ts';
+import { TaxiiServer, type TaxiiAuditLog } from './taxii-server.ts';
 import { TAXII_MEDIA_TYPE } from './upstream-endpoint.ts';
 import { stixId } from './stix-ids.ts';
+import { TLP_MARKING_IDS } from './tlp.ts';
 import { authenticateTestToken } from './taxii-principals.test-helper.ts';
-import { authenticate, MemoryTokenStore } from '@socle/api';
+import { authenticate, MemoryAccessAuditLog, MemoryTokenStore } from '@socle/api';
 
 let server: TaxiiServer | undefined;
 afterEach(async () => {
@@ -11,7 +12,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(audit?: (e: TaxiiAuditEntry) => void) {
+async function start(audit: TaxiiAuditLog = new MemoryAccessAuditLog()) {
   let clock = Date.parse('2026-03-14T10:00:00.000Z');
   server = new TaxiiServer({
     title: 'National CTI',
@@ -50,6 +51,7 @@ function indicator(n: number) {
     pattern: `[ipv4-addr:value = '203.0.113.${n}']`,
     pattern_type: 'stix',
     valid_from: '2026-03-14T09:00:00.000Z',
+    object_marking_refs: [TLP_MARKING_IDS.GREEN],
   };
 }
 
@@ -68,7 +70,8 @@ describe('TAXII 2.1 server', () => {
     const national = await json(req(`${url}/national/collections/`, 'national'));
     expect(national.collections.map((c: { id: string; can_write: boolean }) => [c.id, c.can_write])).toEqual([['acme-incidents', false], ['globex-incidents', false]]);
     expect((await req(`${url}/national/collections/globex-incidents/`, 'soc')).status).toBe(404);
-    expect(await json(req(`${url}/national/collections/`, 'onSite'))).toEqual({});
+    // The on-site force (layer 1) reads its own organisation's collection, read-only.
+    expect((await json(req(`${url}/national/collections/`, 'onSite'))).collections).toMatchObject([{ id: 'acme-incidents', can_write: false }]);
   });
 
   it('refuses a wrong Accept with 406, a wrong Content-Type with 415, and no token with 401', async () => {
@@ -85,8 +88,8 @@ describe('TAXII 2.1 server', () => {
   });
 
   it('lets layer 2 write its collections; layers 3 and 4 read only; every request is audited', async () => {
-    const audit: TaxiiAuditEntry[] = [];
-    const url = await start((e) => audit.push(e));
+    const audit = new MemoryAccessAuditLog();
+    const url = await start(audit);
     const objects = `${url}/national/collections/acme-incidents/objects/`;
     const posted = await req(objects, 'soc', { method: 'POST', body: { objects: [indicator(1), { type: 'indicator', id: 'bogus' }] } });
     expect(posted.status).toBe(202);
@@ -96,7 +99,7 @@ describe('TAXII 2.1 server', () => {
     expect((await req(objects, 'auditor', { method: 'POST', body: { objects: [indicator(2)] } })).status).toBe(403);
     expect((await req(objects, 'national', { method: 'POST', body: { objects: [indicator(2)] } })).status).toBe(403);
     expect((await json(req(objects, 'auditor'))).objects.map((o: { id: string }) => o.id)).toEqual([indicator(1).id]);
-    expect(audit.filter((e) => e.tokenId === 'auditor').map((e) => [e.method, e.status])).toEqual([['POST', 403], ['GET', 200]]);
+    expect(audit.entries.filter((e) => e.tokenId === 'auditor').map((e) => [e.method, e.status])).toEqual([['POST', 403], ['GET', 200]]);
   });
 
   it('pages objects with limit and next, sets the date-added headers, and filters by added_after and type', async () => {
@@ -149,6 +152,7 @@ describe('TAXII 2.1 server', () => {
       apiRoot: 'national',
       collections: [{ id: 'acme-incidents', title: 'ACME', organizations: ['acme'] }],
       authenticate: (header) => authenticate(header, tokens, now + 5000),
+      audit: new MemoryAccessAuditLog(),
     });
     const { url } = await server.listen();
     const get = (token: string) => fetch(`${url}/national/collections/`, { headers: { authorization: `Bearer ${token}`, accept: TAXII_MEDIA_TYPE } });

@@ -1,12 +1,21 @@
 /**
- * Where shared bundles go: a TAXII 2.1 collection (`POST {apiRoot}/collections/{id}/objects/`, body a TAXII envelope)
- * or an upper-layer Socle (`POST {url}`, body the STIX bundle). Both get the detached signature headers. HTTPS is
- * required except for loopback addresses, which tests and local relays use.
+ * Where shared bundles go: a TAXII 2.1 server (`POST {apiRoot}/collections/{collection}/objects/`, the collection
+ * of each bundle's destination, body a TAXII envelope) or an upper-layer Socle (`POST {url}`, body the STIX bundle).
+ * Both get the detached signature headers and the destination. HTTPS is required except for loopback addresses,
+ * which tests and local relays use.
  */
-import { BUNDLE_ID_HEADER, SIGNATURE_HEADER, SIGNATURE_KEY_ID_HEADER, type StixBundle } from './signed-bundle.ts';
+import {
+  BUNDLE_ID_HEADER,
+  DESTINATION_COLLECTION_HEADER,
+  DESTINATION_ORGANIZATION_HEADER,
+  SIGNATURE_HEADER,
+  SIGNATURE_KEY_ID_HEADER,
+  type Destination,
+  type StixBundle,
+} from './signed-bundle.ts';
 
 export type UpstreamEndpoint =
-  | { kind: 'taxii'; apiRoot: string; collectionId: string; token?: string }
+  | { kind: 'taxii'; apiRoot: string; token?: string }
   | { kind: 'socle'; url: string; token?: string };
 
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
@@ -14,8 +23,8 @@ export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 /** Thrown for an answer that will not change by retrying (a 4xx other than 408/429). */
 export class RejectedByEndpoint extends Error {}
 
-export function endpointUrl(endpoint: UpstreamEndpoint): URL {
-  const raw = endpoint.kind === 'taxii' ? `${endpoint.apiRoot.replace(/\/+$/, '')}/collections/${encodeURIComponent(endpoint.collectionId)}/objects/` : endpoint.url;
+export function endpointUrl(endpoint: UpstreamEndpoint, collection: string): URL {
+  const raw = endpoint.kind === 'taxii' ? `${endpoint.apiRoot.replace(/\/+$/, '')}/collections/${encodeURIComponent(collection)}/objects/` : endpoint.url;
   let url: URL;
   try {
     url = new URL(raw);
@@ -33,9 +42,14 @@ export function endpointUrl(endpoint: UpstreamEndpoint): URL {
  * POSTs one signed bundle; resolves when the endpoint accepted every object, throws otherwise. A TAXII collection
  * gets the envelope `{objects}` and the bundle id in `Socle-Bundle-Id`, so the receiver can rebuild the signed bundle.
  */
-export async function postSigned(endpoint: UpstreamEndpoint, bundle: StixBundle, keyId: string, signature: string, timeoutMs = 30_000): Promise<void> {
+export async function postSigned(
+  endpoint: UpstreamEndpoint,
+  entry: { body: StixBundle; destination: Destination; keyId: string; signature: string },
+  timeoutMs = 30_000,
+): Promise<void> {
+  const { body: bundle, destination, keyId, signature } = entry;
   const body = endpoint.kind === 'taxii' ? { objects: bundle.objects } : bundle;
-  const url = endpointUrl(endpoint);
+  const url = endpointUrl(endpoint, destination.collection);
   const mediaType = endpoint.kind === 'taxii' ? TAXII_MEDIA_TYPE : 'application/json';
   const headers: Record<string, string> = {
     'content-type': mediaType,
@@ -43,6 +57,8 @@ export async function postSigned(endpoint: UpstreamEndpoint, bundle: StixBundle,
     [SIGNATURE_KEY_ID_HEADER]: keyId,
     [SIGNATURE_HEADER]: signature,
     [BUNDLE_ID_HEADER]: bundle.id,
+    [DESTINATION_COLLECTION_HEADER]: destination.collection,
+    [DESTINATION_ORGANIZATION_HEADER]: destination.organization,
   };
   if (endpoint.token) headers['authorization'] = `Bearer ${endpoint.token}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });

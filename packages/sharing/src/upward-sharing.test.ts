@@ -55,7 +55,7 @@ describe('sharing upward in a running service', () => {
     const config = sharingConfigSchema.parse({
       policies: [join(dir, 'acme.yml')],
       outbox: join(dir, 'outbox'),
-      endpoint: { taxii: `${taxiiUrl}/national/`, collection: 'acme' },
+      endpoint: { taxii: `${taxiiUrl}/national/` },
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const logs: string[] = [];
@@ -70,7 +70,7 @@ describe('sharing upward in a running service', () => {
     const visible = async (token: string) => {
       const res = await fetch(`${api.url}/alerts`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
-      return ((await res.json()) as { alerts: { event: { id: string }; socle: { sharing?: unknown }; 'socle.event'?: unknown }[] }).alerts;
+      return ((await res.json()) as { alerts: { event?: { id: string }; alertId?: string; socle?: { sharing?: unknown }; 'socle.event'?: unknown }[] }).alerts;
     };
     expect(await visible(national)).toEqual([]);
 
@@ -78,11 +78,13 @@ describe('sharing upward in a running service', () => {
     expect(await waitFor(() => Object.keys(taxii.deliveriesByBundle()).length === 1), logs.join("\n")).toBe(true);
 
     const seen = await visible(national);
-    expect(seen.map((a) => a.event.id)).toEqual(['share-me']);
-    expect(seen[0]!.socle.sharing).toMatchObject({ shared: true, tlp: 'GREEN' });
+    // Layer 4 reads the shared view the policy produced (as in the STIX bundle), never the stored alert.
+    expect(seen.map((a) => a.alertId)).toEqual(['share-me']);
+    expect(seen[0]).toMatchObject({ tlp: 'GREEN', organization: 'acme' });
+    expect(seen[0]!.socle).toBeUndefined();
     expect(seen[0]!['socle.event']).toBeUndefined();
     // The SOC still sees all three alerts, the shared one with its raw event.
-    expect((await visible(soc)).map((a) => a.event.id).sort()).toEqual(['other-org', 'share-me', 'too-low']);
+    expect((await visible(soc)).map((a) => a.event!.id).sort()).toEqual(['other-org', 'share-me', 'too-low']);
     const res = await fetch(`${api.url}/alerts/too-low`, { headers: { authorization: `Bearer ${national}` } });
     expect(res.status).toBe(404);
 
@@ -91,7 +93,44 @@ describe('sharing upward in a running service', () => {
     await journal.write([makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'acme', level: 'high', sourceIp: '203.0.113.66' })]);
     expect(await visible(national)).toEqual([]);
     expect(await sharing.shareDue()).toEqual({ shared: ['share-me'], queued: 0 });
-    expect((await visible(national)).map((a) => a.event.id)).toEqual(['share-me']);
+    expect((await visible(national)).map((a) => a.alertId)).toEqual(['share-me']);
     expect(Object.values(taxii.deliveriesByBundle())).toEqual([1]);
+  });
+
+  it('publishes each shared bundle to its destination, and the already-shared window again after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'socle-upward-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const { signing } = generateSigningKey('soc-hanoi');
+    await writeFile(join(dir, 'soc.pem'), signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    await writeFile(join(dir, 'acme.yml'), `${POLICY}collection: south\n`);
+    const journal = await AlertJournal.open(join(dir, 'alerts'));
+    cleanup.push(() => journal.close());
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    await journal.write([makeScopedAlert({ id: 'share-me', time: hourAgo, org: 'acme', level: 'high', sourceIp: '203.0.113.66' })]);
+    const store = new JournalAlertStore(journal);
+    const config = sharingConfigSchema.parse({
+      policies: [join(dir, 'acme.yml')],
+      outbox: join(dir, 'outbox'),
+      endpoint: { socle: 'http://127.0.0.1:9/ingest' },
+      signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
+    });
+    const open = async (published: string[]) =>
+      UpwardSharing.open({ config, store, sink: journal, log: () => {}, publish: (bundle, d) => published.push(`${d.collection}/${d.organization}/${bundle.id}`) });
+
+    const first: string[] = [];
+    const sharing = await open(first);
+    expect((await sharing.shareDue()).shared).toEqual(['share-me']);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^south\/acme\/bundle--/);
+    expect((await sharing.shareDue()).shared).toEqual([]);
+    expect(first).toHaveLength(1);
+    await sharing.stop();
+
+    // A restarted service (empty in-memory TAXII store) publishes the alert shared before, without re-queuing it.
+    const second: string[] = [];
+    const restarted = await open(second);
+    cleanup.push(() => restarted.stop());
+    expect(await restarted.shareDue()).toEqual({ shared: [], queued: 0 });
+    expect(second).toEqual(first);
   });
 });

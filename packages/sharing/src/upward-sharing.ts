@@ -1,8 +1,8 @@
 /**
  * Sharing upward in a long-running service (`socle run`, `socle serve`): every `intervalMs`, the recent alerts of the
  * store are decided by the organisations' policies; each shared alert's signed bundle goes to the outbox (durable),
- * and the alert is written again through the AlertSink marked `socle.sharing: {shared: true, tlp, sharedAt}` (an
- * upsert by id), which is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
+ * and the alert is written again through the AlertSink marked `socle.sharing: {shared: true, tlp, sharedAt, view}` (an
+ * upsert by id); the view is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
  * scheduled reports run beside it.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,10 +14,10 @@ import { Forwarder, type DeliveryReport } from './forwarder.ts';
 import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
-import { AlertSharing } from './shared-alert.ts';
+import { AlertSharing, type SharedAlert } from './shared-alert.ts';
 import type { SharingConfig } from './sharing-config.ts';
-import { loadPseudonymKey, loadSharingPolicy } from './sharing-policy.ts';
-import { makeBundle, signingKeyFromPem } from './signed-bundle.ts';
+import { destinationOf, loadPseudonymKey, loadSharingPolicy, type SharingPolicy } from './sharing-policy.ts';
+import { makeBundle, signingKeyFromPem, type Destination, type StixBundle } from './signed-bundle.ts';
 import { alertToStix } from './stix-objects.ts';
 import type { UpstreamEndpoint } from './upstream-endpoint.ts';
 
@@ -29,6 +29,8 @@ export interface UpwardSharingOptions {
   log: (message: string, fields?: Record<string, unknown>) => void;
   env?: Record<string, string | undefined>;
   now?: () => number;
+  /** Also told each shared bundle and its destination (the product's own TAXII server publishes them). */
+  publish?: (bundle: StixBundle, destination: Destination) => void;
 }
 
 export interface SharingPass {
@@ -44,6 +46,7 @@ export class UpwardSharing {
   private timer: ReturnType<typeof setInterval> | undefined;
   private passing: Promise<SharingPass> | undefined;
   private reports: { stop: () => Promise<void> } | undefined;
+  private republished = false;
   readonly loop: ForwardingLoop;
 
   private constructor(
@@ -79,7 +82,7 @@ export class UpwardSharing {
     const signingKey = signingKeyFromPem(config.signingKey.keyId, pem);
     const token = env[config.endpoint.tokenEnv] || undefined;
     const endpoint: UpstreamEndpoint = config.endpoint.taxii
-      ? { kind: 'taxii', apiRoot: config.endpoint.taxii, collectionId: config.endpoint.collection ?? '', token }
+      ? { kind: 'taxii', apiRoot: config.endpoint.taxii, token }
       : { kind: 'socle', url: config.endpoint.socle ?? '', token };
     const outbox = await Outbox.open(config.outbox, options.now ? { now: options.now } : {});
     const forwarder = new Forwarder({ endpoint, signingKey, outbox, ...(options.now ? { now: options.now } : {}) });
@@ -118,38 +121,59 @@ export class UpwardSharing {
     const now = (this.options.now ?? Date.now)();
     const from = String(now - this.options.config.lookbackDays * DAY_MS);
     const result: SharingPass = { shared: [], queued: 0 };
-    const toMark: { id: string; tlp: string }[] = [];
+    const toMark: { id: string; view: SharedAlert }[] = [];
+    // The TAXII server keeps objects in memory: the first pass after a start publishes the alerts shared before it
+    // again (their bundles are already in the outbox or acknowledged, so nothing is sent twice).
+    const republish = this.options.publish !== undefined && !this.republished;
     let cursor: string | undefined;
     do {
       const page = await this.options.store.search({ from, cursor, size: 500 });
       for (const alert of page.alerts) {
-        if (alertFields(alert).shared) continue;
+        const alreadyShared = alertFields(alert).shared;
+        if (alreadyShared && !republish) continue;
         for (const sharing of this.sharings) {
           const decision = sharing.decide(alert);
           if (!decision.shared) continue;
-          if (await this.forwarder.accept(makeBundle(alertToStix(decision.alert)))) result.queued++;
-          toMark.push({ id: alert.event.id, tlp: decision.alert.tlp });
+          const bundle = makeBundle(alertToStix(decision.alert));
+          const destination = destinationOf(sharing.policy);
+          if (await this.forwarder.accept(bundle, destination)) result.queued++;
+          this.publish(bundle, destination);
+          if (!alreadyShared) toMark.push({ id: alert.event.id, view: decision.alert });
           break;
         }
       }
       cursor = page.nextCursor;
     } while (cursor);
+    this.republished = true;
     // Marked only once the bundles are durable in the outbox: a crash in between re-decides the alert, and the
     // outbox ignores a bundle it already holds. The latest stored version is marked, so an update the detection
     // loop wrote during the pass is kept (one written between this read and the write would drop the mark, which
     // the next pass puts back).
     const marked: Alert[] = [];
     const sharedAt = new Date(now).toISOString();
-    for (const { id, tlp } of toMark) {
+    for (const { id, view } of toMark) {
       const latest = await this.options.store.get(id);
       if (!latest || alertFields(latest).shared) continue;
-      marked.push(markShared(latest, tlp, sharedAt));
+      marked.push(markShared(latest, view, sharedAt));
       result.shared.push(id);
     }
     if (marked.length) await this.options.sink.write(marked);
     if (result.queued) this.loop.wake();
     if (result.shared.length) this.options.log('sharing: alerts shared upward', { alerts: result.shared.length, queued: result.queued });
     return result;
+  }
+
+  /** The policies read at open, one per organisation. */
+  get policies(): SharingPolicy[] {
+    return this.sharings.map((s) => s.policy);
+  }
+
+  private publish(bundle: StixBundle, destination: Destination): void {
+    try {
+      this.options.publish?.(bundle, destination);
+    } catch (err) {
+      this.options.log('sharing: bundle not published on the TAXII server', { bundle: bundle.id, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   async stop(): Promise<void> {
@@ -161,7 +185,10 @@ export class UpwardSharing {
   }
 }
 
-/** The alert as stored once shared upward: what layer-4 principals may see (SHARED_UPWARD_FIELD). */
-export function markShared(alert: Alert, tlp: string, sharedAt: string): Alert {
-  return { ...alert, socle: { ...alert.socle, sharing: { shared: true, tlp, sharedAt } } };
+/**
+ * The alert as stored once shared upward. `view` is the policy-redacted view the STIX bundle was built from: it is
+ * all that layer-4 principals read (`socle.sharing.view`, see @socle/api `layer4View`), never the stored alert.
+ */
+export function markShared(alert: Alert, view: SharedAlert, sharedAt: string): Alert {
+  return { ...alert, socle: { ...alert.socle, sharing: { shared: true, tlp: view.tlp, sharedAt, view } } };
 }

@@ -37,6 +37,33 @@ describe('alertInScope', () => {
   });
 });
 
+describe('SOC-wide correlations (socle.organizations)', () => {
+  it('are visible only to a principal holding every member organisation, whatever organization.id says', () => {
+    const soc = makeScopedAlert({ id: 's', time: T, org: 'soc-1', members: ['org-a', 'org-b'] });
+    expect(alertInScope(principal(2, ['org-a', 'org-b']), soc)).toBe(true);
+    expect(alertInScope(principal(2, ['org-a', 'org-b', 'org-c']), soc)).toBe(true);
+    expect(alertInScope(principal(2, ['org-a']), soc)).toBe(false);
+    expect(alertInScope(principal(2, ['soc-1']), soc)).toBe(false);
+    expect(alertInScope(principal(1, ['org-b']), soc)).toBe(false);
+  });
+
+  it('a malformed member list hides the alert from everyone', () => {
+    for (const members of [[], [''], [42]] as unknown as string[][]) {
+      const bad = makeScopedAlert({ id: 'm', time: T, org: 'soc-1', members });
+      expect(alertInScope(principal(2, ['org-a', 'org-b', 'soc-1']), bad), JSON.stringify(members)).toBe(false);
+      expect(alertInScope(principal(4, []), { ...bad, socle: { ...bad.socle, sharing: { shared: true, view: { alertId: 'm' } } } })).toBe(false);
+    }
+  });
+
+  it('layer 4 needs the shared view itself, not only the flag', () => {
+    const flagOnly = makeScopedAlert({ id: 'f', time: T, org: 'org-a' });
+    flagOnly.socle.sharing = { shared: true, tlp: 'AMBER' };
+    expect(alertInScope(principal(4, []), flagOnly)).toBe(false);
+    flagOnly.socle.sharing = { shared: true, view: { alertId: 'another-alert' } };
+    expect(alertInScope(principal(4, []), flagOnly)).toBe(false);
+  });
+});
+
 describe('redactForPrincipal', () => {
   it('removes the raw event for layer 4 only', () => {
     const alert = makeScopedAlert({ id: 'e', time: T, org: 'org-a', shared: true, event: { message: 'raw' } });

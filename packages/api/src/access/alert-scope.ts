@@ -1,10 +1,11 @@
 /**
  * Server-side scoping of alert queries. Every query is intersected with the principal's scope here, before it
- * reaches the store; nothing the client sends can widen it:
+ * reaches the store; nothing the client sends can widen it. An alert's organisations are its data organisations
+ * (`alertFields`): `socle.organizations` for a SOC-wide correlation, else `organization.id`.
  *   layer 1 and 2: alerts whose organisations are all among the principal's;
  *   layer 3 (auditor): the same, read-only (writes are refused by the API);
- *   layer 4 (national): only alerts marked as shared upward (SHARED_UPWARD_FIELD), within its organisations when it
- *   has any, and never raw events.
+ *   layer 4 (national): only alerts shared upward with their shared view (SHARED_UPWARD_FIELD, SHARED_VIEW_FIELD),
+ *   within its organisations when it has any; the API then answers with the view only (`shared-view.ts`).
  * An alert with no organisation is out of scope for every principal (only the token-less laptop mode sees it).
  */
 import type { Alert } from '@socle/core';

@@ -21,7 +21,15 @@ export interface Principal {
   expiresAt: string;
   /** True for auditors (layer 3) and national (layer 4): any write is refused with 403. */
   readOnly: boolean;
+  /**
+   * A central admin (role admin, token created with `--central`): the rule set, reloads and the tokens of every
+   * organisation. Other admins are organisation admins: the tokens and sharing policies of their organisations.
+   */
+  central?: boolean;
 }
+
+/** The token-less laptop mode's caller (loopback only): a central admin of a single-organisation install. */
+export const LOCAL_PRINCIPAL_ID = 'local';
 
 /** Why authentication failed; logged server-side only, never sent to the client (which only sees a 401). */
 export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'forged' | 'revoked' | 'expired';
@@ -66,5 +74,6 @@ export function authenticate(authorizationHeader: string | undefined, tokens: To
     role: record.role,
     expiresAt: record.expiresAt,
     readOnly: record.layer === 3 || record.layer === 4 || record.role === 'auditor' || record.role === 'national',
+    central: record.role === 'admin' && record.central === true,
   };
 }

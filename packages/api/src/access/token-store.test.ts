@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +20,32 @@ afterEach(async () => {
 });
 
 describe('FileTokenStore', () => {
+  it('concurrent writers in several processes never undo each other (create vs revoke)', async () => {
+    const path = join(dir, 'shared', 'tokens.json');
+    const helper = fileURLToPath(new URL('./token-store-writer.test-helper.ts', import.meta.url));
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const writers = ['w1', 'w2', 'w3', 'w4'];
+    await Promise.all(writers.map((w) => promisify(execFile)(process.execPath, ['--import', 'tsx', helper, path, w, '12'], { cwd: root })));
+    const records = new FileTokenStore(path).list();
+    expect(records).toHaveLength(writers.length * 12);
+    for (const r of records) {
+      const i = Number(r.description!.split('-')[1]);
+      expect(r.revokedAt !== undefined, r.description).toBe(i % 2 === 1);
+    }
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'shared'))).mode & 0o777).toBe(0o700);
+  }, 60_000);
+
+  it('a store with a stale view re-reads the file before changing it', () => {
+    const path = join(dir, 'tokens.json');
+    const a = new FileTokenStore(path);
+    const b = new FileTokenStore(path);
+    const first = a.create({ layer: 1, organizations: ['org-a'], role: 'analyst', expiresAt: new Date(NOW + DAY).toISOString(), createdBy: 'a' }, NOW);
+    expect(b.revoke(first.record.id, NOW)).toBe(true);
+    a.create({ layer: 1, organizations: ['org-b'], role: 'analyst', expiresAt: new Date(NOW + DAY).toISOString(), createdBy: 'a' }, NOW);
+    expect(new FileTokenStore(path).find(first.record.id)?.revokedAt).toBeDefined();
+  });
+
   it('stores only a salted hash, in a 0600 file, and authenticates the token shown once', async () => {
     const store = new FileTokenStore(join(dir, 'tokens.json'));
     const { token, record } = store.create({ layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: new Date(NOW + DAY).toISOString(), createdBy: 'alice' }, NOW);
@@ -27,7 +56,7 @@ describe('FileTokenStore', () => {
     expect((await stat(store.path)).mode & 0o777).toBe(0o600);
 
     const principal = authenticate(`Bearer ${token}`, new FileTokenStore(store.path), NOW);
-    expect(principal).toEqual({ tokenId: record.id, layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: record.expiresAt, readOnly: false });
+    expect(principal).toEqual({ tokenId: record.id, layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: record.expiresAt, readOnly: false, central: false });
   });
 
   it('rejects expired, revoked, forged, unknown and malformed tokens, telling the server which', () => {

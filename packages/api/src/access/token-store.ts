@@ -6,7 +6,10 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { LAYERS, ROLES, type Layer, type Role } from './principal.ts';
+import { createMissingDirSync, PRIVATE_FILE_MODE } from '../private-files.ts';
 
 export interface TokenRecord {
   id: string;
@@ -21,6 +24,8 @@ export interface TokenRecord {
   createdBy: string;
   revokedAt?: string;
   description?: string;
+  /** A central admin token (role admin): rule set, reloads, tokens of any organisation. */
+  central?: boolean;
 }
 
 /** What `authenticate` needs; the file store implements it, tests may use the in-memory one. */
@@ -37,6 +42,8 @@ export interface NewToken {
   expiresAt: string;
   createdBy: string;
   description?: string;
+  /** Central admin (role admin, layer 2 only). */
+  central?: boolean;
 }
 
 export interface CreatedToken {
@@ -60,6 +67,7 @@ export function validateNewToken(input: NewToken, now: number): void {
   if (input.role === 'auditor' && input.layer !== 3) throw new Error(`role: auditor tokens are layer 3 (got layer ${input.layer})`);
   if (input.layer === 4 && input.role !== 'national') throw new Error(`role: a layer-4 token is a national token (got '${input.role}')`);
   if (input.role === 'national' && input.layer !== 4) throw new Error(`role: national tokens are layer 4 (got layer ${input.layer})`);
+  if (input.central && (input.role !== 'admin' || input.layer !== 2)) throw new Error(`central: only a layer-2 admin token can be a central admin (got layer ${input.layer}, ${input.role})`);
   const expiry = Date.parse(input.expiresAt);
   if (!Number.isFinite(expiry)) throw new Error(`expires: '${input.expiresAt}' is not a date`);
   if (expiry <= now) throw new Error(`expires: ${input.expiresAt} is already past`);
@@ -92,6 +100,7 @@ export function mintToken(input: NewToken, now: number): CreatedToken {
     expiresAt: new Date(Date.parse(input.expiresAt)).toISOString(),
     createdBy: input.createdBy,
     ...(input.description ? { description: input.description } : {}),
+    ...(input.central ? { central: true } : {}),
   };
   return { record, token: `socle_${id}_${secret}` };
 }
@@ -144,7 +153,16 @@ interface TokenFile {
   tokens: TokenRecord[];
 }
 
-/** The token store file. Reads lazily and re-reads when the file's size or mtime changes. */
+/** How long a writer waits for the token store lock before giving up with an error naming the file. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock not refreshed for this long belongs to a writer that died; it is taken over. */
+const LOCK_STALE_MS = 10_000;
+
+/**
+ * The token store file. Reads lazily and re-reads when the file's size or mtime changes. Every change (create, put,
+ * revoke) is a read-modify-write under an exclusive lock (`<file>.lock`, proper-lockfile), reading the file afresh
+ * inside the lock and replacing it by rename: two writers, in one process or several, cannot undo each other.
+ */
 export class FileTokenStore extends MemoryTokenStore {
   private seen = '';
 
@@ -164,18 +182,27 @@ export class FileTokenStore extends MemoryTokenStore {
   }
 
   override create(input: NewToken, now = Date.now()): CreatedToken {
-    this.refresh();
-    return super.create(input, now);
+    return this.locked(() => super.create(input, now));
   }
 
   override put(record: TokenRecord): void {
-    this.refresh();
-    super.put(record);
+    this.locked(() => super.put(record));
   }
 
   override revoke(id: string, now = Date.now()): boolean {
-    this.refresh();
-    return super.revoke(id, now);
+    return this.locked(() => super.revoke(id, now));
+  }
+
+  private locked<T>(change: () => T): T {
+    createMissingDirSync(dirname(this.path));
+    const release = acquireLock(this.path);
+    try {
+      this.seen = '';
+      this.refresh();
+      return change();
+    } finally {
+      release();
+    }
   }
 
   private refresh(): void {
@@ -194,11 +221,25 @@ export class FileTokenStore extends MemoryTokenStore {
   protected override persist(): void {
     const body: TokenFile = { version: 1, tokens: [...this.records.values()] };
     const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temp, 0o600);
+    writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+    chmodSync(temp, PRIVATE_FILE_MODE);
     renameSync(temp, this.path);
     this.seen = '';
     this.refresh();
+  }
+}
+
+function acquireLock(path: string): () => void {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return lockfile.lockSync(path, { realpath: false, stale: LOCK_STALE_MS });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) {
+        throw new Error(`${path}: cannot lock the token store (${(err as Error).message})`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.floor(Math.random() * 20));
+    }
   }
 }
 

@@ -13,9 +13,13 @@ export interface AlertFields {
   ips: string[];
   /** ATT&CK technique and sub-technique ids, upper-cased. */
   techniques: string[];
-  /** `organization.id` values (own field or correlation group). */
+  /**
+   * The organisations whose data the alert holds, which decide who may see it: `socle.organizations` when the alert
+   * carries it (a SOC-wide correlation: `organization.id` is the SOC, these are its member organisations), else the
+   * `organization.id` values (own field or correlation group).
+   */
   organizations: string[];
-  /** Marked as shared upward by the sharing side. */
+  /** Marked as shared upward by the sharing side, with the shared view it produced (`socle.sharing.view`). */
   shared: boolean;
 }
 
@@ -54,8 +58,34 @@ function nestedAll(alert: Alert, path: string): string[] {
   return texts(alert.socle?.correlation?.group?.[path]);
 }
 
+/** Where the sharing side stores the policy-redacted view of an alert it shared: all that layer 4 may read. */
+export const SHARED_VIEW_FIELD = 'socle.sharing.view';
+
+/**
+ * The shared view of an alert (what the sharing policy produced for the STIX output: redacted, pseudonymised), or
+ * undefined when the alert was not shared or its view does not belong to it.
+ */
+export function sharedViewOf(alert: Alert): Record<string, unknown> | undefined {
+  const sharing = asRecord(alert.socle?.sharing);
+  if (sharing?.shared !== true) return undefined;
+  const view = asRecord(sharing.view);
+  return view && view.alertId === alert.event?.id ? view : undefined;
+}
+
 function isShared(alert: Alert): boolean {
-  return asRecord(alert.socle?.sharing)?.shared === true || alert[SHARED_UPWARD_FIELD] === true;
+  return sharedViewOf(alert) !== undefined;
+}
+
+/**
+ * `socle.organizations` when present (absent: undefined). Anything but a non-empty list of non-empty strings is
+ * an empty scope, so a malformed list hides the alert from everyone instead of showing it to everyone.
+ */
+function memberOrganizations(alert: Alert): string[] | undefined {
+  const socle = asRecord(alert.socle);
+  if (!socle || !('organizations' in socle)) return undefined;
+  const list = socle.organizations;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((o) => typeof o === 'string' && o !== '')) return [];
+  return list as string[];
 }
 
 function techniques(alert: Alert): string[] {
@@ -75,7 +105,7 @@ export function alertFields(alert: Alert): AlertFields {
     sourceIp: sourceIps[0],
     ips: [...new Set([...sourceIps, ...nestedAll(alert, 'destination.ip')])],
     techniques: [...new Set(techniques(alert))],
-    organizations: [...new Set(nestedAll(alert, 'organization.id'))],
+    organizations: [...new Set(memberOrganizations(alert) ?? nestedAll(alert, 'organization.id'))],
     shared: isShared(alert),
   };
 }

@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../private-files.ts';
 import { join } from 'node:path';
 import type { Alert } from '@socle/core';
 import type { AlertSink } from '../ports.ts';
@@ -31,7 +32,7 @@ export class AlertJournal implements AlertSink {
 
   static async open(dir: string, options: AlertJournalOptions = {}): Promise<AlertJournal> {
     const journal = new AlertJournal(dir, options.maxSegmentBytes ?? 64 * 1024 * 1024);
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
     await journal.load();
     return journal;
   }
@@ -74,7 +75,7 @@ export class AlertJournal implements AlertSink {
       this.segment++;
       this.segmentBytes = 0;
     }
-    this.file ??= await open(join(this.dir, segmentName(this.segment)), 'a');
+    this.file ??= await open(join(this.dir, segmentName(this.segment)), 'a', PRIVATE_FILE_MODE);
   }
 
   private async load(): Promise<void> {
@@ -85,6 +86,7 @@ export class AlertJournal implements AlertSink {
       .sort((a, b) => a.n - b.n);
     for (const [i, seg] of segments.entries()) {
       const path = join(this.dir, seg.name);
+      await makePrivate(path);
       let text = await readFile(path, 'utf8');
       const isLast = i === segments.length - 1;
       if (isLast && text.length > 0 && !text.endsWith('\n')) {

@@ -1,16 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '@socle/core';
-import type { AccessAuditLog } from '../access/access-audit-log.ts';
+import type { AccessAuditEntry, AccessAuditLog } from '../access/access-audit-log.ts';
 import { HistogramUnsupportedError, ScopedAlertStore } from '../access/alert-scope.ts';
-import { authenticate, isAuthError, type Principal } from '../access/principal.ts';
+import { authenticate, isAuthError, LOCAL_PRINCIPAL_ID, type Principal } from '../access/principal.ts';
+import { LAYER4_REFUSED_PARAMS, layer4View } from '../access/shared-view.ts';
 import type { TokenStore } from '../access/token-store.ts';
 import type { AlertQuery, AlertStore } from '../ports.ts';
 import type { TriageStore } from '../triage/triage-store.ts';
 import { parseTriageChange, untriaged, type TriageStatus } from '../triage/triage.ts';
 import { BadRequestError, parseCountKey, parseInterval, parseSearchParams } from './api-query.ts';
+import { adminRoute, type AdminAdapters } from './admin-routes.ts';
 import { HttpError, readJsonBody, sendJson } from './http-io.ts';
 import { OPENAPI_DOCUMENT } from './openapi.ts';
+import { crossSiteRefusal, hostRefusal, isLoopback, redactTarget, SAFE_METHODS, secretInQuery, type HostPolicy } from './request-guard.ts';
+
+export { isLoopback };
 import { ConsoleRoutes, type ConsoleOptions } from './console-routes.ts';
 import { authenticateSession, isCsrfRefusal, SessionStore } from './console-session.ts';
 
@@ -31,6 +36,15 @@ export interface AlertApiOptions {
   log?: (line: string) => void;
   /** Clock for token expiry (epoch ms); default Date.now. */
   now?: () => number;
+  /**
+   * Host names clients may use besides the listen address (and, bound to loopback, `localhost`); any other Host
+   * header is refused (421), which defeats DNS rebinding. Entries are `name` (any port) or `name:port`.
+   */
+  allowedHosts?: readonly string[];
+  /** The address the server listens on, for the Host check; default: the bound address. */
+  listenHost?: string;
+  /** The mode-specific actions behind `/admin/*` (rule reload, sharing policies). */
+  admin?: AdminAdapters;
   /** Serve the analysts' console at `/` and `/ui/`, with sign-in sessions at `/api/session` (console-routes.ts). */
   console?: ConsoleOptions;
 }
@@ -65,13 +79,28 @@ export function createAlertApi(options: AlertApiOptions): Server {
   const now = options.now ?? Date.now;
   const sessions = options.console && options.tokens ? new SessionStore(options.tokens, options.console.sessionTtlMs) : undefined;
   const consoleRoutes = options.console ? new ConsoleRoutes({ console: options.console, tokens: options.tokens, sessions, audit: options.audit, now, log }) : undefined;
-  return createServer((req, res) => {
-    new RequestHandler(options, log, req, res, consoleRoutes, sessions).run().catch((err) => {
-      log(`${req.method} ${(req.url ?? '').slice(0, 200)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  const server = createServer((req, res) => {
+    new RequestHandler(options, hosts, log, req, res, consoleRoutes, sessions).run().catch((err) => {
+      log(`${req.method} ${redactTarget(req.url ?? '').slice(0, 200)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
   });
+  const bound = () => server.address() as AddressInfo | null;
+  const hosts: HostPolicy = {
+    get listenHost() {
+      return options.listenHost ?? bound()?.address ?? '127.0.0.1';
+    },
+    port: () => bound()?.port ?? 0,
+    allowedHosts: options.allowedHosts ?? [],
+  };
+  // A malformed request line or header never reaches the handler: answer 400 and keep serving.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"malformed HTTP request"}`);
+  });
+  return server;
 }
 
 /** Starts the API. Without a token store it only binds a loopback address, and says so. */
@@ -81,9 +110,9 @@ export async function startAlertApi(options: AlertApiOptions, host: string, port
     if (!isLoopback(host)) {
       throw new Error(`api.listen ${host}:${port}: without a token store the alert API only listens on 127.0.0.1 (laptop mode); configure a token store to listen on ${host}`);
     }
-    log(`no token store configured: single-organisation laptop mode, unauthenticated, listening on ${host} only`);
+    log(`WARNING: no token store configured (api.tokens): single-organisation laptop mode, UNAUTHENTICATED, listening on ${host} only; anyone on this machine can read every alert`);
   }
-  const server = createAlertApi({ ...options, log });
+  const server = createAlertApi({ listenHost: host, ...options, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -103,17 +132,17 @@ export async function startAlertApi(options: AlertApiOptions, host: string, port
   };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** One request: authenticate, route, scope, answer, audit. */
+/** One request: check its front (Host, origin, secrets), authenticate, route, scope, answer, audit. */
 class RequestHandler {
   private principal: Principal | undefined;
   private store: AlertStore;
+  /** The target as it may be written to logs and the audit trail (credentials redacted). */
+  private readonly target: string;
+  private auditAction: Pick<AccessAuditEntry, 'action' | 'subject'> = {};
 
   constructor(
     private readonly options: AlertApiOptions,
+    private readonly hosts: HostPolicy,
     private readonly log: (line: string) => void,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
@@ -121,24 +150,38 @@ class RequestHandler {
     private readonly sessions?: SessionStore,
   ) {
     this.store = options.store;
+    this.target = redactTarget(req.url ?? '/');
+  }
+
+  private get now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   async run(): Promise<void> {
     const { req } = this;
     const raw = req.url ?? '/';
     if (raw.length > MAX_URL_LENGTH) return this.reply(414, { error: `URL longer than ${MAX_URL_LENGTH} characters` }, 'uri too long');
+    const secret = secretInQuery(raw);
+    if (secret) {
+      this.log(`400 ${req.method} ${this.target.slice(0, 200)}: credential in the URL (${secret}); refused, not recorded`);
+      return this.reply(400, { error: 'credentials go in the Authorization header, never in the URL; request refused' }, `credential in URL (${secret})`);
+    }
+    const badHost = hostRefusal(headerText(req.headers.host), this.hosts);
+    if (badHost) return this.reply(421, { error: badHost }, 'host refused');
+    const crossSite = crossSiteRefusal(req);
+    if (crossSite) return this.reply(403, { error: crossSite }, 'cross-site refused');
 
     if (this.consoleRoutes && (await this.consoleRoutes.handle(req, this.res, raw))) return;
 
     if (this.options.tokens) {
-      const now = (this.options.now ?? Date.now)();
       // Machines send a bearer token; the console's browser sends its session cookie (console-session.ts).
-      const result = this.sessions && req.headers.authorization === undefined && req.headers.cookie !== undefined
-        ? authenticateSession(req, this.sessions, now)
-        : authenticate(req.headers.authorization, this.options.tokens, now);
+      const result =
+        this.sessions && req.headers.authorization === undefined && req.headers.cookie !== undefined
+          ? authenticateSession(req, this.sessions, this.now)
+          : authenticate(headerText(req.headers.authorization), this.options.tokens, this.now);
       if (isCsrfRefusal(result)) return this.reply(403, { error: `refused: ${result.reason}` }, `csrf: ${result.reason}`);
       if (isAuthError(result)) {
-        this.log(`401 ${req.method} ${raw.slice(0, 200)}: ${result.reason}${result.tokenId ? ` (token ${result.tokenId})` : ''}`);
+        this.log(`401 ${req.method} ${this.target.slice(0, 200)}: ${result.reason}${result.tokenId ? ` (token ${result.tokenId})` : ''}`);
         await this.audit(401, `unauthenticated: ${result.reason}`, undefined, result.tokenId).catch((err: Error) => this.log(`access audit write failed: ${err.message}`));
         return this.send(401, { error: UNAUTHENTICATED }, { 'www-authenticate': 'Bearer' });
       }
@@ -156,6 +199,7 @@ class RequestHandler {
     const method = req.method ?? 'GET';
     const read = method === 'GET' || method === 'HEAD';
 
+    if (path === '/admin' || path.startsWith('/admin/')) return await this.admin(path).catch((err) => this.badRequest(err));
     if (this.principal?.readOnly && !read) {
       return this.reply(403, { error: 'this token is read-only' }, 'write by read-only token');
     }
@@ -178,17 +222,48 @@ class RequestHandler {
       if (history) return await this.history(history[1]);
       return this.reply(404, { error: `${url.pathname.slice(0, 200)}: not found (see /openapi.json)` }, 'no route');
     } catch (err) {
-      if (err instanceof BadRequestError || err instanceof RangeError) return this.reply(400, { error: err.message }, 'bad request');
-      if (err instanceof HttpError) return this.reply(err.status, { error: err.message }, 'bad request', err.status === 413 ? { connection: 'close' } : {});
-      if (err instanceof HistogramUnsupportedError) return this.reply(501, { error: err.message }, 'unsupported');
-      throw err;
+      return this.badRequest(err);
     }
   }
 
+  private badRequest(err: unknown): Promise<void> {
+    if (err instanceof BadRequestError || err instanceof RangeError) return this.reply(400, { error: err.message }, 'bad request');
+    if (err instanceof HttpError) return this.reply(err.status, { error: err.message }, 'bad request', err.status === 413 ? { connection: 'close' } : {});
+    if (err instanceof HistogramUnsupportedError) return this.reply(501, { error: err.message }, 'unsupported');
+    throw err;
+  }
+
+  /** `/admin/*`: the caller is a token's principal, or the laptop mode's local caller (a central admin on loopback). */
+  private async admin(path: string): Promise<void> {
+    const principal = this.principal ?? localPrincipal();
+    const answer = await adminRoute(this.req, path, principal, { tokens: this.options.tokens, adapters: this.options.admin ?? {}, now: this.now });
+    this.auditAction = { action: answer.action, ...(answer.subject ? { subject: answer.subject } : {}) };
+    if (answer.action === 'reload' && answer.status === 200) this.log(`rule set reloaded by ${principal.tokenId}`);
+    return this.reply(answer.status, answer.body, answer.reason ?? `admin ${answer.action}`, answer.status === 405 ? { allow: path === '/admin/tokens' ? 'GET, POST' : path === '/admin/sharing-policies' ? 'GET' : 'POST' } : {});
+  }
+
+  /** Layer 4 reads shared views only; filters on fields the view does not carry would probe the stored alert. */
+  private refuseLayer4Filters(params: URLSearchParams): void {
+    if (this.principal?.layer !== 4) return;
+    for (const name of LAYER4_REFUSED_PARAMS) {
+      if (params.has(name)) throw new BadRequestError(`${name}: not available at layer 4 (national monitoring reads the shared view, which has no such field)`);
+    }
+  }
+
+  /** An alert as this caller may receive it: the shared view at layer 4, the (scoped) stored alert otherwise. */
+  private present(alert: Alert): unknown {
+    return this.principal?.layer === 4 ? layer4View(alert) : alert;
+  }
+
   private async search(params: URLSearchParams): Promise<void> {
+    this.refuseLayer4Filters(params);
     const parsed = parseSearchParams(params);
     const query = await this.withStatus(parsed.query, parsed.status);
     const page = await this.store.search(query);
+    if (this.principal?.layer === 4) {
+      const views = page.alerts.map((a) => this.present(a)).filter((v) => v !== undefined);
+      return this.reply(200, { alerts: views, total: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, undefined, {}, views.length);
+    }
     const triage: Record<string, { status: TriageStatus; assignee?: string }> = {};
     for (const a of page.alerts) {
       const s = this.options.triage ? await this.options.triage.state(a.event.id) : untriaged(a.event.id);
@@ -198,6 +273,7 @@ class RequestHandler {
   }
 
   private async counts(params: URLSearchParams): Promise<void> {
+    this.refuseLayer4Filters(params);
     const parsed = parseSearchParams(params, ['by']);
     const by = parseCountKey(parsed.extra.by);
     const counts = await this.store.aggregate(by, await this.withStatus(parsed.query, parsed.status));
@@ -205,6 +281,7 @@ class RequestHandler {
   }
 
   private async histogram(params: URLSearchParams): Promise<void> {
+    this.refuseLayer4Filters(params);
     const parsed = parseSearchParams(params, ['interval']);
     const interval = parseInterval(parsed.extra.interval);
     if (!this.store.histogram) throw new HistogramUnsupportedError();
@@ -215,11 +292,14 @@ class RequestHandler {
   private async detail(rawId: string): Promise<void> {
     const alert = await this.visibleAlert(rawId);
     if (!alert) return this.notFound(rawId);
+    if (this.principal?.layer === 4) return this.reply(200, { alert: this.present(alert) }, undefined, {}, 1);
     const triage = this.options.triage ? await this.options.triage.state(alert.event.id) : untriaged(alert.event.id);
     return this.reply(200, { alert, triage, members: this.members(alert) }, undefined, {}, 1);
   }
 
   private async history(rawId: string): Promise<void> {
+    // Whatever the id, so the answer confirms nothing about the alert.
+    if (this.principal?.layer === 4) return this.reply(403, { error: 'layer 4 reads shared views only: triage history is not shared' }, 'layer 4 history');
     const alert = await this.visibleAlert(rawId);
     if (!alert) return this.notFound(rawId);
     const entries = this.options.triage ? await this.options.triage.history(alert.event.id) : [];
@@ -233,7 +313,7 @@ class RequestHandler {
     const alert = await this.visibleAlert(rawId);
     if (!alert) return this.notFound(rawId);
     const change = parseTriageChange(await readJsonBody(this.req));
-    const by = this.principal ? { tokenId: this.principal.tokenId, layer: this.principal.layer, role: this.principal.role } : { tokenId: 'local' };
+    const by = this.principal ? { tokenId: this.principal.tokenId, layer: this.principal.layer, role: this.principal.role } : { tokenId: LOCAL_PRINCIPAL_ID };
     const state = await this.options.triage.append(alert.event.id, by, change);
     return this.reply(200, state, 'triage write', {}, 1);
   }
@@ -284,25 +364,29 @@ class RequestHandler {
       await this.audit(status, reason, count);
     } catch (err) {
       this.log(`access audit write failed: ${(err as Error).message}`);
-      if (this.principal?.layer === 3 || status >= 400 || this.req.method === 'POST') {
+      if (this.principal?.layer === 3 || this.principal?.layer === 4 || status >= 400 || !SAFE_METHODS.has(this.req.method ?? 'GET')) {
         return this.send(503, { error: 'access audit unavailable; request not served' });
       }
     }
     return this.send(status, body, headers);
   }
 
-  /** Written: every request of a layer-3 principal, every write, every refusal. */
+  /**
+   * Written: every request of a layer-3 or layer-4 principal, every admin action, every write, every refusal. In
+   * laptop mode (no tokens) the caller is recorded as `local`. The target is recorded with credentials redacted.
+   */
   private async audit(status: number, reason?: string, count?: number, tokenId?: string): Promise<void> {
     const log = this.options.audit;
-    if (!log || !this.options.tokens) return;
+    if (!log) return;
     const p = this.principal;
-    const needed = p?.layer === 3 || this.req.method === 'POST' || status >= 400;
+    const needed = p?.layer === 3 || p?.layer === 4 || this.auditAction.action !== undefined || !SAFE_METHODS.has(this.req.method ?? 'GET') || status >= 400;
     if (!needed) return;
     await log.record({
-      at: new Date((this.options.now ?? Date.now)()).toISOString(),
-      ...(p ? { tokenId: p.tokenId, layer: p.layer } : tokenId ? { tokenId } : {}),
-      method: this.req.method ?? 'GET',
-      target: (this.req.url ?? '').slice(0, 2048),
+      at: new Date(this.now).toISOString(),
+      ...(p ? { tokenId: p.tokenId, layer: p.layer } : tokenId ? { tokenId } : this.options.tokens ? {} : { tokenId: LOCAL_PRINCIPAL_ID }),
+      method: (this.req.method ?? 'GET').slice(0, 16),
+      target: this.target.slice(0, 2048),
+      ...this.auditAction,
       status,
       ...(reason ? { reason } : {}),
       ...(count !== undefined ? { count } : {}),
@@ -312,4 +396,12 @@ class RequestHandler {
   private send(status: number, body: unknown, headers: Record<string, string> = {}): void {
     sendJson(this.res, status, body, headers);
   }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+function localPrincipal(): Principal {
+  return { tokenId: LOCAL_PRINCIPAL_ID, layer: 2, organizations: [], role: 'admin', expiresAt: '9999-12-31T23:59:59.999Z', readOnly: false, central: true };
 }

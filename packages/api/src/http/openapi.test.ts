@@ -12,7 +12,7 @@ describe('OpenAPI document', () => {
 
   it('documents POST /admin/reload with its applied and refused answers', () => {
     const reload = OPENAPI_DOCUMENT.paths['/admin/reload'].post;
-    expect(Object.keys(reload.responses).sort()).toEqual(['200', '401', '403', '405', '422']);
+    expect(Object.keys(reload.responses).sort()).toEqual(['200', '401', '403', '405', '415', '422']);
     expect(reload.responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/ReloadResult');
   });
 

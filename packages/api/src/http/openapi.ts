@@ -38,7 +38,9 @@ export const OPENAPI_DOCUMENT = {
     version: '1.0.0',
     description:
       'Alerts, aggregations and triage, scoped by the caller\'s token: layer 1 its organisation, layer 2 its organisations, ' +
-      'layer 3 read-only and audited, layer 4 only alerts shared upward and never raw events. Alerts outside the scope answer 404.',
+      'layer 3 read-only and audited, layer 4 only the shared views sharing produced (redacted, pseudonymised; no triage) and ' +
+      'every read audited. Alerts outside the scope answer 404. Tokens go in the Authorization header only (a credential in the ' +
+      'URL is refused with 400); the Host header must name this server (421); state-changing requests must be same-origin JSON.',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -140,15 +142,61 @@ export const OPENAPI_DOCUMENT = {
         description:
           'Reads and compiles the configured rules and pipelines, refuses the set when nothing loads or when it rejects a rule the ' +
           'running set did not, and otherwise swaps it in between two batches, keeping the correlation and suppression state of ' +
-          'unchanged rules. With a token store only an admin token may call it; without one, only callers on this machine.',
+          'unchanged rules. With a token store only a central admin token may call it (the rule set is shared by every ' +
+          'organisation); without one, the loopback-only local caller. Needs Content-Type: application/json. Audited.',
         requestBody: { required: false, description: 'No body is read.', content: {} },
         responses: {
           '200': { description: 'Applied.', content: json({ $ref: '#/components/schemas/ReloadResult' }) },
           '401': common['401'],
-          '403': errorResponse('Not an admin token, or (without a token store) a caller on another machine.'),
+          '403': errorResponse('Not a central admin token, or a cross-site request.'),
           '405': errorResponse('Another method than POST.'),
+          '415': errorResponse('Content-Type is not application/json.'),
           '422': { description: 'Refused: the running rule set stays; `rejections` lists the rules at fault (`new: true`).', content: json({ $ref: '#/components/schemas/ReloadResult' }) },
         },
+      },
+    },
+    '/admin/tokens': {
+      get: {
+        summary: 'The tokens this admin manages (central admins: all; organisation admins: those within their organisations)',
+        responses: { '200': { description: 'Token records without hash or salt.', content: json({ type: 'object', properties: { tokens: { type: 'array', items: { $ref: '#/components/schemas/TokenRecord' } } } }) }, '401': common['401'], '403': errorResponse('Not an admin token.') },
+      },
+      post: {
+        summary: 'Create a token (organisation admins: for their own organisations, never central or layer 4). Audited.',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['layer', 'organizations', 'role', 'expires'],
+            additionalProperties: false,
+            properties: {
+              layer: { type: 'integer', enum: [1, 2, 3, 4] },
+              organizations: { type: 'array', items: { type: 'string' } },
+              role: { type: 'string', enum: ['analyst', 'admin', 'auditor', 'national'] },
+              expires: { type: 'string', description: 'A duration (30d, 12h, 90m) or an ISO date.' },
+              description: { type: 'string', maxLength: 256 },
+              central: { type: 'boolean' },
+            },
+          }),
+        },
+        responses: {
+          '201': { description: 'Created; the token is shown only now.', content: json({ type: 'object', required: ['token', 'record'], properties: { token: { type: 'string' }, record: { $ref: '#/components/schemas/TokenRecord' } } }) },
+          ...common,
+          '403': errorResponse('Not an admin, or a token this admin may not create.'),
+          '415': errorResponse('Body is not application/json.'),
+        },
+      },
+    },
+    '/admin/tokens/{tokenId}/revoke': {
+      post: {
+        summary: 'Revoke a token this admin manages. Audited.',
+        parameters: [{ name: 'tokenId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+        responses: { '200': { description: 'Revoked.' }, '401': common['401'], '403': errorResponse('Not an admin token.'), '404': errorResponse('No such token among those this admin manages.') },
+      },
+    },
+    '/admin/sharing-policies': {
+      get: {
+        summary: "The sharing policies of the admin's organisations (central admins: all), without key references",
+        responses: { '200': { description: 'Policies.' }, '401': common['401'], '403': errorResponse('Not an admin token.') },
       },
     },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' }, '401': common['401'] } } },
@@ -158,6 +206,13 @@ export const OPENAPI_DOCUMENT = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'socle_<id>_<secret>, from `socle tokens create`.' } },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      TokenRecord: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, layer: { type: 'integer' }, organizations: { type: 'array', items: { type: 'string' } }, role: { type: 'string' },
+          central: { type: 'boolean' }, createdAt: { type: 'string' }, expiresAt: { type: 'string' }, createdBy: { type: 'string' }, revokedAt: { type: 'string' }, description: { type: 'string' },
+        },
+      },
       Count: { type: 'object', required: ['key', 'count'], properties: { key: { type: 'string' }, count: { type: 'integer' } } },
       Alert: { type: 'object', description: 'An ECS alert document (event.kind: alert).', additionalProperties: true },
       AlertPage: {

@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../private-files.ts';
 import { join } from 'node:path';
 import type { TriageStore } from './triage-store.ts';
 import { applyTriage, untriaged, type TriageActor, type TriageChange, type TriageEntry, type TriageState, type TriageStatus } from './triage.ts';
@@ -20,7 +21,8 @@ export class JournalTriageStore implements TriageStore {
 
   static async open(dir: string): Promise<JournalTriageStore> {
     const store = new JournalTriageStore(dir);
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
+    await makePrivate(join(dir, FILE));
     await store.load();
     return store;
   }
@@ -28,7 +30,7 @@ export class JournalTriageStore implements TriageStore {
   append(alertId: string, by: TriageActor, change: TriageChange, at = new Date()): Promise<TriageState> {
     const run = this.pending.then(async () => {
       const entry: TriageEntry = { alertId, at: at.toISOString(), by, change };
-      this.file ??= await open(join(this.dir, FILE), 'a', 0o600);
+      this.file ??= await open(join(this.dir, FILE), 'a', PRIVATE_FILE_MODE);
       await this.file.write(JSON.stringify(entry) + '\n');
       await this.file.datasync();
       return this.remember(entry);

@@ -22,6 +22,7 @@ describe('socle config check', () => {
       tokens: '/var/lib/socle/tokens.json',
       audit: '/var/lib/socle/access-audit.ndjson',
       triage: '/var/lib/socle/triage',
+      allowedHosts: [],
     });
     expect(effective.kafka.topics.events).toEqual(['socle.events']);
   });
@@ -31,7 +32,7 @@ describe('socle config check', () => {
     expect(result.stderr).toMatch(/run\.yaml: valid socle run configuration/);
     expect(result.code).toBe(0);
     const effective = parse(result.stdout);
-    expect(effective.api).toEqual({ listen: '127.0.0.1:9280', console: true });
+    expect(effective.api).toEqual({ listen: '127.0.0.1:9280', console: true, allowedHosts: [] });
     expect(effective.alerts).toEqual({ includeEvent: true, maxOriginalChars: 8192 });
     expect(effective.dataDir).toBe(resolve(deployDir, '..', '.socle/run-data'));
     writeFileSync(join(dir, 'bad-run.yaml'), 'dataDir: x\ninputs: []\n');

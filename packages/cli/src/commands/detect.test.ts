@@ -75,6 +75,16 @@ describe('socle detect', () => {
     expect(r.stderr).toMatch(/3 lines, 1 events, 2 skipped, 1 alerts; 3 rules loaded, 1 rejected/);
   });
 
+  it('skips an event the engine cannot evaluate, with its line, and detects the ones around it', () => {
+    const whoami = JSON.stringify({ process: { executable: 'C:\\Windows\\System32\\whoami.exe' } });
+    const absurd = JSON.stringify({ '@timestamp': 1e20, process: { executable: 'C:\\Windows\\System32\\whoami.exe' } });
+    const r = socle(['detect', '-r', rules], `${whoami}\n${absurd}\n${whoami}\n`);
+    expect(r.code).toBe(1);
+    expect(r.alerts).toHaveLength(2);
+    expect(r.stderr).toMatch(/stdin:2: .*; skipped/);
+    expect(r.stderr).toMatch(/3 lines, 2 events, 1 skipped, 2 alerts/);
+  });
+
   it('correlates a sorted file, and an unsorted one with --sort or --lateness', () => {
     const sorted = [1, 2, 3, 4].map((m) => failure(m, `u${m}`));
     const file = join(dir, 'unsorted.ndjson');

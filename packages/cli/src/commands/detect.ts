@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createEngine, eventTimeOf, formatLoadError, parseTimespan, type Alert, type Engine, type SocleEvent } from '@socle/core';
+import { createEngine, eventTimeOf, formatLoadError, InvalidEventError, parseTimespan, type Alert, type Engine, type SocleEvent } from '@socle/core';
 import { readPipelineSources, readYamlSources } from '@socle/rules';
 import { readPlaceholders } from '@socle/runtime';
 
@@ -93,14 +93,26 @@ async function detect(opts: DetectOptions): Promise<number> {
   const events = readEvents(fromStdin ? process.stdin : createReadStream(opts.input), source, counts, (bytes) => {
     if (bar && (counts.lines & 1023) === 0) bar.update(bytes);
   });
+  // An event the engine cannot evaluate (a time out of range, nesting too deep) is reported and skipped; the
+  // engine refuses it before changing any state, so the events after it are detected as if it were absent.
+  const detectOne = (e: { event: SocleEvent; ref: string }): Alert[] => {
+    try {
+      return engine.process(e.event, { id: e.ref });
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      counts.bad++;
+      err(`${e.ref}: ${error.message}; skipped`);
+      return [];
+    }
+  };
   if (opts.sort) {
     // Event-time order (stable; events without a time keep their place at the front).
     const all: { event: SocleEvent; ref: string; time: number }[] = [];
     for await (const e of events) all.push({ ...e, time: eventTimeOf(e.event, '@timestamp') ?? -Infinity });
     all.sort((a, b) => a.time - b.time);
-    for (const e of all) await output.write(engine.process(e.event, { id: e.ref }));
+    for (const e of all) await output.write(detectOne(e));
   } else {
-    for await (const e of events) await output.write(engine.process(e.event, { id: e.ref }));
+    for await (const e of events) await output.write(detectOne(e));
   }
   // End of input: windows still open (correlations, absences, suppression) are closed and reported.
   await output.write(engine.flush());

@@ -23,6 +23,8 @@ export function registerRun(program: Command): void {
 
 async function run(opts: RunOptions): Promise<number> {
   const log = (m: string) => process.stderr.write(`socle run: ${m}\n`);
+  // Files this process creates (journal, engine state, checkpoints, outbox, triage, audit) are private whatever the umask.
+  process.umask(0o077);
   let service: EmbeddedService;
   try {
     const config = await loadRunConfig(opts.config);
@@ -34,7 +36,7 @@ async function run(opts: RunOptions): Promise<number> {
   }
   const { loaded, rejected } = service.rules;
   for (const r of rejected) log(`rule not loaded: ${formatLoadError(r)}`);
-  log(`${loaded} rules loaded; alert API on ${service.apiUrl} (GET /alerts, /alerts/_counts?by=rule, /healthz; POST /admin/reload)`);
+  log(`${loaded} rules loaded; alert API on ${service.apiUrl} (GET /alerts, /alerts/_counts?by=rule, /healthz; POST /admin/reload; tokens: api.tokens)`);
   const reloadOnHangup = () => void service.reloadRules('signal');
   process.on('SIGHUP', reloadOnHangup);
   void service.inputsEnded.then(() => log('every input reached its end; still serving the API (Ctrl-C to stop)'));

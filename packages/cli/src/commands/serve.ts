@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets } from '@socle/runtime';
-import { UpwardSharing } from '@socle/sharing';
+import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf } from '@socle/runtime';
+import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/sharing';
 
 export interface ServeOptions {
   config: string;
@@ -23,11 +23,14 @@ export function registerServe(program: Command): void {
 
 /** Runs the worker until SIGTERM or SIGINT; resolves to the exit code. */
 export async function serve(opts: ServeOptions): Promise<number> {
+  // Files this process creates (checkpoints, outbox, triage, audit) are private whatever the caller's umask.
+  process.umask(0o077);
   const logger = createJsonLogger();
   let worker: CorrelationWorker | undefined;
   let api: RunningServeApi | undefined;
   let reloadOnHangup: (() => void) | undefined;
   let sharing: UpwardSharing | undefined;
+  let taxii: RunningTaxii | undefined;
   try {
     const { config, overrides } = await loadServiceConfig(opts.config);
     logger.info('configuration loaded', { file: opts.config, overrides, config: maskSecrets(config) });
@@ -44,6 +47,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
         store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix),
         reload: () => running.reloadRules('admin'),
         logger,
+        ...(config.sharing ? { sharingPolicies: () => sharingPoliciesOf(config.sharing!.policies) } : {}),
       });
     }
     if (config.sharing) {
@@ -54,9 +58,16 @@ export async function serve(opts: ServeOptions): Promise<number> {
         organization: config.organization,
         attempts: config.elasticsearch.bulkAttempts,
       });
-      sharing = await UpwardSharing.open({ config: config.sharing, store, sink, log: (message, fields) => logger.info(message, fields) });
-      sharing.start();
+      sharing = await UpwardSharing.open({
+        config: config.sharing,
+        store,
+        sink,
+        log: (message, fields) => logger.info(message, fields),
+        ...(config.taxii ? { publish: (bundle, destination) => taxii?.server.publish(bundle, destination) } : {}),
+      });
     }
+    if (config.taxii) taxii = await startTaxiiService(config.taxii, sharing?.policies ?? [], (message) => logger.info(message));
+    sharing?.start();
     reloadOnHangup = () => void running.reloadRules('signal').catch(() => undefined);
     process.on('SIGHUP', reloadOnHangup);
     const signal = await stop;
@@ -65,12 +76,14 @@ export async function serve(opts: ServeOptions): Promise<number> {
     logger.error('worker failed', { error: err instanceof Error ? err.message : String(err) });
     if (reloadOnHangup) process.off('SIGHUP', reloadOnHangup);
     await sharing?.stop().catch(() => undefined);
+    await taxii?.close();
     await api?.close();
     await worker?.stop().catch(() => undefined);
     return 2;
   }
   process.off('SIGHUP', reloadOnHangup);
   await sharing?.stop();
+  await taxii?.close();
   await api?.close();
   await worker.stop();
   return 0;

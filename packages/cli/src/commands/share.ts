@@ -43,7 +43,7 @@ export function registerShare(program: Command): void {
   common(share.command('push').description('Queue the shared bundles in the outbox and deliver what is due, once'))
     .requiredOption('--outbox <dir>', 'outbox folder (kept between runs)')
     .option('--taxii <api-root>', 'TAXII 2.1 API root URL of the upper endpoint')
-    .option('--collection <id>', 'TAXII collection id')
+    .option('--collection <id>', 'TAXII collection id (default: the policy\'s collection, else its organisation id)')
     .option('--socle <url>', 'or: the ingest URL of an upper-layer Socle')
     .requiredOption('--signing-key <pem>', 'Ed25519 private key (PEM file)')
     .requiredOption('--key-id <id>', 'the key id the receiver knows the public key by')
@@ -95,11 +95,10 @@ function endpointOf(opts: PushOptions): UpstreamEndpoint {
   const token = process.env.SOCLE_UPSTREAM_TOKEN || undefined;
   if (opts.taxii && opts.socle) throw new Error('give --taxii or --socle, not both');
   if (opts.taxii) {
-    if (!opts.collection) throw new Error('--taxii needs --collection <id>');
-    return { kind: 'taxii', apiRoot: opts.taxii, collectionId: opts.collection, token };
+    return { kind: 'taxii', apiRoot: opts.taxii, token };
   }
   if (opts.socle) return { kind: 'socle', url: opts.socle, token };
-  throw new Error('give the upper endpoint: --taxii <api-root> --collection <id>, or --socle <url>');
+  throw new Error('give the upper endpoint: --taxii <api-root> [--collection <id>], or --socle <url>');
 }
 
 async function push(opts: PushOptions): Promise<number> {
@@ -114,7 +113,8 @@ async function push(opts: PushOptions): Promise<number> {
     try {
       const forwarder = new Forwarder({ endpoint, signingKey, outbox });
       let queued = 0;
-      for (const { bundle } of result.shared) if (await forwarder.accept(bundle)) queued++;
+      const destination = { ...result.destination, ...(opts.collection ? { collection: opts.collection } : {}) };
+      for (const { bundle } of result.shared) if (await forwarder.accept(bundle, destination)) queued++;
       const report = await forwarder.deliverDue();
       for (const f of report.failed) process.stderr.write(`socle share push: ${f.id}: ${f.error}${f.permanent ? ' (refused: check the key and the token)' : ''}\n`);
       process.stdout.write(`${queued} bundle(s) queued, ${report.delivered.length} delivered, ${report.pending} pending in ${opts.outbox}\n`);

@@ -42,6 +42,16 @@ describe('socle tokens', () => {
     expect((await tokens('list', '--store', store)).stdout).toMatch(/revoked /);
   });
 
+  it('creates a central admin with --central, and only as a layer-2 admin', async () => {
+    const created = await tokens('create', '--layer', '2', '--org', 'org-a', '--role', 'admin', '--central', '--expires', '1d', '--store', store);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toMatch(/layer 2, central admin/);
+    expect(authenticate(`Bearer ${created.stdout.trim()}`, new FileTokenStore(store), Date.now())).toMatchObject({ role: 'admin', central: true });
+    const analyst = await tokens('create', '--layer', '2', '--org', 'org-a', '--role', 'analyst', '--central', '--expires', '1d', '--store', store);
+    expect(analyst.code).toBe(2);
+    expect(analyst.stderr).toMatch(/central: only a layer-2 admin token can be a central admin/);
+  });
+
   it('explains bad options and unknown ids', async () => {
     expect(await tokens('create', '--layer', '1', '--org', 'a', '--org', 'b', '--expires', '1d', '--store', store)).toMatchObject({ code: 2, stderr: expect.stringMatching(/a layer-1 token covers exactly one organisation/) });
     expect(await tokens('create', '--layer', '5', '--expires', '1d', '--store', store)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--layer 5: use 1, 2, 3 or 4/) });

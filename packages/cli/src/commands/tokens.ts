@@ -10,6 +10,7 @@ interface CreateOptions {
   expires: string;
   createdBy?: string;
   description?: string;
+  central: boolean;
   json: boolean;
 }
 
@@ -36,6 +37,7 @@ export function registerTokens(program: Command): void {
     .requiredOption('--expires <when>', 'duration (30d, 12h, 90m) or ISO date')
     .option('--created-by <name>', 'who created the token (default: the current user)')
     .option('--description <text>', 'what the token is for')
+    .option('--central', 'a central admin (layer 2, role admin): rule set, reloads and the tokens of every organisation', false)
     .option('--json', 'print {token, record} as JSON', false)
     .action((opts: CreateOptions) => {
       process.exitCode = run('create', () => create(opts));
@@ -80,6 +82,7 @@ function create(opts: CreateOptions): void {
       expiresAt: parseExpiry(opts.expires, now),
       createdBy: opts.createdBy ?? safeUser(),
       ...(opts.description ? { description: opts.description } : {}),
+      ...(opts.central ? { central: true } : {}),
     },
     now,
   );
@@ -88,7 +91,7 @@ function create(opts: CreateOptions): void {
     return;
   }
   process.stdout.write(`${token}\n`);
-  process.stderr.write(`token ${record.id}: layer ${record.layer}, ${record.role}, organisations ${record.organizations.join(', ') || '(all shared)'}, expires ${record.expiresAt}\n`);
+  process.stderr.write(`token ${record.id}: layer ${record.layer}, ${record.central ? 'central ' : ''}${record.role}, organisations ${record.organizations.join(', ') || '(all shared)'}, expires ${record.expiresAt}\n`);
   process.stderr.write('the secret above is shown only now; store it safely (send it as "Authorization: Bearer <token>")\n');
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseListenAddress } from '../inputs/listen-address.ts';
-import { formatNames, isFormatName } from '../parsers/index.ts';
+import { DEFAULT_MAX_NESTING_DEPTH, formatNames, isFormatName } from '../parsers/index.ts';
 
 const listen = z.string().refine((text) => {
   try {
@@ -13,8 +13,10 @@ const listen = z.string().refine((text) => {
 
 const name = z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'use letters, digits and . _ : / -');
 const format = z.string().refine(isFormatName, { error: () => `unknown format; expected one of ${formatNames.join(', ')}` });
-const bound = { name: name.optional(), organization: z.string().min(1), format };
 const maxMessageBytes = z.number().int().min(64).max(64 * 1024 * 1024).default(64 * 1024);
+/** Levels of objects and arrays a record's event may nest (the event itself is 1); deeper ones are dead-lettered. */
+const maxNestingDepth = z.number().int().min(2).max(512).default(DEFAULT_MAX_NESTING_DEPTH);
+const bound = { name: name.optional(), organization: z.string().min(1), format, maxNestingDepth };
 
 const syslogUdp = z.strictObject({ type: z.literal('syslog-udp'), ...bound, listen, maxMessageBytes });
 const syslogTcp = z.strictObject({ type: z.literal('syslog-tcp'), ...bound, listen, maxMessageBytes, maxConnections: z.number().int().min(1).default(1000) });
@@ -48,6 +50,7 @@ const http = z.strictObject({
   tokens: z.array(token).min(1, 'at least one token is needed: HTTP ingest is never anonymous'),
   maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   maxMessageBytes,
+  maxNestingDepth,
   retryAfterSeconds: z.number().int().min(1).default(1),
 });
 const stdin = z.strictObject({ type: z.literal('stdin'), ...bound, maxMessageBytes });

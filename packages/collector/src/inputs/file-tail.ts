@@ -157,7 +157,7 @@ export class FileTailInput implements Input {
       const lines = file.splitter.push(buffer.subarray(0, bytesRead));
       if (lines.length === 0) continue;
       const ack = new Acknowledgement();
-      const ctx = { organization: this.options.organization, input: this.name, receivedAt: new Date().toISOString() };
+      const ctx = { organization: this.options.organization, input: this.name, receivedAt: new Date().toISOString(), filePath: file.path, maxNestingDepth: this.options.maxNestingDepth };
       for (const line of lines) {
         if (line.error !== undefined) this.sink.reject(line.text, ctx, `${file.path}: ${line.error}`, ack);
         else if (line.text.length > 0) this.sink.push(this.options.format, line.text, ctx, ack);
@@ -173,7 +173,7 @@ export class FileTailInput implements Input {
       const rest = file.splitter.end();
       if (rest.length > 0) {
         const ack = new Acknowledgement();
-        const ctx = { organization: this.options.organization, input: this.name, receivedAt: new Date().toISOString() };
+        const ctx = { organization: this.options.organization, input: this.name, receivedAt: new Date().toISOString(), filePath: file.path, maxNestingDepth: this.options.maxNestingDepth };
         this.sink.push(this.options.format, rest[0]!.text, ctx, ack);
         if ((await Promise.race([ack.seal(), this.abandoned])) === 'abandoned') return;
         this.checkpoints.record({ path: file.path, dev: file.dev, ino: file.ino, offset: file.readOffset });

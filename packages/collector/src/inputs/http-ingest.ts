@@ -14,6 +14,8 @@ export interface HttpIngestOptions {
   tokens: { token: string; organization: string }[];
   maxBodyBytes: number;
   maxMessageBytes: number;
+  /** Levels of objects and arrays a record's event may nest (default `DEFAULT_MAX_NESTING_DEPTH`). */
+  maxNestingDepth?: number;
   /** Seconds announced in `Retry-After` when the buffer is full. */
   retryAfterSeconds: number;
 }
@@ -113,7 +115,7 @@ export class HttpIngestInput implements Input {
     const ack = new Acknowledgement();
     const splitter = new LineSplitter(this.options.maxMessageBytes);
     const lines = [...splitter.push(body), ...splitter.end()];
-    const ctx = { organization, input: this.name, receivedAt: new Date().toISOString(), peer };
+    const ctx = { organization, input: this.name, receivedAt: new Date().toISOString(), peer, maxNestingDepth: this.options.maxNestingDepth };
     const errors: { line: number; error: string }[] = [];
     let accepted = 0;
     let rejected = 0;

@@ -14,4 +14,6 @@ export interface InputBinding {
   name: string;
   organization: string;
   format: string;
+  /** Levels of objects and arrays a record's event may nest (default `DEFAULT_MAX_NESTING_DEPTH`). */
+  maxNestingDepth?: number;
 }

@@ -24,9 +24,9 @@ export class StdinInput implements Input {
   }
 
   async start(): Promise<void> {
-    const { organization, format, maxMessageBytes } = this.options;
+    const { organization, format, maxMessageBytes, maxNestingDepth } = this.options;
     const splitter = new LineSplitter(maxMessageBytes);
-    const ctx = () => ({ organization, input: this.name, receivedAt: new Date().toISOString() });
+    const ctx = () => ({ organization, input: this.name, receivedAt: new Date().toISOString(), maxNestingDepth });
     const deliver = (lines: ReturnType<LineSplitter['push']>): void => {
       for (const line of lines) {
         if (line.error !== undefined) this.sink.reject(line.text, ctx(), line.error);

@@ -84,12 +84,12 @@ export class SyslogStreamInput implements Input {
     this.sockets.add(socket);
     const framer = new SyslogFramer(this.options.maxMessageBytes);
     const peer = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : undefined;
-    const { organization, format } = this.options;
+    const { organization, format, maxNestingDepth } = this.options;
     const input = this.name;
     const deliver = (items: ReturnType<SyslogFramer['push']>): void => {
       const receivedAt = new Date().toISOString();
       for (const item of items) {
-        const ctx = { organization, input, receivedAt, peer };
+        const ctx = { organization, input, receivedAt, peer, maxNestingDepth };
         if ('message' in item) this.sink.push(format, item.message, ctx);
         else this.sink.reject(item.raw, ctx, item.error);
       }

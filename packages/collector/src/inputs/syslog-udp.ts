@@ -24,14 +24,14 @@ export class SyslogUdpInput implements Input {
   }
 
   start(): Promise<void> {
-    const { listen, organization, format, maxMessageBytes } = this.options;
+    const { listen, organization, format, maxMessageBytes, maxNestingDepth } = this.options;
     const socket = createSocket({ type: isIPv6(listen.host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     socket.on('message', (datagram, remote) => {
       if (this.sink.full) {
         this.sink.drop(this.name);
         return;
       }
-      const ctx = { organization, input: this.name, receivedAt: new Date().toISOString(), peer: `${remote.address}:${remote.port}` };
+      const ctx = { organization, input: this.name, receivedAt: new Date().toISOString(), peer: `${remote.address}:${remote.port}`, maxNestingDepth };
       if (datagram.length > maxMessageBytes) {
         this.sink.reject(datagram.toString('utf8', 0, 1024), ctx, `datagram of ${datagram.length} bytes exceeds the maximum message size of ${maxMessageBytes} bytes`);
         return;

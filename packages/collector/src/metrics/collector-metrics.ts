@@ -6,6 +6,12 @@ export class CollectorMetrics {
   readonly eventsIn = new Counter({ name: 'socle_collector_events_in_total', help: 'Raw records received, by input', labelNames: ['input'], registers: [this.registry] });
   readonly eventsOut = new Counter({ name: 'socle_collector_events_out_total', help: 'Events delivered to the output (or spooled), by input', labelNames: ['input'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'socle_collector_dlq_total', help: 'Records sent to the dead-letter queue, by input', labelNames: ['input'], registers: [this.registry] });
+  readonly deadLettersByReason = new Counter({
+    name: 'socle_collector_dead_letters_total',
+    help: 'Records sent to the dead-letter queue, by input, stage (frame, parse, validate, output) and reason',
+    labelNames: ['input', 'stage', 'reason'],
+    registers: [this.registry],
+  });
   readonly dropped = new Counter({ name: 'socle_collector_dropped_total', help: 'Records dropped because the buffer was full (UDP only), by input', labelNames: ['input'], registers: [this.registry] });
   readonly rejected = new Counter({ name: 'socle_collector_rejected_total', help: 'Requests or connections refused (HTTP 429/413/401, connection limit), by input and reason', labelNames: ['input', 'reason'], registers: [this.registry] });
   readonly bufferFill = new Gauge({ name: 'socle_collector_buffer_records', help: 'Records waiting in the in-memory buffer', registers: [this.registry] });

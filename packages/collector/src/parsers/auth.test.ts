@@ -53,7 +53,7 @@ describe('sshd', () => {
     expect(errors[1]).toBe('sshd: port 99999 is out of range (0-65535)');
     expect(errors[2]).toMatch(/^sshd: expected '<Accepted\|Failed> <method> for <user> from <address> port <port> ssh2'/);
     expect(errors[3]).toContain("found 'Failed password for root from 10.0.0.1 port 2x ssh2'");
-    expect(parseRecord('sshd', '   ', testContext())).toEqual({ ok: false, error: 'sshd: expected a log line, found an empty record' });
+    expect(parseRecord('sshd', '   ', testContext())).toEqual({ ok: false, error: 'sshd: expected a log line, found an empty record', reason: 'unparsed' });
   });
 });
 

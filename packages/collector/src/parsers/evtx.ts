@@ -43,8 +43,8 @@ function eventData(node: unknown): Record<string, string> {
 
 /** One record of `evtx_dump -o jsonl` (omerbenamram/evtx), normalised to Winlogbeat's shape. */
 export function parseEvtx(raw: string, ctx: ParseContext): ParseResult {
-  const parsed = parseJsonObject(raw, 'evtx');
-  if ('error' in parsed) return { ok: false, error: parsed.error };
+  const parsed = parseJsonObject(raw, 'evtx', ctx.maxNestingDepth);
+  if ('error' in parsed) return { ok: false, error: parsed.error, reason: parsed.reason };
   const { document } = parsed;
   const root = document.Event;
   if (!isPlainObject(root)) {

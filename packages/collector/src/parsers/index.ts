@@ -4,10 +4,12 @@ import { parseJson } from './json.ts';
 import { parseKeyValue } from './kv.ts';
 import type { MessageFormat } from './message-router.ts';
 import { parseSyslog, parseSyslog3164, parseSyslog5424 } from './syslog.ts';
+import { checkParsedEvent, DEFAULT_MAX_NESTING_DEPTH } from './record-check.ts';
 import type { ParseContext, ParseResult, Parser } from './types.ts';
 import { parseWinlogbeat } from './winlogbeat.ts';
 
-export type { ParseContext, ParseResult, Parser, MessageParser, MessageOutcome } from './types.ts';
+export type { ParseContext, ParseResult, Parser, MessageParser, MessageOutcome, RejectionReason } from './types.ts';
+export { DEFAULT_MAX_NESTING_DEPTH, stageOf, type RejectionStage } from './record-check.ts';
 export { deadLetter } from './dead-letter.ts';
 
 export type FormatName =
@@ -64,18 +66,26 @@ export function isFormatName(name: string): name is FormatName {
   return Object.prototype.hasOwnProperty.call(parsers, name);
 }
 
-/** Parses one record in the named format. Never throws: every failure is `{ ok: false, error }`. */
+/**
+ * Parses one record in the named format, then validates the event (nesting depth up to `ctx.maxNestingDepth`,
+ * `@timestamp` in 1970..9999). Never throws: every failure is `{ ok: false, error, reason }`.
+ */
 export function parseRecord(format: FormatName, raw: string, ctx: ParseContext): ParseResult {
   if (!isFormatName(format)) {
-    return { ok: false, error: `unknown format '${String(format)}'; expected one of ${formatNames.join(', ')}` };
+    return { ok: false, error: `unknown format '${String(format)}'; expected one of ${formatNames.join(', ')}`, reason: 'unparsed' };
   }
-  if (typeof raw !== 'string') return { ok: false, error: `${format}: expected the record as a string, found ${typeof raw}` };
+  if (typeof raw !== 'string') return { ok: false, error: `${format}: expected the record as a string, found ${typeof raw}`, reason: 'unparsed' };
+  let result: ParseResult;
   try {
-    const result = parsers[format](raw, ctx);
-    if (result.ok) (result.event.socle as Record<string, unknown>).format = format;
-    return result;
+    result = parsers[format](raw, ctx);
   } catch (error) {
     // A parser bug must not take the collector down; the record goes to the dead-letter queue with the reason.
-    return { ok: false, error: `${format}: internal parser error: ${(error as Error)?.message ?? String(error)}` };
+    return { ok: false, error: `${format}: internal parser error: ${(error as Error)?.message ?? String(error)}`, reason: 'parser-error' };
   }
+  if (!result.ok) return { ...result, reason: result.reason ?? 'unparsed' };
+  const problem = checkParsedEvent(result.event, ctx.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH);
+  if (problem) return { ok: false, error: `${format}: ${problem.error}`, reason: problem.reason };
+  const socle = result.event.socle;
+  if (typeof socle === 'object' && socle !== null) (socle as Record<string, unknown>).format = format;
+  return result;
 }

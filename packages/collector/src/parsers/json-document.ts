@@ -1,8 +1,16 @@
 import { getField, isPlainObject, mergeInto, setField, ECS_VERSION, type EcsEvent } from './ecs.ts';
-import type { ParseContext } from './types.ts';
+import { DEFAULT_MAX_NESTING_DEPTH, nestingProblem } from './record-check.ts';
+import type { ParseContext, RejectionReason } from './types.ts';
 
-/** Parses one JSON object, naming the format and what is wrong when it is not one. */
-export function parseJsonObject(raw: string, format: string): { document: Record<string, unknown> } | { error: string } {
+/**
+ * Parses one JSON object, naming the format and what is wrong when it is not one. Nesting deeper than
+ * `maxDepth` is refused here, before anything walks the document recursively.
+ */
+export function parseJsonObject(
+  raw: string,
+  format: string,
+  maxDepth: number = DEFAULT_MAX_NESTING_DEPTH,
+): { document: Record<string, unknown> } | { error: string; reason?: RejectionReason } {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -13,6 +21,8 @@ export function parseJsonObject(raw: string, format: string): { document: Record
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     return { error: `${format}: expected a JSON object at column 1, found ${kind}` };
   }
+  const deep = nestingProblem(value, maxDepth);
+  if (deep) return { error: `${format}: ${deep.error}`, reason: deep.reason };
   return { document: value };
 }
 

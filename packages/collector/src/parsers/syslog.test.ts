@@ -111,7 +111,7 @@ describe('syslog RFC 3164', () => {
 
   it('the auto-detecting format names the format it expected', () => {
     const result = parseRecord('syslog', 'hello', testContext());
-    expect(result).toEqual({ ok: false, error: "syslog: expected '<PRI>' at column 1, found 'h'" });
+    expect(result).toEqual({ ok: false, error: "syslog: expected '<PRI>' at column 1, found 'h'", reason: 'unparsed' });
   });
 
   it('keeps the syslog fields and flags the problem when a payload fails its own parser', () => {

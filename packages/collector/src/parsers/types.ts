@@ -10,11 +10,23 @@ export interface ParseContext {
   receivedAt: string;
   /** Peer address for network inputs. */
   peer?: string;
+  /** The file a file input read the record from (dead letters name it in `log.file.path`). */
+  filePath?: string;
+  /** How deep objects and arrays may nest in the record's event (default `DEFAULT_MAX_NESTING_DEPTH`, 64). */
+  maxNestingDepth?: number;
 }
 
 export type ParseResult =
   | { ok: true; event: SocleEvent }
-  | { ok: false; error: string };
+  | { ok: false; error: string; reason?: RejectionReason };
+
+/**
+ * Why a record went to the dead-letter queue, as a short code for metrics and `error.type`:
+ * `framing` (oversize or badly framed, before parsing), `unparsed` (the parser refused it), `parser-error` (the
+ * parser threw), `too-deep`, `time-out-of-range`, `time-unreadable` (the parsed event failed validation),
+ * `unserialisable` (the output could not write it as JSON).
+ */
+export type RejectionReason = 'framing' | 'unparsed' | 'parser-error' | 'too-deep' | 'time-out-of-range' | 'time-unreadable' | 'unserialisable';
 
 /** One record (a line, a syslog message, a JSON document) in, one ECS event out, or a reason why not. */
 export type Parser = (raw: string, ctx: ParseContext) => ParseResult;

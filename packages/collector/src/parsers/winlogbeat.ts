@@ -14,8 +14,8 @@ export function eventIdText(value: unknown): string | undefined {
 
 /** Winlogbeat's JSON output: already ECS; kept as is, checked, and completed where Winlogbeat modules would. */
 export function parseWinlogbeat(raw: string, ctx: ParseContext): ParseResult {
-  const parsed = parseJsonObject(raw, 'winlogbeat');
-  if ('error' in parsed) return { ok: false, error: parsed.error };
+  const parsed = parseJsonObject(raw, 'winlogbeat', ctx.maxNestingDepth);
+  if ('error' in parsed) return { ok: false, error: parsed.error, reason: parsed.reason };
   const { document } = parsed;
   const event = expandDottedKeys(document);
   const winlog = event.winlog;

@@ -1,6 +1,8 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import type { Output } from '../outputs/output.ts';
+import { StdoutOutput } from '../outputs/stdout-output.ts';
 import { Acknowledgement } from './acknowledgement.ts';
 import { DeliveryLoop } from './delivery-loop.ts';
 import type { OutboundRecord } from './outbound.ts';
@@ -61,5 +63,46 @@ describe('DeliveryLoop', () => {
     expect(await loop.drain(50)).toEqual({ delivered: false });
     expect(settled).toBe(false);
     expect(output.batches).toEqual([]);
+  });
+
+  it('dead-letters a record the output cannot write as JSON instead of retrying it forever; the others are delivered', async () => {
+    const buffer = new RecordBuffer<OutboundRecord>(100);
+    const [events, letters] = [new PassThrough(), new PassThrough()];
+    let eventText = '';
+    let letterText = '';
+    events.on('data', (c: Buffer) => (eventText += c.toString()));
+    letters.on('data', (c: Buffer) => (letterText += c.toString()));
+    const metrics = new CollectorMetrics();
+    const logged: string[] = [];
+    const loop = new DeliveryLoop(buffer, new StdoutOutput({ events, deadLetters: letters }), metrics, { batchSize: 10, lingerMs: 0, retryDelayMs: 1, log: (m) => logged.push(m) });
+    // Records that reached the buffer without the intake's checks (a custom parser, say).
+    let deep: unknown = [];
+    for (let i = 0; i < 30_000; i++) deep = [deep];
+    const circular: Record<string, unknown> = { n: 4 };
+    circular.self = circular;
+    const ack = new Acknowledgement();
+    const hostile: OutboundRecord[] = [
+      record(1, ack),
+      { kind: 'event', input: 'in', event: { n: 2, event: { original: '{"n":2,"deep":[[[...]]]}' }, organization: { id: 'acme' }, deep }, ack },
+      record(3, ack),
+      { kind: 'event', input: 'in', event: circular, ack },
+      record(5, ack),
+    ];
+    for (const r of hostile) {
+      ack.add();
+      buffer.push(r);
+    }
+    loop.start();
+    expect(await loop.drain(5_000)).toEqual({ delivered: true });
+    await ack.seal();
+    expect(eventText.trim().split('\n').map((l) => JSON.parse(l).n)).toEqual([1, 3, 5]);
+    const dead = letterText.trim().split('\n').map((l) => JSON.parse(l));
+    expect(dead).toHaveLength(2);
+    expect(dead[0]).toMatchObject({ event: { original: '{"n":2,"deep":[[[...]]]}' }, error: { type: 'unserialisable' }, socle: { input: 'in', stage: 'output' }, organization: { id: 'acme' } });
+    expect(dead[0].error.message).toMatch(/^output stdout: the event cannot be written as JSON: Maximum call stack size exceeded/);
+    expect(dead[1].error.message).toMatch(/circular/i);
+    expect(await metrics.count(metrics.eventsOut, 'in')).toBe(3);
+    expect(await metrics.count(metrics.deadLetters, 'in')).toBe(2);
+    expect(logged).toHaveLength(2);
   });
 });

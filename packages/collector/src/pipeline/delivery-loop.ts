@@ -1,5 +1,7 @@
 import type { Output } from '../outputs/output.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
+import { deadLetter } from '../parsers/dead-letter.ts';
+import type { DeadLetterFn } from './intake.ts';
 import type { OutboundRecord } from './outbound.ts';
 import type { RecordBuffer } from './record-buffer.ts';
 
@@ -9,12 +11,16 @@ export interface DeliveryOptions {
   /** First retry delay after a failed send; doubles up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** Builds the dead letter of a record the output cannot write (default: the parsers' `deadLetter`). */
+  deadLetter?: DeadLetterFn;
   log?: (message: string) => void;
 }
 
 /**
  * Drains the buffer into the output one batch at a time, in order, retrying a failed batch until it is
  * delivered (the buffer fills meanwhile, which is what pauses the inputs). Acknowledges records once delivered.
+ * A record that no output could ever write (no JSON text: nested too deep, a cycle) would fail every retry and
+ * wedge the stream: after a failed send, such records are replaced by dead letters and the batch goes again.
  */
 export class DeliveryLoop {
   private running: Promise<void> | undefined;
@@ -65,12 +71,38 @@ export class DeliveryLoop {
         return true;
       } catch (error) {
         if (this.abandoned) return false;
+        if (this.setAsideUnwritable(batch)) continue;
         this.options.log?.(`output ${this.output.name}: batch of ${batch.length} not delivered, retrying in ${delay} ms: ${error instanceof Error ? error.message : String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         if (this.abandoned) return false;
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5000);
       }
     }
+  }
+
+  /**
+   * Replaces, in place, each record of the batch that has no JSON text by a dead letter saying why (same input
+   * and acknowledgement). True when there was one: the send failed for the data, not the output.
+   */
+  private setAsideUnwritable(batch: OutboundRecord[]): boolean {
+    let found = false;
+    for (let i = 0; i < batch.length; i++) {
+      const record = batch[i];
+      const problem = jsonProblem(record.kind === 'event' ? record.event : record.letter);
+      if (problem === undefined) continue;
+      found = true;
+      const payload = record.kind === 'event' ? record.event : record.letter;
+      const ctx = { organization: organizationOf(payload), input: record.input, receivedAt: new Date().toISOString() };
+      const error = `output ${this.output.name}: the ${record.kind === 'event' ? 'event' : 'dead letter'} cannot be written as JSON: ${problem}`;
+      let letter = (this.options.deadLetter ?? deadLetter)(originalOf(payload), ctx, error, undefined, 'unserialisable');
+      // A dead letter that cannot be written either: the bare facts, which always can.
+      if (jsonProblem(letter) !== undefined) letter = { error: { message: error, type: 'unserialisable' }, socle: { input: record.input, stage: 'output' } };
+      batch[i] = { kind: 'dead', input: record.input, letter, ack: record.ack };
+      this.metrics.deadLetters.labels(record.input).inc();
+      this.metrics.deadLettersByReason.labels(record.input, 'output', 'unserialisable').inc();
+      this.options.log?.(`${error} (input ${record.input}); sent to the dead-letter queue`);
+    }
+    return found;
   }
 
   private acknowledge(batch: OutboundRecord[]): void {
@@ -81,4 +113,27 @@ export class DeliveryLoop {
     }
     for (const [input, count] of outByInput) this.metrics.eventsOut.labels(input).inc(count);
   }
+}
+
+/** Why `JSON.stringify` refuses the value, or undefined when it writes it. */
+function jsonProblem(value: unknown): string | undefined {
+  try {
+    JSON.stringify(value);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** `event.original` (the raw record, as the parsers keep it), else empty. */
+function originalOf(payload: Record<string, unknown>): string {
+  const event = payload.event;
+  const original = typeof event === 'object' && event !== null ? (event as Record<string, unknown>).original : undefined;
+  return typeof original === 'string' ? original : '';
+}
+
+function organizationOf(payload: Record<string, unknown>): string {
+  const organization = payload.organization;
+  const id = typeof organization === 'object' && organization !== null ? (organization as Record<string, unknown>).id : undefined;
+  return typeof id === 'string' ? id : 'unknown';
 }

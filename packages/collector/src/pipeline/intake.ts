@@ -1,18 +1,19 @@
 import type { Counter } from 'prom-client';
-import type { ParseContext, ParseResult } from '../parsers/types.ts';
+import { stageOf } from '../parsers/record-check.ts';
+import type { ParseContext, ParseResult, RejectionReason } from '../parsers/types.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import type { Acknowledgement } from './acknowledgement.ts';
 import type { DeadLetterRecord, OutboundRecord } from './outbound.ts';
 import type { RecordBuffer } from './record-buffer.ts';
 
 export type ParseRecordFn = (format: string, raw: string, ctx: ParseContext) => ParseResult;
-export type DeadLetterFn = (raw: string, ctx: ParseContext, error: string, format?: string) => DeadLetterRecord;
+export type DeadLetterFn = (raw: string, ctx: ParseContext, error: string, format?: string, reason?: RejectionReason) => DeadLetterRecord;
 
 /** What inputs see of the pipeline: hand over raw records, and watch `full` to apply backpressure. */
 export interface RecordSink {
   /** Parses and buffers one raw record; returns the parse error when it went to the dead-letter queue. */
   push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined;
-  /** Sends a record that could not even be framed (oversize, bad encoding) straight to the dead-letter queue. */
+  /** Sends a record that could not even be framed (oversize, bad framing) straight to the dead-letter queue. */
   reject(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement): void;
   /** Counts a record thrown away under backpressure (UDP cannot be paused). */
   drop(input: string): void;
@@ -48,7 +49,7 @@ export class Intake implements RecordSink {
       result = this.parse(format, raw, ctx);
     } catch (error) {
       // A parser bug must cost one record, not the collector.
-      result = { ok: false, error: `parser "${format}" threw: ${error instanceof Error ? error.message : String(error)}` };
+      result = { ok: false, error: `parser "${format}" threw: ${error instanceof Error ? error.message : String(error)}`, reason: 'parser-error' };
     }
     if (result.ok) {
       ack?.add();
@@ -56,7 +57,7 @@ export class Intake implements RecordSink {
       this.metrics.bufferFill.set(this.buffer.size);
       return undefined;
     }
-    this.enqueueDeadLetter(raw, ctx, result.error, ack, format);
+    this.enqueueDeadLetter(raw, ctx, result.error, result.reason ?? 'unparsed', ack, format);
     return result.error;
   }
 
@@ -66,7 +67,7 @@ export class Intake implements RecordSink {
       return;
     }
     counterFor(this.inCounters, this.metrics.eventsIn, ctx.input).inc();
-    this.enqueueDeadLetter(raw, ctx, error, ack);
+    this.enqueueDeadLetter(raw, ctx, error, 'framing', ack);
   }
 
   drop(input: string): void {
@@ -79,10 +80,11 @@ export class Intake implements RecordSink {
     return 'the collector is shutting down';
   }
 
-  private enqueueDeadLetter(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement, format?: string): void {
+  private enqueueDeadLetter(raw: string, ctx: ParseContext, error: string, reason: RejectionReason, ack?: Acknowledgement, format?: string): void {
     counterFor(this.dlqCounters, this.metrics.deadLetters, ctx.input).inc();
+    this.metrics.deadLettersByReason.labels(ctx.input, stageOf(reason), reason).inc();
     ack?.add();
-    this.buffer.push({ kind: 'dead', input: ctx.input, letter: this.makeDeadLetter(raw, ctx, error, format), ack });
+    this.buffer.push({ kind: 'dead', input: ctx.input, letter: this.makeDeadLetter(raw, ctx, error, format, reason), ack });
     this.metrics.bufferFill.set(this.buffer.size);
   }
 }

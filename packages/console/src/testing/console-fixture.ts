@@ -71,7 +71,13 @@ export function seedAlerts(now: number): Alert[] {
           if (a.threat) {
             a.threat.tactic = { id: [rule === 'lsass_dump' ? 'TA0006' : 'TA0002'], name: [rule === 'lsass_dump' ? 'Credential Access' : 'Execution'], reference: [] };
           }
-          if (a.socle.sharing) a.socle.sharing = { shared: true, tlp: i % 8 === 0 ? 'AMBER' : 'GREEN', sharedAt: at(now, 1) } as typeof a.socle.sharing;
+          // makeScopedAlert wrote the shared view (what layer 4 reads); the TLP here varies by alert.
+          const sharing = a.socle.sharing as { tlp?: string; sharedAt?: string; view?: Record<string, unknown> } | undefined;
+          if (sharing) {
+            sharing.tlp = i % 8 === 0 ? 'AMBER' : 'GREEN';
+            sharing.sharedAt = at(now, 1);
+            if (sharing.view) sharing.view = { ...sharing.view, tlp: sharing.tlp, rule: { ...(sharing.view.rule as object), name: a.rule.name } };
+          }
         },
       );
     }

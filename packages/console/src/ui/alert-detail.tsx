@@ -60,10 +60,10 @@ export function AlertDetailPanel({ id, session, onClose, onTriaged, onFilter, on
         <dd class="mono">{a.event.id}</dd>
         <dt>Organisation</dt>
         <dd>{organizations(a).join(', ') || '–'}</dd>
-        <Fact label="Host" value={alertHost(a)} onClick={(v) => onFilter({ host: v })} />
-        <Fact label="User" value={alertUser(a)} onClick={(v) => onFilter({ user: v })} />
-        <Fact label="Source" value={alertSource(a)} onClick={(v) => onFilter({ ip: v })} />
-        <Fact label="Destination" value={alertDestination(a)} onClick={(v) => onFilter({ ip: v })} />
+        <Fact label="Host" value={alertHost(a)} onClick={(v) => onFilter({ host: v })} plain={p?.layer === 4} />
+        <Fact label="User" value={alertUser(a)} onClick={(v) => onFilter({ user: v })} plain={p?.layer === 4} />
+        <Fact label="Source" value={alertSource(a)} onClick={(v) => onFilter({ ip: v })} plain={p?.layer === 4} />
+        <Fact label="Destination" value={alertDestination(a)} onClick={(v) => onFilter({ ip: v })} plain={p?.layer === 4} />
         {a.socle.suppression && a.socle.suppression.suppressed > 0 && (
           <>
             <dt>Repeated</dt>
@@ -101,8 +101,16 @@ export function AlertDetailPanel({ id, session, onClose, onTriaged, onFilter, on
   );
 }
 
-function Fact({ label, value, onClick }: { label: string; value: string | undefined; onClick: (v: string) => void }) {
+function Fact({ label, value, onClick, plain }: { label: string; value: string | undefined; onClick: (v: string) => void; plain?: boolean }) {
   if (!value) return null;
+  if (plain) {
+    return (
+      <>
+        <dt>{label}</dt>
+        <dd>{value}</dd>
+      </>
+    );
+  }
   return (
     <>
       <dt>{label}</dt>

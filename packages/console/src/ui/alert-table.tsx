@@ -30,7 +30,9 @@ export function AlertTable(p: Props) {
     body.current?.querySelector('tr.cursor')?.scrollIntoView({ block: 'nearest' });
   }, [p.cursor]);
   const pivot = (f: Partial<Filters>, label: string | undefined) =>
-    label ? (
+    label && p.showTlp ? (
+      <span>{label}</span>
+    ) : label ? (
       <button
         type="button"
         class="pivot"

@@ -1,5 +1,5 @@
 /** The console's only door to the server: same-origin fetches to the alert API, with the session's CSRF token on writes. */
-import type { AlertDetail, AlertHistory, AlertPage, Bucket, Count, SessionInfo, TriageChange, TriageState } from './types.ts';
+import type { Alert, AlertDetail, AlertHistory, AlertPage, Bucket, Count, SessionInfo, TriageChange, TriageState } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -35,11 +35,43 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return data as T;
 }
 
+/**
+ * Layer 4 reads shared views (`SharedAlert` of @socle/sharing: rule, level, TLP, pseudonymised entities), not stored
+ * alerts; the console shows them through the same components, as alerts without raw events or triage.
+ */
+export function fromSharedView(item: Alert | Record<string, unknown>): Alert {
+  if ('event' in item || !('alertId' in item)) return item as Alert;
+  const v = item as { alertId: string; organization?: string; tlp?: string; rule: Alert['rule']; level: Alert['socle']['level']; severity?: number; tags?: string[]; techniques?: string[]; firstSeen?: string; lastSeen?: string; count?: number; sharedAt?: string; affected?: { users?: string[]; hosts?: string[] }; correlation?: { type: string; value: number; windowStart: string; windowEnd: string; eventCount: number; group: Record<string, string> } };
+  const hosts = v.affected?.hosts ?? [];
+  const users = v.affected?.users ?? [];
+  return {
+    '@timestamp': v.lastSeen ?? v.firstSeen ?? '',
+    event: { id: v.alertId, kind: 'alert', ...(v.severity !== undefined ? { severity: v.severity } : {}) },
+    rule: v.rule,
+    tags: v.tags ?? [],
+    socle: {
+      level: v.level,
+      sharing: { shared: true, ...(v.tlp ? { tlp: v.tlp } : {}), ...(v.sharedAt ? { sharedAt: v.sharedAt } : {}) },
+      ...((v.count ?? 1) > 1 && v.firstSeen && v.lastSeen ? { suppression: { suppressed: (v.count ?? 1) - 1, first: v.firstSeen, last: v.lastSeen } } : {}),
+      ...(v.correlation
+        ? { correlation: { type: v.correlation.type, value: v.correlation.value, group: v.correlation.group, window: { start: v.correlation.windowStart, end: v.correlation.windowEnd }, events: { ids: [], total: v.correlation.eventCount }, rules: [] } }
+        : {}),
+    },
+    ...(v.techniques?.length ? { threat: { technique: { id: v.techniques } } } : {}),
+    ...(hosts.length ? { host: { name: hosts.join(', ') } } : {}),
+    ...(users.length ? { user: { name: users.join(', ') } } : {}),
+    ...(v.organization ? { organization: { id: v.organization } } : {}),
+  };
+}
+
 export const api = {
   session: () => request<SessionInfo>('GET', '/api/session'),
   signIn: (token: string) => request<SessionInfo>('POST', '/api/session', { token }),
   signOut: () => request<void>('DELETE', '/api/session'),
-  search: (params: URLSearchParams) => request<AlertPage>('GET', `/alerts?${params}`),
+  search: async (params: URLSearchParams): Promise<AlertPage> => {
+    const page = await request<AlertPage>('GET', `/alerts?${params}`);
+    return { ...page, alerts: page.alerts.map(fromSharedView), triage: page.triage ?? {} };
+  },
   counts: (by: 'rule' | 'severity' | 'organization', params: URLSearchParams) => {
     const p = new URLSearchParams(params);
     p.set('by', by);
@@ -54,7 +86,14 @@ export const api = {
     p.delete('cursor');
     return request<{ interval: number; buckets: Bucket[] }>('GET', `/alerts/_histogram?${p}`);
   },
-  alert: (id: string) => request<AlertDetail>('GET', `/alerts/${encodeURIComponent(id)}`),
+  alert: async (id: string): Promise<AlertDetail> => {
+    const d = await request<Partial<AlertDetail> & { alert: Alert }>('GET', `/alerts/${encodeURIComponent(id)}`);
+    return {
+      alert: fromSharedView(d.alert),
+      triage: d.triage ?? { alertId: id, status: 'open', tags: [], notes: [] },
+      members: d.members ?? { eventIds: [], total: 0, events: [] },
+    };
+  },
   history: (id: string) => request<AlertHistory>('GET', `/alerts/${encodeURIComponent(id)}/history`),
   triage: (id: string, change: TriageChange) => request<TriageState>('POST', `/alerts/${encodeURIComponent(id)}/triage`, change),
 };

@@ -7,7 +7,7 @@ const LEVELS = ['critical', 'high', 'medium', 'low', 'informational'];
 const STATUSES = ['open', 'acknowledged', 'closed'];
 
 /** Every filter the API takes; text fields apply on Enter or when they lose focus. */
-export function FilterBar({ filters, onChange, searchRef, showOrganization }: { filters: Filters; onChange: (f: Filters) => void; searchRef: RefObject<HTMLInputElement>; showOrganization: boolean }) {
+export function FilterBar({ filters, onChange, searchRef, showOrganization, sharedOnly }: { filters: Filters; onChange: (f: Filters) => void; searchRef: RefObject<HTMLInputElement>; showOrganization: boolean; sharedOnly: boolean }) {
   const preset = TIME_PRESETS.find((p) => p.from === filters.from && !filters.to);
   const [custom, setCustom] = useState(!preset);
   useEffect(() => setCustom(!preset), [filters.from, filters.to]);
@@ -20,7 +20,8 @@ export function FilterBar({ filters, onChange, searchRef, showOrganization }: { 
   return (
     <div class="filters" role="search">
       <div class="row">
-        {text('q', 'Search rule, host, user, address…', 230, searchRef)}
+        {/* Layer 4 reads shared views: the API refuses filters on personal fields and triage (host, user, ip, q, status). */}
+        {!sharedOnly && text('q', 'Search rule, host, user, address…', 230, searchRef)}
         <select
           aria-label="Time range"
           name="time"
@@ -50,18 +51,18 @@ export function FilterBar({ filters, onChange, searchRef, showOrganization }: { 
             </button>
           ))}
         </span>
-        <span class="chips" aria-label="Status">
+        {!sharedOnly && <span class="chips" aria-label="Status">
           {STATUSES.map((s) => (
             <button type="button" class={`chip status ${filters.status.includes(s) ? 'on' : ''}`} aria-pressed={filters.status.includes(s)} onClick={() => onChange(toggle(filters, 'status', s))}>
               {s}
             </button>
           ))}
-        </span>
+        </span>}
       </div>
       <div class="row">
-        {text('host', 'host')}
-        {text('user', 'user')}
-        {text('ip', 'IP address')}
+        {!sharedOnly && text('host', 'host')}
+        {!sharedOnly && text('user', 'user')}
+        {!sharedOnly && text('ip', 'IP address')}
         {list('technique', 'ATT&CK T1059,…', 120)}
         {list('rule', 'rule id,…', 130)}
         {showOrganization && list('organization', 'organisation,…', 120)}

@@ -181,7 +181,7 @@ export function Workspace({ session }: { session: SessionInfo }) {
   return (
     <div class={`workspace ${openId ? 'with-detail' : ''}`}>
       <section class="queue" aria-label="Alert queue">
-        <FilterBar filters={filters} onChange={setFilters} searchRef={searchInput} showOrganization={(session.principal?.organizations.length ?? 0) !== 1} />
+        <FilterBar filters={filters} onChange={setFilters} searchRef={searchInput} showOrganization={(session.principal?.organizations.length ?? 0) !== 1} sharedOnly={national} />
         <div class="overview">
           <Histogram data={buckets} onSelect={(from, to) => setFilters({ ...filters, from: new Date(from).toISOString(), to: new Date(to).toISOString() })} />
           <RuleCounts counts={ruleCounts} names={ruleNames} selected={filters.rule} onToggle={(rule) => setFilters({ ...filters, rule: filters.rule.includes(rule) ? filters.rule.filter((r) => r !== rule) : [...filters.rule, rule] })} />

@@ -1,6 +1,7 @@
 import type { CorrelationType, SigmaCorrelationRule } from '../sigma/model.ts';
 import { CorrelationRuleError } from './errors.ts';
 import { parseTimespan } from './timespan.ts';
+import { ruleScopeOf, type RuleScope } from '../organization.ts';
 import {
   THRESHOLD_OPERATORS,
   hasOnlyLowerBounds,
@@ -64,6 +65,8 @@ export interface CompiledCorrelation {
   /** group-by name -> referenced rule id -> event field. */
   aliases: Map<string, Map<string, string>>;
   generate: boolean;
+  /** `socle.scope`: groups per organisation (default), or per SOC across its member organisations. */
+  scope: RuleScope;
   mode: WindowMode;
   /** Numeric condition; for temporal types without one, "all referenced rules". */
   threshold: Threshold;
@@ -124,6 +127,9 @@ export function compileCorrelationRule(
 
   const aliases = compileAliases(c.aliases, refToId, lookup, fail);
 
+  const scope = ruleScopeOf(rule.custom);
+  if (typeof scope !== 'string') fail(`socle.scope ${scope.error}`);
+
   const compiled: CompiledCorrelation = {
     id: ownId,
     ...(rule.name !== undefined ? { name: rule.name } : {}),
@@ -134,6 +140,7 @@ export function compileCorrelationRule(
     groupBy: groupBy as string[],
     aliases,
     generate: generate as boolean,
+    scope: scope as RuleScope,
     mode: 'sliding',
     threshold: {},
   };

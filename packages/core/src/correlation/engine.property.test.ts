@@ -189,6 +189,8 @@ describe('temporal_ordered against a brute-force model', () => {
 });
 
 describe('snapshot and restore', () => {
+  const soc = { socle: { scope: 'soc' } };
+  const socs = { s1: ['o1', 'o2'] };
   const rules = () =>
     compileAll(
       [
@@ -199,15 +201,21 @@ describe('snapshot and restore', () => {
         correlationRule({ id: 'chain', name: 'chain' }, { type: 'temporal_ordered', rules: ['count', 'b'], 'group-by': ['host'], timespan: '40s' }),
         correlationRule({ id: 'absent' }, { type: 'temporal_ordered', rules: ['a', 'c'], 'group-by': ['host'], timespan: '10s', condition: 'a and not c' }),
         correlationRule({ id: 'any' }, { type: 'temporal', rules: ['a', 'b', 'c'], 'group-by': ['user'], timespan: '12s' }),
+        // SOC-wide: their groups remember which organisation each member came from
+        correlationRule({ id: 'socUsers', custom: soc }, { type: 'value_count', rules: ['a', 'b'], 'group-by': ['host'], timespan: '30s', condition: { field: 'user', gte: 3 } }),
+        correlationRule({ id: 'socFew', custom: soc }, { type: 'event_count', rules: ['c'], 'group-by': ['host'], timespan: '15s', condition: { lt: 2 } }),
+        correlationRule({ id: 'socAny', custom: soc }, { type: 'temporal', rules: ['a', 'c'], 'group-by': ['host'], timespan: '12s' }),
+        correlationRule({ id: 'socOrdered', custom: soc }, { type: 'temporal_ordered', rules: ['b', 'a'], 'group-by': ['host'], timespan: '20s' }),
+        correlationRule({ id: 'socAbsent', custom: soc }, { type: 'temporal_ordered', rules: ['b', 'c'], 'group-by': ['host'], timespan: '10s', condition: 'b and not c' }),
       ],
       [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
     );
 
-  type Op = { kind: 'match'; rule: string; time: number; id: string; host: string; user: string; n: number } | { kind: 'advance'; time: number };
+  type Op = { kind: 'match'; rule: string; time: number; id: string; host: string; user: string; n: number; org: string } | { kind: 'advance'; time: number };
   const opsArb = fc
     .array(
       fc.oneof(
-        { weight: 9, arbitrary: fc.record({ kind: fc.constant('match' as const), rule: fc.constantFrom('a', 'b', 'c'), time: fc.integer({ min: 0, max: 120_000 }), host: fc.constantFrom('h1', 'h2'), user: fc.constantFrom('u1', 'u2', 'u3'), n: fc.integer({ min: 0, max: 5 }) }) },
+        { weight: 9, arbitrary: fc.record({ kind: fc.constant('match' as const), rule: fc.constantFrom('a', 'b', 'c'), time: fc.integer({ min: 0, max: 120_000 }), host: fc.constantFrom('h1', 'h2'), user: fc.constantFrom('u1', 'u2', 'u3'), n: fc.integer({ min: 0, max: 5 }), org: fc.constantFrom('o1', 'o2', 'o3') }) },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), time: fc.integer({ min: 0, max: 120_000 }) }) },
       ),
       { maxLength: 80 },
@@ -215,7 +223,7 @@ describe('snapshot and restore', () => {
     .map((ops) => ops.map((op, i): Op => (op.kind === 'match' ? { ...op, id: `e${i}` } : op)));
 
   function run(ops: Op[], lateness: number, cuts: Set<number>, maxKeys: number): Alert[] {
-    const options = { allowedLatenessMs: lateness, maxKeysPerRule: maxKeys };
+    const options = { allowedLatenessMs: lateness, maxKeysPerRule: maxKeys, socs };
     let engine = new CorrelationEngine(rules(), options);
     const out: Alert[] = [];
     ops.forEach((op, i) => {
@@ -225,7 +233,7 @@ describe('snapshot and restore', () => {
         engine.restore(saved);
       }
       if (op.kind === 'advance') out.push(...engine.advanceWatermark(op.time));
-      else out.push(...engine.onMatch({ ruleId: op.rule, event: { host: op.host, user: op.user, n: op.n }, eventId: op.id, time: op.time, getField }));
+      else out.push(...engine.onMatch({ ruleId: op.rule, event: { host: op.host, user: op.user, n: op.n }, eventId: op.id, time: op.time, organization: op.org, getField }));
     });
     if (cuts.has(ops.length)) {
       const saved = JSON.parse(JSON.stringify(engine.snapshot()));

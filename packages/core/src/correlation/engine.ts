@@ -6,6 +6,7 @@ import { GroupTable } from './group-table.ts';
 import { numericValue } from './aggregate.ts';
 import { thresholdHolds } from './threshold.ts';
 import { buildCorrelationAlert, type CorrelationFinding } from './correlation-alert.ts';
+import { contributingOrganizations, tenancyOf, type Contributors, type Tenancy, type TenancyOptions } from '../organization.ts';
 import { appendEvent, dropBefore, newWindowGroup, windowGroupToJson, windowValue, type WindowGroup } from './window-group.ts';
 import {
   clearSteps,
@@ -25,6 +26,8 @@ export interface CorrelationMatch {
   eventId: string;
   /** Event time, epoch milliseconds. */
   time: number;
+  /** The event's organisation (`organization.id`); the engine's `defaultOrganization` when absent. */
+  organization?: string;
   getField: (event: Record<string, unknown>, name: string) => unknown;
 }
 
@@ -36,7 +39,7 @@ export interface LateMatch {
   watermark: number;
 }
 
-export interface CorrelationEngineOptions {
+export interface CorrelationEngineOptions extends TenancyOptions {
   /** How far behind the newest event time a match may be and still be correlated in order. Default 0. */
   allowedLatenessMs?: number;
   /** Group keys kept per correlation rule; beyond it the least recently seen key is evicted. Default 100 000. */
@@ -72,6 +75,7 @@ export interface CorrelationStats {
 }
 
 type GroupState = WindowGroup | SequenceGroup;
+/** `key`: JSON text of the owner (organisation, or SOC for SOC-wide rules) and the group-by values. */
 type Extracted = [corrIndex: number, key: string, value: string | number | null];
 
 /** A match waiting in the reorder buffer until the watermark passes its time. */
@@ -80,6 +84,8 @@ interface BufferedMatch {
   e: string;
   r: string;
   q: number;
+  /** The event's organisation (absent in snapshots written before organisations: the default one). */
+  o: string;
   x: Extracted[];
 }
 
@@ -100,12 +106,16 @@ interface RuleRuntime {
   visible: boolean;
   /** Correlations that take this one's alerts as input. */
   consumers: number[];
+  /** SOC-wide (`socle.scope: soc`): grouped per SOC, and each member remembers its organisation(s). */
+  tracked: boolean;
 }
 
-const SNAPSHOT_FORMAT = 'socle.correlation/1';
+const SNAPSHOT_FORMAT = 'socle.correlation/2';
+/** Before organisations: group keys without an owner, matches without an organisation. */
+const SNAPSHOT_FORMAT_V1 = 'socle.correlation/1';
 
 interface CorrelationSnapshot {
-  format: typeof SNAPSHOT_FORMAT;
+  format: typeof SNAPSHOT_FORMAT | typeof SNAPSHOT_FORMAT_V1;
   watermark: number | string | null;
   maxSeen: number | string | null;
   seq: number;
@@ -141,6 +151,7 @@ export class CorrelationEngine {
   private readonly idleTimeout: number | undefined;
   private readonly maxMembers: number;
   private readonly rules: RuleRuntime[];
+  private readonly tenancy: Tenancy;
   private readonly consumersOf = new Map<string, number[]>();
   private watermark = -Infinity;
   private maxSeen = -Infinity;
@@ -158,6 +169,7 @@ export class CorrelationEngine {
     this.maxKeys = Math.max(1, nonNegative(options.maxKeysPerRule ?? 100_000, 'maxKeysPerRule'));
     this.idleTimeout = options.idleTimeoutMs === undefined ? undefined : nonNegative(options.idleTimeoutMs, 'idleTimeoutMs');
     this.maxMembers = nonNegative(options.maxMemberEvents ?? 100, 'maxMemberEvents');
+    this.tenancy = tenancyOf(options);
 
     const indexById = new Map<string, number>();
     correlations.forEach((corr, i) => {
@@ -187,7 +199,18 @@ export class CorrelationEngine {
       counters: zeroCounters(),
       visible: !referenced.has(corr.id) || generating.has(corr.id),
       consumers: this.consumersOf.get(corr.id) ?? [],
+      tracked: corr.scope === 'soc',
     }));
+    // A SOC-wide alert belongs to the SOC: only a SOC-wide correlation may take it as input.
+    for (const rt of this.rules) {
+      if (!rt.tracked) continue;
+      for (const ci of rt.consumers) {
+        const consumer = this.rules[ci]!.corr;
+        if (consumer.scope !== 'soc') {
+          throw new CorrelationRuleError(consumer.rule, `refers to the SOC-wide correlation '${rt.corr.id}', so it must be SOC-wide too (socle.scope: soc)`);
+        }
+      }
+    }
   }
 
   /** Every rule id some correlation refers to (detection and correlation rules). */
@@ -222,13 +245,14 @@ export class CorrelationEngine {
     if (time > this.maxSeen) this.maxSeen = time;
     this.watermark = Math.max(this.watermark, this.maxSeen - this.lateness);
     if (consumers) {
+      const org = typeof m.organization === 'string' && m.organization !== '' ? m.organization : this.tenancy.defaultOrganization;
       const x: Extracted[] = [];
       for (const ci of consumers) {
-        const extracted = this.extract(ci, m.ruleId, m.event, m.getField);
+        const extracted = this.extract(ci, m.ruleId, m.event, m.getField, org);
         if (extracted) x.push(extracted);
         else this.rules[ci]!.counters.missingGroupBy++;
       }
-      if (x.length > 0) this.buffer.push({ t: time, e: m.eventId, r: m.ruleId, q: this.seq++, x });
+      if (x.length > 0) this.buffer.push({ t: time, e: m.eventId, r: m.ruleId, q: this.seq++, o: org, x });
     }
     return this.drain();
   }
@@ -281,7 +305,9 @@ export class CorrelationEngine {
    */
   restore(snapshot: unknown, options: { keepRules?: (ruleId: string) => boolean } = {}): void {
     const s = snapshot as Partial<CorrelationSnapshot> | undefined;
-    if (!s || s.format !== SNAPSHOT_FORMAT) throw new Error(`correlation restore: not a ${SNAPSHOT_FORMAT} snapshot`);
+    if (!s || (s.format !== SNAPSHOT_FORMAT && s.format !== SNAPSHOT_FORMAT_V1)) {
+      throw new Error(`correlation restore: not a ${SNAPSHOT_FORMAT} (or ${SNAPSHOT_FORMAT_V1}) snapshot`);
+    }
     const keep = options.keepRules;
     const ids = this.rules.map((r) => r.corr.id);
     const snapIds = (s.rules ?? []).map((r) => r.id);
@@ -289,6 +315,7 @@ export class CorrelationEngine {
       throw new Error(`correlation restore: the snapshot is for rules [${snapIds.join(', ')}], this engine runs [${ids.join(', ')}]`);
     }
     const copy = JSON.parse(JSON.stringify(s)) as CorrelationSnapshot;
+    if (copy.format === SNAPSHOT_FORMAT_V1) ownedByDefault(copy, this.tenancy.defaultOrganization);
     // index in the snapshot -> index here, or -1 when that rule's state is dropped
     const here = new Map(ids.map((id, i) => [id, i]));
     const target = copy.rules.map((saved, i) => (keep ? (keep(saved.id) ? here.get(saved.id) ?? -1 : -1) : i));
@@ -310,7 +337,7 @@ export class CorrelationEngine {
       if (target[i]! < 0) return;
       const r = this.rules[target[i]!]!;
       r.counters = { ...zeroCounters(), ...saved.counters };
-      for (const [key, g] of saved.groups) r.groups.add(key, g);
+      for (const [key, g] of saved.groups) r.groups.add(key, r.tracked ? withContributors(g, key, r.plan) : g);
     });
   }
 
@@ -320,9 +347,12 @@ export class CorrelationEngine {
     ruleId: string,
     event: Record<string, unknown>,
     getField: CorrelationMatch['getField'],
+    org: string,
   ): Extracted | undefined {
-    const corr = this.rules[ci]!.corr;
-    const keyValues: unknown[] = [];
+    const rt = this.rules[ci]!;
+    const corr = rt.corr;
+    // the owner first: groups never mix organisations, or SOCs for SOC-wide rules
+    const keyValues: unknown[] = [rt.tracked ? (this.tenancy.socOf.get(org) ?? org) : org];
     for (const name of corr.groupBy) {
       const v = getField(event, corr.aliases.get(name)?.get(ruleId) ?? name);
       if (v === undefined || v === null) return undefined;
@@ -352,7 +382,7 @@ export class CorrelationEngine {
       if (!released && !due) break;
       if (released && (!due || next.t <= timer.d)) {
         this.buffer.pop();
-        for (const [ci, key, value] of next.x) this.process(ci, key, next.r, next.t, next.e, value, out);
+        for (const [ci, key, value] of next.x) this.process(ci, key, next.r, next.t, next.e, value, next.o, out);
       } else {
         this.timers.pop();
         this.fireTimer(timer!, out);
@@ -362,51 +392,57 @@ export class CorrelationEngine {
     return out;
   }
 
-  private process(ci: number, key: string, ruleId: string, time: number, eventId: string, value: string | number | null, out: Alert[]): void {
+  /** `from`: who contributed the match (its organisation, or a chained alert's organisations). */
+  private process(ci: number, key: string, ruleId: string, time: number, eventId: string, value: string | number | null, from: Contributors, out: Alert[]): void {
     const rt = this.rules[ci]!;
-    if (rt.plan) this.processSequence(ci, rt, key, ruleId, time, eventId, out);
-    else if (rt.corr.mode === 'sliding') this.processSliding(ci, rt, key, time, eventId, value, out);
-    else this.processClosing(ci, rt, key, time, eventId, value);
+    const tracked = rt.tracked ? from : undefined;
+    if (rt.plan) this.processSequence(ci, rt, key, ruleId, time, eventId, tracked, out);
+    else if (rt.corr.mode === 'sliding') this.processSliding(ci, rt, key, time, eventId, value, tracked, out);
+    else this.processClosing(ci, rt, key, time, eventId, value, tracked);
   }
 
-  private processSliding(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null, out: Alert[]): void {
+  private processSliding(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null, from: Contributors | undefined, out: Alert[]): void {
     let g = rt.groups.use(key) as WindowGroup | undefined;
     if (g) {
       dropBefore(g, time - rt.corr.timespanMs);
       appendEvent(g, time, eventId, value);
+      if (from !== undefined) g.o!.push(from);
     } else {
       this.makeRoom(rt);
       g = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined);
+      if (from !== undefined) g.o = [from];
       rt.groups.add(key, g);
     }
     const v = windowValue(g, rt.corr);
     if (v !== undefined && thresholdHolds(rt.corr.threshold, v)) {
       // the window's events are used up: the next alert for this group needs new ones
       rt.groups.delete(key);
-      this.emit(ci, { key, start: g.t[0]!, end: time, value: v, ids: g.id.slice(0, this.maxMembers), total: g.id.length }, out);
+      this.emit(ci, { key, start: g.t[0]!, end: time, value: v, ids: g.id.slice(0, this.maxMembers), total: g.id.length, from: g.o }, out);
     }
   }
 
-  private processClosing(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null): void {
+  private processClosing(ci: number, rt: RuleRuntime, key: string, time: number, eventId: string, value: string | number | null, from: Contributors | undefined): void {
     const g = rt.groups.use(key) as WindowGroup | undefined;
     if (g) {
       appendEvent(g, time, eventId, value);
+      if (from !== undefined) g.o!.push(from);
       return;
     }
     this.makeRoom(rt);
     const opened = newWindowGroup(time, eventId, rt.corr.field !== undefined ? value : undefined);
+    if (from !== undefined) opened.o = [from];
     opened.s = time;
     rt.groups.add(key, opened);
     this.timers.push({ d: time + rt.corr.timespanMs, c: ci, k: key, q: this.seq++ });
   }
 
-  private processSequence(ci: number, rt: RuleRuntime, key: string, ruleId: string, time: number, eventId: string, out: Alert[]): void {
+  private processSequence(ci: number, rt: RuleRuntime, key: string, ruleId: string, time: number, eventId: string, from: Contributors | undefined, out: Alert[]): void {
     const plan = rt.plan!;
     const corr = rt.corr;
     let g = rt.groups.use(key) as SequenceGroup | undefined;
     if (!g) {
       this.makeRoom(rt);
-      g = newSequenceGroup(plan, time);
+      g = newSequenceGroup(plan, time, rt.tracked);
       rt.groups.add(key, g);
     }
     const negated = plan.negatedSlotOf.get(ruleId);
@@ -419,13 +455,13 @@ export class CorrelationEngine {
       }
       return;
     }
-    recordStep(g, plan, ruleId, time, eventId);
+    recordStep(g, plan, ruleId, time, eventId, from);
     const done = findCompletion(g, plan, corr, time);
     if (!done) return;
     clearSteps(g, plan);
     if (!corr.absence) {
       rt.groups.delete(key);
-      this.emit(ci, { key, start: done.start, end: time, value: done.value, ids: done.ids.slice(0, this.maxMembers), total: done.ids.length }, out);
+      this.emit(ci, { key, start: done.start, end: time, value: done.value, ids: done.ids.slice(0, this.maxMembers), total: done.ids.length, from: done.from }, out);
       return;
     }
     // absence: the positive pattern happened; a negated match since the window start (ordered) or within a
@@ -435,8 +471,10 @@ export class CorrelationEngine {
       if (g.p) {
         for (const id of done.ids) if (g.p.ids.length < this.maxMembers) g.p.ids.push(id);
         g.p.total += done.ids.length;
+        if (g.p.o && done.from) g.p.o = contributingOrganizations([g.p.o, ...done.from]);
       } else {
         g.p = { s: done.start, ids: done.ids.slice(0, this.maxMembers), total: done.ids.length };
+        if (done.from) g.p.o = contributingOrganizations(done.from);
         this.timers.push({ d: done.start + corr.timespanMs, c: ci, k: key, q: this.seq++ });
       }
     }
@@ -453,7 +491,7 @@ export class CorrelationEngine {
       const p = sg.p;
       delete sg.p;
       rt.counters.windowsClosed++;
-      this.emit(timer.c, { key: timer.k, start: p.s, end: timer.d, value: 0, ids: p.ids, total: p.total }, out);
+      this.emit(timer.c, { key: timer.k, start: p.s, end: timer.d, value: 0, ids: p.ids, total: p.total, from: p.o }, out);
       return;
     }
     const wg = g as WindowGroup;
@@ -462,7 +500,7 @@ export class CorrelationEngine {
     rt.counters.windowsClosed++;
     const v = windowValue(wg, corr);
     if (v !== undefined && thresholdHolds(corr.threshold, v)) {
-      this.emit(timer.c, { key: timer.k, start: wg.s, end: timer.d, value: v, ids: wg.id.slice(0, this.maxMembers), total: wg.id.length }, out);
+      this.emit(timer.c, { key: timer.k, start: wg.s, end: timer.d, value: v, ids: wg.id.slice(0, this.maxMembers), total: wg.id.length, from: wg.o }, out);
     }
   }
 
@@ -475,14 +513,19 @@ export class CorrelationEngine {
     if (rt.consumers.length === 0) return;
     const group = alert.socle.correlation!.group;
     const readGroup = (ev: Record<string, unknown>, name: string): unknown => ev[name];
+    // a chained alert is a match of its owner, made of its organisations' events
+    const owner = alert.organization!.id as string;
+    const orgs = alert.socle.organizations!;
+    // a copy: the caller holds the alert, and may change it
+    const from: Contributors = orgs.length === 1 ? orgs[0]! : [...orgs];
     for (const consumer of rt.consumers) {
-      const extracted = this.extract(consumer, rt.corr.id, group, readGroup);
+      const extracted = this.extract(consumer, rt.corr.id, group, readGroup, owner);
       if (!extracted) {
         this.rules[consumer]!.counters.missingGroupBy++;
         continue;
       }
       const [, key, value] = extracted;
-      this.process(consumer, key, rt.corr.id, f.end, alert.event.id, value, out);
+      this.process(consumer, key, rt.corr.id, f.end, alert.event.id, value, from, out);
     }
   }
 
@@ -514,6 +557,32 @@ export class CorrelationEngine {
       }
     }
   }
+}
+
+/** A snapshot written before organisations: every group, window end and buffered match is the default one's. */
+function ownedByDefault(s: CorrelationSnapshot, org: string): void {
+  const owned = (key: string): string => JSON.stringify([org, ...(JSON.parse(key) as unknown[])]);
+  for (const m of s.buffer) {
+    m.o ??= org;
+    for (const x of m.x) x[1] = owned(x[1]);
+  }
+  for (const t of s.timers) t.k = owned(t.k);
+  for (const r of s.rules) r.groups = r.groups.map(([key, g]) => [owned(key), g]);
+}
+
+/** A restored group of a SOC-wide rule that does not say who contributed its members: its owner did. */
+function withContributors(g: GroupState, key: string, plan: SequencePlan | undefined): GroupState {
+  if ((g as { o?: unknown }).o !== undefined) return g;
+  const owner = (JSON.parse(key) as unknown[])[0] as string;
+  if (!plan) {
+    const wg = g as WindowGroup;
+    wg.o = wg.t.map(() => owner);
+    return wg;
+  }
+  const sg = g as SequenceGroup;
+  sg.o = plan.ordered ? (sg.t as number[][]).map((slot) => slot.map(() => owner)) : (sg.t as Array<number | null>).map((t) => (t === null ? null : owner));
+  if (sg.p) sg.p.o = [owner];
+  return sg;
 }
 
 function nonNegative(v: number, name: string): number {

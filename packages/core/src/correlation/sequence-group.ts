@@ -1,4 +1,5 @@
 import type { CompiledCorrelation } from './compile.ts';
+import type { Contributors } from '../organization.ts';
 import { evaluateRuleExpression } from './rule-expression.ts';
 import { thresholdHolds } from './threshold.ts';
 
@@ -30,6 +31,8 @@ export interface PendingAbsence {
   s: number;
   ids: string[];
   total: number;
+  /** SOC-wide rules: the sorted organisations behind the pattern's events. */
+  o?: string[];
 }
 
 /**
@@ -40,6 +43,8 @@ export interface SequenceGroup {
   /** unordered: latest time per slot or null; ordered: the times per slot. */
   t: Array<number | null> | number[][];
   id: Array<string | null> | string[][];
+  /** SOC-wide rules: who contributed each match, parallel to `id`. */
+  o?: Array<Contributors | null> | Contributors[][];
   /** Last time the group saw a match. */
   l: number;
   /** absence: latest time of each negated rule, or null. */
@@ -47,31 +52,36 @@ export interface SequenceGroup {
   p?: PendingAbsence;
 }
 
-export function newSequenceGroup(plan: SequencePlan, now: number): SequenceGroup {
+/** `tracked`: the rule is SOC-wide, so the group remembers who contributed each match. */
+export function newSequenceGroup(plan: SequencePlan, now: number, tracked = false): SequenceGroup {
   const slots = plan.slotOf.size;
   const g: SequenceGroup = plan.ordered
     ? { t: Array.from({ length: slots }, () => []), id: Array.from({ length: slots }, () => []), l: now }
     : { t: new Array(slots).fill(null), id: new Array(slots).fill(null), l: now };
+  if (tracked) g.o = plan.ordered ? Array.from({ length: slots }, () => []) : new Array(slots).fill(null);
   if (plan.negatedSlotOf.size > 0) g.n = new Array(plan.negatedSlotOf.size).fill(null);
   return g;
 }
 
-export function recordStep(g: SequenceGroup, plan: SequencePlan, ruleId: string, time: number, eventId: string): void {
+export function recordStep(g: SequenceGroup, plan: SequencePlan, ruleId: string, time: number, eventId: string, from?: Contributors): void {
   const slot = plan.slotOf.get(ruleId)!;
   g.l = time;
   if (plan.ordered) {
     (g.t as number[][])[slot]!.push(time);
     (g.id as string[][])[slot]!.push(eventId);
+    if (g.o) (g.o as Contributors[][])[slot]!.push(from!);
   } else {
     (g.t as Array<number | null>)[slot] = time;
     (g.id as Array<string | null>)[slot] = eventId;
+    if (g.o) (g.o as Array<Contributors | null>)[slot] = from!;
   }
 }
 
 export function clearSteps(g: SequenceGroup, plan: SequencePlan): void {
-  const fresh = newSequenceGroup(plan, g.l);
+  const fresh = newSequenceGroup(plan, g.l, g.o !== undefined);
   g.t = fresh.t;
   g.id = fresh.id;
+  if (g.o) g.o = fresh.o;
 }
 
 export interface Completion {
@@ -80,6 +90,8 @@ export interface Completion {
   ids: string[];
   /** How many rules of the pattern matched. */
   value: number;
+  /** SOC-wide rules: who contributed each member, in the order of `ids`. */
+  from?: Contributors[];
 }
 
 /** Whether the pattern is complete within [now - timespan, now]; ordered lists are pruned to that window. */
@@ -103,7 +115,9 @@ function findUnordered(g: SequenceGroup, plan: SequencePlan, corr: CompiledCorre
     : thresholdHolds(corr.threshold, present.length);
   if (!holds || present.length === 0) return undefined;
   present.sort((a, b) => times[a]! - times[b]! || a - b);
-  return { start: times[present[0]!]!, ids: present.map((i) => ids[i]!), value: present.length };
+  const done: Completion = { start: times[present[0]!]!, ids: present.map((i) => ids[i]!), value: present.length };
+  if (g.o) done.from = present.map((i) => (g.o as Array<Contributors | null>)[i]!);
+  return done;
 }
 
 /**
@@ -114,12 +128,14 @@ function findUnordered(g: SequenceGroup, plan: SequencePlan, corr: CompiledCorre
 function findOrderedChain(g: SequenceGroup, plan: SequencePlan, from: number): Completion | undefined {
   const times = g.t as number[][];
   const ids = g.id as string[][];
+  const orgs = g.o as Contributors[][] | undefined;
   for (let s = 0; s < times.length; s++) {
     let n = 0;
     while (n < times[s]!.length && times[s]![n]! < from) n++;
     if (n > 0) {
       times[s]!.splice(0, n);
       ids[s]!.splice(0, n);
+      orgs?.[s]!.splice(0, n);
     }
   }
   const firstSlot = plan.slotOf.get(plan.steps[0]!)!;
@@ -128,6 +144,7 @@ function findOrderedChain(g: SequenceGroup, plan: SequencePlan, from: number): C
     const used = new Array<number>(times.length).fill(-1);
     used[firstSlot] = a;
     const chain: string[] = [ids[firstSlot]![a]!];
+    const chainFrom: Contributors[] | undefined = orgs ? [orgs[firstSlot]![a]!] : undefined;
     let prev = starts[a]!;
     let ok = true;
     for (let k = 1; k < plan.steps.length && ok; k++) {
@@ -140,9 +157,10 @@ function findOrderedChain(g: SequenceGroup, plan: SequencePlan, from: number): C
         used[slot] = j;
         prev = list[j]!;
         chain.push(ids[slot]![j]!);
+        chainFrom?.push(orgs![slot]![j]!);
       }
     }
-    if (ok) return { start: starts[a]!, ids: chain, value: plan.steps.length };
+    if (ok) return chainFrom ? { start: starts[a]!, ids: chain, value: plan.steps.length, from: chainFrom } : { start: starts[a]!, ids: chain, value: plan.steps.length };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { RuleMeta } from '../sigma/model.ts';
 import { SuppressionConfigError } from './errors.ts';
 import { MinHeap } from './heap.ts';
 import { parseTimespan } from './timespan.ts';
+import { DEFAULT_ORGANIZATION } from '../organization.ts';
 
 /**
  * Alert suppression for any rule: alerts of a rule with the same values of `groupBy` within `durationMs` of
@@ -70,9 +71,14 @@ export interface SuppressionStats {
   updates: number;
 }
 
-const SNAPSHOT_FORMAT = 'socle.suppression/1';
+const SNAPSHOT_FORMAT = 'socle.suppression/2';
+/** Before organisations: window ids without the owner, kept alerts without `organization`. */
+const SNAPSHOT_FORMAT_V1 = 'socle.suppression/1';
 
 /**
+ * Keys are per owner (`organization.id`, alerts without one belong to `defaultOrganization`): an alert never
+ * folds into another organisation's, nor a SOC-wide alert into an organisation's.
+ *
  * Policy: the first alert of a key is emitted at once, carrying `socle.suppression` with `suppressed: 0`.
  * Alerts with the same rule and key until `first + duration` are folded (not emitted). When the window
  * closes — the alert clock (newest alert time, or advance()) reaches its end — and something was folded, an
@@ -88,8 +94,11 @@ export class AlertSuppressor {
   private seq = 0;
   private counters = { suppressed: 0, updates: 0 };
 
-  constructor(configs: Map<string, SuppressionConfig> | Record<string, SuppressionConfig>) {
+  private readonly defaultOrganization: string;
+
+  constructor(configs: Map<string, SuppressionConfig> | Record<string, SuppressionConfig>, options: { defaultOrganization?: string } = {}) {
     this.configs = configs instanceof Map ? configs : new Map(Object.entries(configs));
+    this.defaultOrganization = options.defaultOrganization ?? DEFAULT_ORGANIZATION;
   }
 
   /**
@@ -114,7 +123,7 @@ export class AlertSuppressor {
       out.push(alert);
       return out;
     }
-    const id = JSON.stringify([alert.rule.id, values]);
+    const id = JSON.stringify([alert.rule.id, alert.organization?.id ?? this.defaultOrganization, values]);
     const open = this.windows.get(id);
     if (open) {
       open.suppressed++;
@@ -184,7 +193,10 @@ export class AlertSuppressor {
       windows: Array<[string, SuppressionWindow]>;
       ends: WindowEnd[];
     };
-    if (s?.format !== SNAPSHOT_FORMAT) throw new Error(`suppression restore: not a ${SNAPSHOT_FORMAT} snapshot`);
+    if (s?.format !== SNAPSHOT_FORMAT && s?.format !== SNAPSHOT_FORMAT_V1) {
+      throw new Error(`suppression restore: not a ${SNAPSHOT_FORMAT} (or ${SNAPSHOT_FORMAT_V1}) snapshot`);
+    }
+    if (s.format === SNAPSHOT_FORMAT_V1) ownedByDefault(s, this.defaultOrganization);
     this.clock = s.clock === 'end' ? Infinity : typeof s.clock === 'number' ? s.clock : -Infinity;
     this.seq = s.seq;
     this.counters = s.counters;
@@ -193,6 +205,21 @@ export class AlertSuppressor {
     this.ends = new MinHeap<WindowEnd>([], (a, b) => (a.end !== b.end ? a.end < b.end : a.q < b.q));
     for (const end of s.ends) if (this.windows.has(end.id)) this.ends.push(end);
   }
+}
+
+/** A snapshot written before organisations: every open window is the default organisation's. */
+function ownedByDefault(s: { windows: Array<[string, SuppressionWindow]>; ends: WindowEnd[] }, org: string): void {
+  const owned = (id: string): string => {
+    const [rule, values] = JSON.parse(id) as [string, unknown[]];
+    return JSON.stringify([rule, org, values]);
+  };
+  for (const entry of s.windows) {
+    entry[0] = owned(entry[0]);
+    const alert = entry[1].alert;
+    alert.organization ??= { id: org };
+    alert.socle.organizations ??= [org];
+  }
+  for (const end of s.ends) end.id = owned(end.id);
 }
 
 function withSuppression(w: SuppressionWindow): Alert {

@@ -63,7 +63,9 @@ export class Harness {
   }
 
   match(rule: string, time: number, id: string, fields: Record<string, unknown> = {}): Alert[] {
-    const out = this.engine.onMatch({ ruleId: rule, event: fields, eventId: id, time, getField });
+    const org = getField(fields, 'organization.id');
+    const organization = typeof org === 'string' ? org : undefined;
+    const out = this.engine.onMatch({ ruleId: rule, event: fields, eventId: id, time, organization, getField });
     this.alerts.push(...out);
     return out;
   }

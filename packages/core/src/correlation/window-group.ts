@@ -1,4 +1,5 @@
 import type { CompiledCorrelation } from './compile.ts';
+import type { Contributors } from '../organization.ts';
 import { average, maximum, median, minimum, percentile, sum } from './aggregate.ts';
 
 /**
@@ -10,6 +11,8 @@ export interface WindowGroup {
   id: string[];
   /** value_count: the value's JSON text; numeric types: the number; null when the event has no value. */
   v?: Array<string | number | null>;
+  /** SOC-wide rules: the organisation(s) behind each event, parallel to `t`. */
+  o?: Contributors[];
   /** closing mode: when the window opened. */
   s?: number;
   /** value_count over a large window: how many window events carry each value. Derived, never serialised. */
@@ -21,6 +24,7 @@ export function newWindowGroup(time: number, eventId: string, value: string | nu
   return value === undefined ? { t: [time], id: [eventId] } : { t: [time], id: [eventId], v: [value] };
 }
 
+/** `o` (SOC-wide rules) is the caller's to extend: rules that are not SOC-wide do not pay for it. */
 export function appendEvent(g: WindowGroup, time: number, eventId: string, value: string | number | null): void {
   g.t.push(time);
   g.id.push(eventId);
@@ -47,6 +51,7 @@ export function dropBefore(g: WindowGroup, from: number): void {
   g.t.splice(0, n);
   g.id.splice(0, n);
   g.v?.splice(0, n);
+  g.o?.splice(0, n);
 }
 
 /** Windows up to this size count distinct values by comparison; bigger ones keep a value -> count map. */

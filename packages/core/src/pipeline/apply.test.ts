@@ -95,6 +95,19 @@ describe('field name prefixes and suffixes', () => {
     ]);
   });
 
+  it('field_name_prefix with a list of prefixes makes the item an or of one item per prefix', () => {
+    const p = pipeline('  - type: field_name_mapping\n    mapping: {Image: process.executable}\n' + "  - type: field_name_prefix\n    prefix: [Event.EventData., 'Event.UserData.*.']\n");
+    const rule = applied(applyPipelines(processRule(), [p]));
+    expect(rule.identifiers.get('selection')).toEqual({
+      kind: 'and',
+      items: [
+        item('process.executable', ['\\whoami.exe'], ['endswith']),
+        { kind: 'or', alternatives: [item('Event.EventData.CommandLine', ['/priv'], ['contains']), item('Event.UserData.*.CommandLine', ['/priv'], ['contains'])] },
+      ],
+    });
+    expect(() => pipeline('  - type: field_name_prefix\n    prefix: []\n')).toThrow(/test.yml:\d+:\d+: transformation 1 \(field_name_prefix\): prefix must not be an empty list/);
+  });
+
   it('field_name_prefix_mapping replaces the longest matching prefix', () => {
     const rule = detectionRule({ product: 'aws' }, {
       selection: { kind: 'and', items: [item('requestParameters.userName', ['root']), item('requestParameters.x.y', [1])] },

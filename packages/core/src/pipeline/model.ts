@@ -45,7 +45,8 @@ export type Transformation = TransformationCommon &
   (
     | { type: 'field_name_mapping'; mapping: Map<string, string[]> }
     | { type: 'field_name_prefix_mapping'; mapping: Map<string, string> }
-    | { type: 'field_name_prefix'; prefix: string; onlyUnmapped: boolean }
+    /** Several prefixes: the item becomes an `or` of one item per prefix. */
+    | { type: 'field_name_prefix'; prefix: string[]; onlyUnmapped: boolean }
     | { type: 'field_name_suffix'; suffix: string; onlyUnmapped: boolean }
     | { type: 'drop_detection_item' }
     | { type: 'add_condition'; condition: SearchBody }

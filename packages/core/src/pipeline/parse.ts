@@ -148,8 +148,12 @@ function readTransformation(reader: YamlReader, node: Node, what: string): Trans
       for (const e of pairs) mapping.set(e.key, reader.string(e.value, `${label}: mapping: ${e.key}`));
       return { type, mapping, ...common, ...extra };
     }
-    case 'field_name_prefix':
-      return { type, prefix: reader.string(required('prefix').value, `${label}: prefix`), onlyUnmapped: onlyUnmapped(true), ...common, ...extra };
+    case 'field_name_prefix': {
+      const p = required('prefix');
+      const prefix = reader.strings(p.value, `${label}: prefix`);
+      if (prefix.length === 0) reader.fail(p.value, `${label}: prefix must not be an empty list`);
+      return { type, prefix, onlyUnmapped: onlyUnmapped(true), ...common, ...extra };
+    }
     case 'field_name_suffix':
       return { type, suffix: reader.string(required('suffix').value, `${label}: suffix`), onlyUnmapped: onlyUnmapped(false), ...common, ...extra };
     case 'drop_detection_item':

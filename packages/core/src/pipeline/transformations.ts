@@ -102,7 +102,7 @@ function nameRewrite(t: Transformation): NameRewrite | null {
         return best === undefined ? null : [t.mapping.get(best)! + name.slice(best.length)];
       };
     case 'field_name_prefix':
-      return (name, mappedBefore) => (t.onlyUnmapped && mappedBefore ? null : [t.prefix + name]);
+      return (name, mappedBefore) => (t.onlyUnmapped && mappedBefore ? null : t.prefix.map((p) => p + name));
     case 'field_name_suffix':
       return (name, mappedBefore) => (t.onlyUnmapped && mappedBefore ? null : [name + t.suffix]);
     default:

@@ -10,6 +10,7 @@
 import { foldChar } from './case-fold.ts';
 
 const NON_ASCII_COLUMNS = 8;
+const NO_OUTPUT: number[] = [];
 
 export class AhoCorasick {
   /** Column of an ASCII character in `table` (upper and lower case share one); 0 for characters in no pattern. */
@@ -109,7 +110,8 @@ export class AhoCorasick {
     }
     this.table16 = compact instanceof Uint16Array ? compact : undefined;
     this.table32 = compact instanceof Uint32Array ? compact : undefined;
-    this.outputs = renumbered.map((t) => outputs[t]);
+    // Most states report nothing: one shared empty list instead of one per state.
+    this.outputs = renumbered.map((t) => (outputs[t].length ? outputs[t] : NO_OUTPUT));
     this.dictLink = Int32Array.from(renumbered, (t) => id[dictLink[t]]);
   }
 

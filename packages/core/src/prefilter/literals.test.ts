@@ -54,4 +54,17 @@ describe('literal requirements of a rule', () => {
     expect(filterOf("sel:\n  CommandLine|re: '\\w+`(?:\\w+|-|.)`'\ncondition: sel")?.requirement).toBe('CommandLine:`');
     expect(filterOf("kw:\n  - Mimikatz\n  - 'rpc::'\ncondition: kw")?.requirement).toEqual({ any: ['keywords:mimikatz', 'keywords:rpc::'] });
   });
+
+  it('needs only the texts between windash dashes, which every dash variant holds', () => {
+    expect(filterOf("sel:\n  CommandLine|windash|contains: 'start/b /wait'\ncondition: sel")?.requirement).toEqual({ all: ['CommandLine:start', 'CommandLine:wait'] });
+    expect(filterOf("sel:\n  CommandLine|windash|contains: [' -urlcache ', ' /verifyctl ']\ncondition: sel")?.triggers).toEqual(['urlcache ', 'verifyctl ']);
+    // encoded after windash: one text per dash variant, any of which reaches the rule
+    const encoded = filterOf("sel:\n  CommandLine|windash|base64|contains: '-nop'\ncondition: sel")?.requirement as { any: string[] };
+    expect(encoded.any).toHaveLength(5);
+  });
+
+  it('needs nothing from a field with a `*` part, which the walk cannot follow by name', () => {
+    expect(filterOf("sel:\n  Event.UserData.*.Operation|contains: 'ClearEventLog'\ncondition: sel")).toBeUndefined();
+    expect(filterOf("sel:\n  Event.UserData.*.Operation|contains: 'ClearEventLog'\n  EventID: 'x5858'\ncondition: sel")?.requirement).toBe('EventID:x5858');
+  });
 });

@@ -5,6 +5,7 @@
  * must occur) and checks the whole tree before it evaluates the rule, so most rules are never evaluated on
  * most events.
  */
+import { isWildcardField } from '../event.ts';
 import { matchIdentifiers } from '../sigma/compile.ts';
 import { parseCondition, type ConditionNode } from '../sigma/condition.ts';
 import { isSearchBody, type DetectionItem, type SearchBody, type SigmaDetectionRule } from '../sigma/model.ts';
@@ -92,6 +93,8 @@ function bodyNeed(body: SearchBody, env: CompileEnv): Need {
 
 function itemNeed(item: DetectionItem, env: CompileEnv): Need {
   const mods = item.modifiers.map((m) => m.toLowerCase());
+  // The walk that finds literals follows field paths key by key; a `*` part matches keys it cannot name.
+  if (item.field !== null && isWildcardField(item.field)) return undefined;
   const slot = item.field === null ? KEYWORDS : env.fields.slot(item.field);
   let perValue: Need[];
   if (mods.includes('re')) {

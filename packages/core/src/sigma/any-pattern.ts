@@ -9,6 +9,8 @@ import { ANY, compilePattern, expandChoices, type PatternPart, type StringTest }
 
 /** Below this many patterns of a kind, trying each costs less than a lookup. */
 const MIN_INDEXED = 8;
+/** Character choices spelled out in one pattern at most (5^3 = 125 texts); beyond, it is matched with its choices. */
+const MAX_SPELLED_CHOICES = 3;
 
 /** Patterns (already lower-cased when the match is case-insensitive) into one test that holds when any holds. */
 export function anyPattern(patterns: PatternPart[][]): StringTest {
@@ -16,7 +18,8 @@ export function anyPattern(patterns: PatternPart[][]): StringTest {
   const prefixes: string[] = [];
   const suffixes: string[] = [];
   const others: PatternPart[][] = [];
-  for (const p of patterns.flatMap(expandChoices)) {
+  const spelled = patterns.flatMap((p) => (p.filter((x) => typeof x === 'object').length <= MAX_SPELLED_CHOICES ? expandChoices(p) : [p]));
+  for (const p of spelled) {
     if (p.length === 1 && p[0] === ANY) return () => true;
     if (p.length === 0) exact.push('');
     else if (p.length === 1 && typeof p[0] === 'string') exact.push(p[0]);

@@ -1,4 +1,5 @@
 import { compileFieldGetter, type FieldGetter, type SocleEvent } from '../event.ts';
+import { MAX_EVENT_DEPTH, tooDeep } from '../invalid-event.ts';
 
 /**
  * Every field name any loaded rule reads gets one slot, shared by all rules, so an event's field is read
@@ -148,28 +149,31 @@ function scalarString(v: unknown): string | undefined {
   }
 }
 
-/** The strings of a value that is not a scalar: an array's scalars, however deep. */
+/** The strings of a value that is not a scalar: an array's scalars, however deep (up to `MAX_EVENT_DEPTH`). */
 function toStrings(raw: unknown): string[] {
   if (!Array.isArray(raw)) return NONE;
   const out: string[] = [];
-  const walk = (a: unknown[]) => {
+  const walk = (a: unknown[], depth: number) => {
+    if (depth === MAX_EVENT_DEPTH) throw tooDeep();
     for (const x of a) {
       const y = scalarString(x);
       if (y !== undefined) out.push(y);
-      else if (Array.isArray(x)) walk(x);
+      else if (Array.isArray(x)) walk(x, depth + 1);
     }
   };
-  walk(raw);
+  walk(raw, 1);
   return out;
 }
 
-function collectLeaves(node: unknown, out: string[], lower = true): void {
+/** Every scalar under `node`, `depth` levels of objects and arrays below the event. */
+function collectLeaves(node: unknown, out: string[], lower = true, depth = 0): void {
   const s = scalarString(node);
   if (s !== undefined) {
     out.push(lower ? s.toLowerCase() : s);
     return;
   }
   if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) for (const x of node) collectLeaves(x, out, lower);
-  else for (const k in node as Record<string, unknown>) collectLeaves((node as Record<string, unknown>)[k], out, lower);
+  if (depth === MAX_EVENT_DEPTH) throw tooDeep();
+  if (Array.isArray(node)) for (const x of node) collectLeaves(x, out, lower, depth + 1);
+  else for (const k in node as Record<string, unknown>) collectLeaves((node as Record<string, unknown>)[k], out, lower, depth + 1);
 }

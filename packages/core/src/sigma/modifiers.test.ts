@@ -340,18 +340,24 @@ describe('windash', () => {
     for (const d of DASHES) expect(m({ CommandLine: `x ${d}y` })).toBe(true);
   });
 
-  it('only a dash after a non-word position and before a word character (`\\B[-/]\\b`) expands', () => {
-    const inner = matcher(selection('f|windash', "'a-b'"));
-    expect(inner({ f: 'a-b' })).toBe(true);
-    expect(inner({ f: 'a/b' })).toBe(false);
+  it('a dash wherever it stands may be any of the five, not only at a flag position (the specification)', () => {
+    const inner = matcher(selection('f|windash', "'start/b'"));
+    for (const d of DASHES) expect(inner({ f: `start${d}b` }), d).toBe(true);
+    expect(inner({ f: 'start+b' })).toBe(false);
     const double = matcher(selection('f|windash', "'--x'"));
-    expect(double({ f: '-/x' })).toBe(true);
-    expect(double({ f: '/-x' })).toBe(false);
+    for (const [a, b] of [['-', '/'], ['/', '-'], ['\u2015', '\u2013'], ['/', '/']]) expect(double({ f: `${a}${b}x` })).toBe(true);
+    expect(double({ f: '-x' })).toBe(false);
     const trailing = matcher(selection('f|windash', "'-'"));
-    expect(trailing({ f: '/' })).toBe(false);
+    expect(trailing({ f: '/' })).toBe(true);
     const path = matcher(selection('f|windash', "'/x-y'"));
     expect(path({ f: '\u2014x-y' })).toBe(true);
-    expect(path({ f: '/x/y' })).toBe(false);
+    expect(path({ f: '/x/y' })).toBe(true);
+    expect(path({ f: '/x_y' })).toBe(false);
+  });
+
+  it('an en dash, em dash or horizontal bar in the value expands too', () => {
+    const m = matcher(selection('f|windash', "'a\u2013b'"));
+    for (const d of DASHES) expect(m({ f: `a${d}b` }), d).toBe(true);
   });
 
   it('letters beyond ASCII are word characters, as in pySigma', () => {
@@ -359,12 +365,13 @@ describe('windash', () => {
     expect(m({ f: ' /é' })).toBe(true);
   });
 
-  it('next to wildcards: a dash after a wildcard expands, a dash before one does not', () => {
+  it('next to wildcards, dashes expand on either side', () => {
     const after = matcher(selection('f|windash', "'*-foo'"));
     expect(after({ f: 'x/foo' })).toBe(true);
     const before = matcher(selection('f|windash', "'-*'"));
-    expect(before({ f: '/abc' })).toBe(false);
+    expect(before({ f: '/abc' })).toBe(true);
     expect(before({ f: '-abc' })).toBe(true);
+    expect(before({ f: '+abc' })).toBe(false);
     const single = matcher(selection('f|windash', "'-a?-b'"));
     expect(single({ f: '/ax\u2015b' })).toBe(true);
   });
@@ -377,10 +384,13 @@ describe('windash', () => {
     expect(m({ CommandLine: 'tool -a -b +c' })).toBe(false);
   });
 
-  it('rejects a value with more than three expandable dashes, naming the construct', () => {
-    const error = rejection(selection('CommandLine|windash', "'-a -b -c -d'"));
-    expect(error.construct).toBe('detection.sel.CommandLine|windash');
-    expect(error.reason).toMatch(/at most three/);
+  it('matches any number of dashes; only an encoding after windash limits them, naming the construct', () => {
+    const m = matcher(selection('CommandLine|windash|contains', "['-a -b -c -d-e', 'x']"));
+    expect(m({ CommandLine: 'tool /a \u2013b \u2014c \u2015d/e' })).toBe(true);
+    expect(m({ CommandLine: 'tool /a \u2013b \u2014c +d/e' })).toBe(false);
+    const error = rejection(selection('CommandLine|windash|base64offset|contains', "'-a -b -c -d'"));
+    expect(error.construct).toBe('detection.sel.CommandLine|windash|base64offset|contains');
+    expect(error.reason).toMatch(/at most 3 dashes/);
   });
 
   it('windash before an encoding encodes every dash variant', () => {

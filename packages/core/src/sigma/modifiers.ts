@@ -266,18 +266,18 @@ export function transformValue(
         alternatives = alternatives.map((p) => normalize([ANY, ...p]));
         break;
       case 'windash':
-        alternatives = alternatives.map((p) => windash(p, construct));
+        alternatives = alternatives.map(windash);
         break;
       case 'wide':
       case 'utf16le':
       case 'utf16be':
       case 'utf16':
         utf16Applied = true;
-        alternatives = alternatives.flatMap(expandChoices).map((p) => utf16(p, m));
+        alternatives = alternatives.flatMap((p) => spelledOut(p, m, construct)).map((p) => utf16(p, m));
         break;
       case 'base64':
       case 'base64offset':
-        alternatives = alternatives.flatMap(expandChoices).flatMap((p) => {
+        alternatives = alternatives.flatMap((p) => spelledOut(p, m, construct)).flatMap((p) => {
           if (hasWildcards(p)) throw new SigmaRuleError(construct, `'${m}' cannot encode a value with wildcards`);
           const bytes = bytesToEncode(plainText(p), utf16Applied);
           // A one-byte value has no stable characters at one of the offsets: that empty variant would match anything.
@@ -335,40 +335,43 @@ const PLACEHOLDER = /^%([A-Za-z0-9_.-]+)%/;
 
 const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
 
-/** `windash`: a `-` or `/` that starts a word after a non-word position may be any of the five dash characters. */
-function windash(parts: PatternPart[], construct: string): PatternPart[] {
+/**
+ * `windash`: every `-`, `/`, en dash, em dash and horizontal bar of the value, wherever it stands, may be any of
+ * the five (the specification's "all possible permutations"; pySigma expands only a `-` or `/` that starts a
+ * word after a non-word position, so `start/b` would miss `start-b`).
+ */
+function windash(parts: PatternPart[]): PatternPart[] {
   const out: PatternPart[] = [];
-  let count = 0;
-  parts.forEach((p, index) => {
+  for (const p of parts) {
     if (typeof p !== 'string') {
       out.push(p);
-      return;
+      continue;
     }
     let lit = '';
-    for (let i = 0; i < p.length; i++) {
-      const c = p[i];
-      const prev = i > 0 ? p[i - 1] : index > 0 ? '*' : '';
-      const next = i + 1 < p.length ? p[i + 1] : '';
-      if ((c === '-' || c === '/') && !isWord(prev) && isWord(next)) {
+    for (const c of p) {
+      if (DASHES.includes(c)) {
         if (lit) out.push(lit);
         lit = '';
         out.push({ anyOf: DASHES });
-        count++;
       } else {
         lit += c;
       }
     }
     if (lit) out.push(lit);
-  });
-  if (count > 3) {
-    throw new SigmaRuleError(construct, "'windash' expands at most three dashes in one value; split the value");
   }
   return out;
 }
 
-/** A word character as Python's `re` sees it (pySigma matches windash positions with `\\B[-/]\\b`). */
-function isWord(c: string): boolean {
-  return c !== '' && /[\p{L}\p{N}_]/u.test(c);
+/** Dashes an encoding may spell out in one value: 5^3 = 125 texts to encode. */
+const MAX_ENCODED_CHOICES = 3;
+
+/** The plain texts of a pattern with `windash` choices, for an encoding; too many choices reject the rule. */
+function spelledOut(parts: PatternPart[], modifier: string, construct: string): PatternPart[][] {
+  const choices = parts.filter((p) => typeof p === 'object').length;
+  if (choices > MAX_ENCODED_CHOICES) {
+    throw new SigmaRuleError(construct, `'windash' before '${modifier}' spells out at most ${MAX_ENCODED_CHOICES} dashes in one value (5 texts each); split the value`);
+  }
+  return expandChoices(parts);
 }
 
 /** Encodes literal text as UTF-16 code units, one character per byte (so base64 can encode it next). */

@@ -65,12 +65,12 @@ describe('service configuration', () => {
 sharing:
   policies: [policies/acme.yml]
   outbox: outbox
-  endpoint: {taxii: 'https://cti.example.gov/national/', collection: acme}
+  endpoint: {taxii: 'https://cti.example.gov/national/'}
   signingKey: {file: keys/soc.pem, keyId: soc-1}
   reports: {outDir: reports, incidents: incidents.yml}
 `;
     const { config } = parseServiceConfig(text, 'socle.yaml', {}, '/etc/socle');
-    expect(config.api).toEqual({ listen: '0.0.0.0:8080', tokens: '/etc/socle/tokens.json', audit: '/etc/socle/audit/access.ndjson', triage: '/etc/socle/triage' });
+    expect(config.api).toEqual({ listen: '0.0.0.0:8080', tokens: '/etc/socle/tokens.json', audit: '/etc/socle/audit/access.ndjson', triage: '/etc/socle/triage', allowedHosts: [] });
     expect(config.sharing).toMatchObject({
       policies: ['/etc/socle/policies/acme.yml'],
       outbox: '/etc/socle/outbox',
@@ -82,7 +82,7 @@ sharing:
   });
 
   it('names the key path of a broken sharing section', () => {
-    const text = `${MINIMAL}sharing:\n  policies: []\n  outbox: o\n  endpoint: {taxii: 'https://x.example/'}\n  signingKey: {file: k.pem}\n`;
+    const text = `${MINIMAL}sharing:\n  policies: []\n  outbox: o\n  endpoint: {taxii: 'https://x.example/', collection: all}\n  signingKey: {file: k.pem}\n`;
     let problems = '';
     try {
       parseServiceConfig(text, 'socle.yaml', {}, '/');
@@ -90,7 +90,7 @@ sharing:
       problems = (err as YamlConfigError).problems.join('\n');
     }
     expect(problems).toMatch(/socle\.yaml:\d+:\d+: sharing\.policies: list at least one sharing policy file/);
-    expect(problems).toMatch(/sharing\.endpoint\.collection: a TAXII endpoint needs the collection id/);
+    expect(problems).toMatch(/sharing\.endpoint\.collection: collections are chosen per organisation: set `collection:` in each sharing policy/);
     expect(problems).toMatch(/sharing\.signingKey\.keyId/);
   });
 });

@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
-import { isLoopback } from '@socle/api';
+import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { parseValidatedYaml } from '@socle/rules';
-import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
+import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 
 const listen = z
   .string()
@@ -77,36 +77,15 @@ export const serviceConfigSchema = z.strictObject({
   /**
    * The analysts' alert API over Elasticsearch; off when absent. With `tokens` (a token store file written by
    * `socle tokens create`) every request needs a token and is scoped by it, and `audit` is required; without
-   * `tokens` it is the unauthenticated laptop mode and only listens on a loopback address.
+   * `tokens` it is the unauthenticated laptop mode and only listens on a loopback address. Same keys as `socle run`.
    */
-  api: z
-    .strictObject({
-      listen,
-      tokens: z.string().min(1).optional(),
-      /** Access audit trail (NDJSON, mode 0600): every auditor request, every write, every refusal. */
-      audit: z.string().min(1).optional(),
-      /** Folder of the embedded triage store (`triage.ndjson`); without it triage writes answer 501. */
-      triage: z.string().min(1).optional(),
-      /** Serve the analysts' console at `/ui/` (sign-in with an API token in token mode); default true. */
-      console: z.boolean().optional(),
-      /** Console session lifetime in ms (never past the token's expiry); default one hour. */
-      sessionTtlMs: z.number().int().min(60_000).max(86_400_000).optional(),
-    })
-    .superRefine((api, ctx) => {
-      if (api.tokens && !api.audit) ctx.addIssue({ code: 'custom', path: ['audit'], message: 'a token store needs an access audit log file (auditor reads must be recorded)' });
-      if (!api.tokens && !isLoopbackListen(api.listen)) {
-        ctx.addIssue({ code: 'custom', path: ['listen'], message: `without a token store (api.tokens) the alert API only listens on a loopback address, not ${api.listen}` });
-      }
-    })
-    .optional(),
+  api: apiConfigSchema('127.0.0.1:9280').optional(),
   reload: reloadConfigSchema,
   /** Sharing upward (policies, outbox, endpoint, reports); off when absent. Every worker runs it (bundle ids are deterministic). */
   sharing: sharingConfigSchema.optional(),
+  /** The product's TAXII 2.1 server (collections per sharing collection, token-scoped, audited); off when absent. */
+  taxii: taxiiConfigSchema.optional(),
 });
-
-function isLoopbackListen(text: string): boolean {
-  return isLoopback(text.slice(0, text.lastIndexOf(':')));
-}
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 
@@ -179,17 +158,9 @@ export function parseServiceConfig(text: string, file: string, env: Record<strin
       ...config,
       rules: config.rules.map((r) => resolve(base, r)),
       pipelines: config.pipelines.map((p) => (isPath(p) ? resolve(base, p) : p)),
-      ...(config.api
-        ? {
-            api: {
-              ...config.api,
-              ...(config.api.tokens ? { tokens: resolve(base, config.api.tokens) } : {}),
-              ...(config.api.audit ? { audit: resolve(base, config.api.audit) } : {}),
-              ...(config.api.triage ? { triage: resolve(base, config.api.triage) } : {}),
-            },
-          }
-        : {}),
+      ...(config.api ? { api: resolveApiPaths(config.api, base) } : {}),
       ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
+      ...(config.taxii ? { taxii: resolveTaxiiPaths(config.taxii, base) } : {}),
     },
     overrides,
   };

@@ -1,22 +1,22 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CollectorMetrics, FileTailInput, HttpIngestInput, StdinInput, SyslogStreamInput, SyslogUdpInput, type Input } from '@socle/collector';
 import { createEngine, type Engine } from '@socle/core';
-import { AlertJournal, JournalAlertStore, JournalTriageStore, startAlertApi, type RunningAlertApi } from '@socle/api';
+import { AlertJournal, ensurePrivateDir, JournalAlertStore, PRIVATE_FILE_MODE, startAccessApi, type RunningAccessApi } from '@socle/api';
 import { CONSOLE_ASSETS_DIR } from '@socle/console';
 import { boundingOriginals } from '../bounded-event.ts';
 import { DetectionLoop } from '../detection-loop.ts';
-import { mountAdminReload } from '../reload/admin-reload-route.ts';
 import { ReloadableEngine } from '../reload/reloadable-engine.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
 import { RuleSourceWatch } from '../reload/rule-source-watch.ts';
-import { UpwardSharing } from '@socle/sharing';
+import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/sharing';
 import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
 import { parseListen, type RunConfig } from './run-config.ts';
+import { sharingPoliciesOf } from '../sharing-policies.ts';
 
 export interface EmbeddedServiceDependencies {
   stdin?: Readable;
@@ -34,6 +34,7 @@ export class EmbeddedService {
   private holder!: ReloadableEngine;
   private reloader!: RuleSetReloader;
   private sharing?: UpwardSharing;
+  private taxii?: RunningTaxii;
   private watch: RuleSourceWatch | undefined;
   private journal!: AlertJournal;
   private bus!: InProcessBus;
@@ -41,8 +42,7 @@ export class EmbeddedService {
   private inputs: Input[] = [];
   private loop!: DetectionLoop;
   private running!: Promise<unknown>;
-  private api: RunningAlertApi | undefined;
-  private triage: JournalTriageStore | undefined;
+  private api: RunningAccessApi | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly log: (message: string) => void;
 
@@ -52,6 +52,11 @@ export class EmbeddedService {
 
   get apiUrl(): string | undefined {
     return this.api?.url;
+  }
+
+  /** The TAXII server's base URL when `taxii:` is configured. */
+  get taxiiUrl(): string | undefined {
+    return this.taxii?.url;
   }
 
   /** The started input of that name (e.g. to read the port a syslog input bound). */
@@ -80,7 +85,8 @@ export class EmbeddedService {
     this.holder = new ReloadableEngine(build(await readRuleSet(sources)));
     this.reloader = new RuleSetReloader({ sources, target: this.holder, log: this.log, build });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
-    await mkdir(join(c.dataDir, 'inputs'), { recursive: true });
+    await ensurePrivateDir(c.dataDir);
+    await ensurePrivateDir(join(c.dataDir, 'inputs'));
     await this.restoreEngineState();
     this.journal = await AlertJournal.open(join(c.dataDir, 'alerts'), c.journal);
     for (const w of this.journal.warnings) this.log(`journal: ${w}`);
@@ -95,21 +101,20 @@ export class EmbeddedService {
     });
     this.running = this.loop.run();
     this.running.catch((err) => this.log(`detection loop stopped: ${(err as Error).message}`));
-    const { host, port } = parseListen(c.api.listen);
-    this.triage = await JournalTriageStore.open(join(c.dataDir, 'triage'));
-    for (const w of this.triage.warnings) this.log(`triage: ${w}`);
-    this.api = await startAlertApi(
+    // The same assembly as `socle serve` (tokens, layers, audit, triage, admin routes); only the store differs.
+    this.api = await startAccessApi(
+      { ...c.api, audit: c.api.audit ?? join(c.dataDir, 'audit', 'access.ndjson'), triage: c.api.triage ?? join(c.dataDir, 'triage') },
       {
         store: new JournalAlertStore(this.journal),
-        triage: this.triage,
-        ...(c.api.console ? { console: { assetsDir: CONSOLE_ASSETS_DIR } } : {}),
+        admin: {
+          reloadRules: () => this.reloadRules('admin'),
+          ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies) } : {}),
+        },
         health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
+        log: this.log,
+        consoleAssetsDir: CONSOLE_ASSETS_DIR,
       },
-      host,
-      port,
     );
-    // laptop mode (no token store): the admin endpoint answers callers on this machine only
-    mountAdminReload(this.api.server, { reload: () => this.reloadRules('admin'), log: this.log });
     if (c.reload.watch) await this.watchRuleSources(sources);
     if (c.sharing) {
       this.sharing = await UpwardSharing.open({
@@ -117,9 +122,11 @@ export class EmbeddedService {
         store: new JournalAlertStore(this.journal),
         sink: this.journal,
         log: (message, fields) => this.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+        ...(c.taxii ? { publish: (bundle, destination) => this.taxii?.server.publish(bundle, destination) } : {}),
       });
-      this.sharing.start();
     }
+    if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], (m) => this.log(`taxii: ${m}`));
+    this.sharing?.start();
     const metrics = new CollectorMetrics();
     this.inputs = c.inputs.map((input, i) => {
       const name = input.name ?? `${input.type}-${i + 1}`;
@@ -205,7 +212,7 @@ export class EmbeddedService {
 
   private async saveEngineState(): Promise<void> {
     const tmp = `${this.snapshotFile}.tmp`;
-    await writeFile(tmp, this.engine.snapshot());
+    await writeFile(tmp, this.engine.snapshot(), { mode: PRIVATE_FILE_MODE });
     await rename(tmp, this.snapshotFile);
   }
 
@@ -227,8 +234,8 @@ export class EmbeddedService {
     await Promise.all(this.inputs.map((i) => i.finish?.()));
     if (this.holder) await this.saveEngineState();
     await this.sharing?.stop();
+    await this.taxii?.close();
     await this.api?.close();
-    await this.triage?.close();
     await this.journal?.close();
   }
 }

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isFormatName } from '@socle/collector';
 import { z } from 'zod';
+import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
-import { resolveSharingPaths, sharingConfigSchema } from '@socle/sharing';
+import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 import { parseValidatedYaml } from '@socle/rules';
 
 const listen = z
@@ -86,13 +87,11 @@ export const runConfigSchema = z.strictObject({
     .strictObject({ capacity: z.number().int().min(1).default(10_000), batchSize: z.number().int().min(1).default(500) })
     .default({ capacity: 10_000, batchSize: 500 }),
   journal: z.strictObject({ maxSegmentBytes: z.number().int().min(4096).default(64 * 1024 * 1024) }).default({ maxSegmentBytes: 64 * 1024 * 1024 }),
-  api: z
-    .strictObject({
-      listen: listen.default('127.0.0.1:9280'),
-      /** Serve the analysts' console at `/ui/` on the same address. */
-      console: z.boolean().default(true),
-    })
-    .default({ listen: '127.0.0.1:9280', console: true }),
+  /**
+   * The alert API, built like `socle serve`'s: `tokens` (token store), `audit` (default `<dataDir>/audit/access.ndjson`),
+   * `triage` (default `<dataDir>/triage`), `allowedHosts`. Without `tokens`: unauthenticated, loopback only.
+   */
+  api: apiConfigSchema('127.0.0.1:9280', { auditDefault: true }).default({ listen: '127.0.0.1:9280', allowedHosts: [] }),
   alerts: z
     .strictObject({
       /** Keep the event that raised each detection alert (`socle.event`, shown by the console). */
@@ -109,6 +108,8 @@ export const runConfigSchema = z.strictObject({
   reload: reloadConfigSchema,
   /** Sharing upward (policies, outbox, endpoint, reports); off when absent. */
   sharing: sharingConfigSchema.optional(),
+  /** The product's TAXII 2.1 server (collections per sharing collection, token-scoped, audited); off when absent. */
+  taxii: taxiiConfigSchema.optional(),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
@@ -131,11 +132,13 @@ export function resolvePaths(config: RunConfig, base: string): RunConfig {
   return {
     ...config,
     dataDir: resolve(base, config.dataDir),
+    api: resolveApiPaths(config.api, base),
     rules,
     pipelines,
     placeholders: config.placeholders === undefined ? undefined : resolve(base, config.placeholders),
     inputs: config.inputs.map((i) => (i.type === 'file' ? { ...i, paths: i.paths.map((p) => resolve(base, p)) } : i)),
     ...(config.sharing ? { sharing: resolveSharingPaths(config.sharing, base) } : {}),
+    ...(config.taxii ? { taxii: resolveTaxiiPaths(config.taxii, base) } : {}),
   };
 }
 

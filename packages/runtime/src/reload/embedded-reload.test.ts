@@ -88,13 +88,13 @@ describe('socle run: rules hot reload', () => {
     await start({ watch: false });
     await writeFile(join(rulesDir, 'sudo.yml'), SUDO_RULE);
 
-    const applied = await api('/admin/reload', { method: 'POST' });
+    const applied = await api('/admin/reload', { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(applied.status).toBe(200);
     expect(applied.body).toMatchObject({ status: 'applied', trigger: 'admin', loaded: 3, rejections: [] });
     expect(applied.body.state).toEqual({ kept: [FAILURE_ID, BRUTE_FORCE_ID].sort(), reset: [], added: [SUDO_ID], removed: [] });
 
     await writeFile(join(rulesDir, 'broken.yml'), BROKEN_RULE);
-    const refused = await api('/admin/reload', { method: 'POST' });
+    const refused = await api('/admin/reload', { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ status: 'refused', loaded: 3 });
     expect(refused.body.rejections[0]).toMatchObject({ file: join(rulesDir, 'broken.yml'), new: true });
