@@ -3,6 +3,7 @@
  * three organisations: sign-in with tokens of each layer, filters in the URL, the alert with its raw line, triage
  * and its history, the live queue, and no view of a layer-1 token showing another organisation's alert.
  */
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeScopedAlert } from '@socle/api/testing';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +12,8 @@ import { consoleIsBuilt } from './index.ts';
 import { launchChromium, rowIds, signIn } from './testing/browser.ts';
 import { startConsoleFixture, type ConsoleFixture } from './testing/console-fixture.ts';
 
-const SCREENSHOT = join(import.meta.dirname, '..', '..', '..', 'docs', 'console.png');
+/** The README's screenshot is refreshed with SOCLE_UPDATE_SCREENSHOT=1; other runs leave the checkout as it was. */
+const SCREENSHOT = process.env.SOCLE_UPDATE_SCREENSHOT === '1' ? join(import.meta.dirname, '..', '..', '..', 'docs', 'console.png') : join(tmpdir(), 'socle-console.png');
 
 let fixture: ConsoleFixture;
 let browser: Browser;
