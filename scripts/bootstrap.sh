@@ -11,3 +11,5 @@ pnpm install --frozen-lockfile --prefer-offline >&2
 # The packages' JavaScript and declarations (dist/), which the `socle` binary and the packed packages run;
 # incremental, so a second run only rebuilds what changed.
 node scripts/build.mjs >&2
+# The analysts' console is static files bundled from packages/console (served by the alert API).
+pnpm --filter @socle/console run build >&2

@@ -15,6 +15,8 @@ export { accessApiConfigProblems, splitListen, startAccessApi, type AccessApiAda
 export { publicTokenView, type AdminAdapters, type ManagedTokenStore } from './http/admin-routes.ts';
 export { createAlertApi, startAlertApi, type AlertApiOptions, type RunningAlertApi } from './http/alert-api.ts';
 export { crossSiteRefusal, hostRefusal, isLoopback, redactTarget, secretInQuery } from './http/request-guard.ts';
+export { SESSION_PATH, type ConsoleOptions } from './http/console-routes.ts';
+export { CSRF_HEADER, DEFAULT_SESSION_TTL_MS, SESSION_COOKIE } from './http/console-session.ts';
 export { BadRequestError, parseCountKey, parseSearchParams } from './http/api-query.ts';
 export { sendJson } from './http/http-io.ts';
 export { SEVERITY_LEVELS, type AlertCount, type AlertCountKey, type AlertPage, type AlertQuery, type AlertSink, type AlertStore, type AlertTimeBucket, type SeverityLevel } from './ports.ts';

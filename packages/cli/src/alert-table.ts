@@ -10,6 +10,10 @@ export interface AlertTableOptions {
   color?: boolean;
   /** Fold repeated detections into one row with a count (default true). */
   fold?: boolean;
+  /** A first column with the alert id (`socle alerts search`: the id to open or triage). */
+  showId?: boolean;
+  /** The date with the time (alerts that span days). */
+  showDate?: boolean;
 }
 
 interface Row {
@@ -38,17 +42,19 @@ export function formatAlertTable(alerts: Alert[], options: AlertTableOptions = {
     const s = r.first.socle.suppression;
     const shared = (field: string, value: string | undefined) => (!s || s.suppressed === 0 || field in s.key ? (value ?? '') : '');
     const user = r.users.size > 1 ? `(${r.users.size} users)` : shared('user.name', f.user);
-    return [clock(r.firstMs), f.level, r.first.rule.name, shared('host.name', f.host), user, shared('source.ip', f.sourceIp), summary(r)];
+    const row = [options.showDate ? dateTime(r.firstMs) : clock(r.firstMs), f.level, r.first.rule.name, shared('host.name', f.host), user, shared('source.ip', f.sourceIp), summary(r)];
+    return options.showId ? [r.first.event.id, ...row] : row;
   });
-  const header = ['TIME', 'SEVERITY', 'RULE', 'HOST', 'USER', 'SOURCE IP', 'SUMMARY'];
-  const limits = [8, 13, 44, 12, 12, 15, 80];
+  const header = [...(options.showId ? ['ID'] : []), options.showDate ? 'TIME (UTC)' : 'TIME', 'SEVERITY', 'RULE', 'HOST', 'USER', 'SOURCE IP', 'SUMMARY'];
+  const limits = [...(options.showId ? [40] : []), options.showDate ? 19 : 8, 13, 44, 12, 12, 15, 80];
+  const levelColumn = options.showId ? 2 : 1;
   const table = [header, ...cells].map((row) => row.map((c, i) => truncate(c, limits[i])));
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const lines = table.map((row, n) =>
     row
       .map((c, i) => {
         const padded = i === row.length - 1 ? c : c.padEnd(widths[i]);
-        return options.color && n > 0 && i === 1 ? `${COLORS[c] ?? ''}${padded}${RESET}` : padded;
+        return options.color && n > 0 && i === levelColumn ? `${COLORS[c] ?? ''}${padded}${RESET}` : padded;
       })
       .join('  ')
       .trimEnd(),
@@ -119,6 +125,10 @@ function duration(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)}s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)}m`;
   return `${(ms / 3_600_000).toFixed(1)}h`;
+}
+
+function dateTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19).replace('T', ' ') : '?';
 }
 
 function clock(ms: number): string {

@@ -26,6 +26,10 @@ export function apiConfigSchema(defaultListen: string, options: { auditDefault?:
       triage: z.string().min(1).optional(),
       /** Host names clients use besides the listen address (a reverse proxy's name); other Host headers get 421. */
       allowedHosts: z.array(hostName).max(64).default([]),
+      /** Serve the analysts' console at `/ui/` (sign-in with an API token in token mode); default true. */
+      console: z.boolean().optional(),
+      /** Console session lifetime in ms (never past the token's expiry); default one hour. */
+      sessionTtlMs: z.number().int().min(60_000).max(86_400_000).optional(),
     })
     .superRefine((api, ctx) => {
       for (const [key, message] of accessApiConfigProblems(api)) {

@@ -24,6 +24,10 @@ export interface AccessApiConfig {
   triage?: string;
   /** Further Host names clients use (reverse proxy, DNS name); the listen address and loopback names always pass. */
   allowedHosts?: readonly string[];
+  /** Serve the analysts' console at `/ui/` (default true when the adapters name its files). */
+  console?: boolean;
+  /** Console session lifetime in ms (default one hour, never past the token's expiry). */
+  sessionTtlMs?: number;
 }
 
 /** What each mode plugs in. */
@@ -33,6 +37,8 @@ export interface AccessApiAdapters {
   health?: () => Record<string, unknown>;
   log: (line: string) => void;
   now?: () => number;
+  /** The console's built files (`@socle/console`'s CONSOLE_ASSETS_DIR). */
+  consoleAssetsDir?: string;
 }
 
 export interface RunningAccessApi extends RunningAlertApi {
@@ -82,6 +88,7 @@ export async function startAccessApi(config: AccessApiConfig, adapters: AccessAp
         ...(adapters.now ? { now: adapters.now } : {}),
         allowedHosts: config.allowedHosts ?? [],
         admin: adapters.admin ?? {},
+        ...(adapters.consoleAssetsDir && config.console !== false ? { console: { assetsDir: adapters.consoleAssetsDir, sessionTtlMs: config.sessionTtlMs } } : {}),
       },
       host,
       port,

@@ -17,6 +17,8 @@ import { OPENAPI_DOCUMENT } from './openapi.ts';
 import { crossSiteRefusal, hostRefusal, isLoopback, redactTarget, SAFE_METHODS, secretInQuery, type HostPolicy } from './request-guard.ts';
 
 export { isLoopback };
+import { ConsoleRoutes, type ConsoleOptions } from './console-routes.ts';
+import { authenticateSession, isCsrfRefusal, SessionStore } from './console-session.ts';
 
 export interface AlertApiOptions {
   store: AlertStore;
@@ -44,6 +46,8 @@ export interface AlertApiOptions {
   listenHost?: string;
   /** The mode-specific actions behind `/admin/*` (rule reload, sharing policies). */
   admin?: AdminAdapters;
+  /** Serve the analysts' console at `/` and `/ui/`, with sign-in sessions at `/api/session` (console-routes.ts). */
+  console?: ConsoleOptions;
 }
 
 export interface RunningAlertApi {
@@ -73,8 +77,11 @@ export function createAlertApi(options: AlertApiOptions): Server {
     throw new Error('alert API: this alert store does not support organisation scoping (scopeFilters); refusing to serve it with tokens');
   }
   const log = options.log ?? ((line: string) => process.stderr.write(`socle api: ${line}\n`));
+  const now = options.now ?? Date.now;
+  const sessions = options.console && options.tokens ? new SessionStore(options.tokens, options.console.sessionTtlMs) : undefined;
+  const consoleRoutes = options.console ? new ConsoleRoutes({ console: options.console, tokens: options.tokens, sessions, audit: options.audit, now, log }) : undefined;
   const server = createServer((req, res) => {
-    new RequestHandler(options, hosts, log, req, res).run().catch((err) => {
+    new RequestHandler(options, hosts, log, req, res, consoleRoutes, sessions).run().catch((err) => {
       log(`${req.method} ${redactTarget(req.url ?? '').slice(0, 200)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -140,6 +147,8 @@ class RequestHandler {
     private readonly log: (line: string) => void,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
+    private readonly consoleRoutes?: ConsoleRoutes,
+    private readonly sessions?: SessionStore,
   ) {
     this.store = options.store;
     this.target = redactTarget(req.url ?? '/');
@@ -163,8 +172,15 @@ class RequestHandler {
     const crossSite = crossSiteRefusal(req);
     if (crossSite) return this.reply(403, { error: crossSite }, 'cross-site refused');
 
+    if (this.consoleRoutes && (await this.consoleRoutes.handle(req, this.res, raw))) return;
+
     if (this.options.tokens) {
-      const result = authenticate(headerText(req.headers.authorization), this.options.tokens, this.now);
+      // Machines send a bearer token; the console's browser sends its session cookie (console-session.ts).
+      const result =
+        this.sessions && req.headers.authorization === undefined && req.headers.cookie !== undefined
+          ? authenticateSession(req, this.sessions, this.now)
+          : authenticate(headerText(req.headers.authorization), this.options.tokens, this.now);
+      if (isCsrfRefusal(result)) return this.reply(403, { error: `refused: ${result.reason}` }, `csrf: ${result.reason}`);
       if (isAuthError(result)) {
         this.log(`401 ${req.method} ${this.target.slice(0, 200)}: ${result.reason}${result.tokenId ? ` (token ${result.tokenId})` : ''}`);
         await this.audit(401, `unauthenticated: ${result.reason}`, undefined, result.tokenId).catch((err: Error) => this.log(`access audit write failed: ${err.message}`));

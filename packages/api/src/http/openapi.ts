@@ -110,6 +110,32 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/api/session': {
+      description:
+        'Console sessions: an API token exchanged for an HttpOnly, SameSite=Strict `socle_session` cookie that ends before the token does. ' +
+        'Requests with the cookie are scoped like the token; state-changing ones also need the `x-socle-csrf` header (the csrfToken) and a same-origin Origin.',
+      get: {
+        summary: 'The signed-in principal, session expiry and CSRF token (or {mode: laptop})',
+        security: [],
+        responses: { '200': { description: 'The session.', content: json({ type: 'object', required: ['mode'], properties: { mode: { type: 'string', enum: ['token', 'laptop'] }, principal: { type: 'object' }, expiresAt: { type: 'string', format: 'date-time' }, csrfToken: { type: 'string' } } }) }, '401': errorResponse('No live session.') },
+      },
+      post: {
+        summary: 'Sign in: exchange an API token for a session cookie',
+        security: [],
+        requestBody: { required: true, content: json({ type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string' } } }) },
+        responses: {
+          '200': { description: 'Signed in; the cookie is set.', content: json({ type: 'object', required: ['mode'], properties: { mode: { type: 'string', enum: ['token', 'laptop'] }, principal: { type: 'object' }, expiresAt: { type: 'string', format: 'date-time' }, csrfToken: { type: 'string' } } }) },
+          '400': errorResponse('The body is not {token}.'),
+          '401': errorResponse('Invalid or expired token.'),
+          '403': errorResponse('Missing or cross-site Origin.'),
+        },
+      },
+      delete: {
+        summary: 'Sign out',
+        security: [],
+        responses: { '204': { description: 'Signed out; the cookie is cleared.' }, '403': errorResponse('Cross-site request or wrong CSRF token.') },
+      },
+    },
     '/admin/reload': {
       post: {
         summary: 'Reload the rule set now (validated first; the running set stays when the new one is refused)',

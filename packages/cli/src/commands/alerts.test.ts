@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryAccessAuditLog, MemoryTokenStore, AlertJournal, JournalAlertStore, startAlertApi, type RunningAlertApi, JournalTriageStore } from '@socle/api';
 import { makeScopedAlert } from '@socle/api/testing';
-import { registerAlerts } from './alerts.ts';
+import { registerAlerts, resolveRelativeTime } from './alerts.ts';
 import { runCli } from './cli-run.test-helper.ts';
 
 let dir: string;
@@ -56,5 +56,29 @@ describe('socle alerts search', () => {
     expect(await alerts('search', '--url', api.url, '--token', 'nope')).toMatchObject({ code: 2, stderr: expect.stringMatching(/401 invalid or expired token/) });
     const counts = await alerts('counts', '--url', api.url, '--token', token, '--by', 'rule');
     expect(counts.stdout).toBe('     1  c2\n     1  ps\n');
+  });
+});
+
+describe('socle alerts search for analysts', () => {
+  it('prints alert ids, dates and rule names, and takes a rule by its name', async () => {
+    const j = join(dir, 'alerts');
+    const table = await alerts('search', '--journal', j, '--rule', 'Rule c2');
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+TIME \(UTC\)\s+SEVERITY\s+RULE/);
+    expect(table.stdout).toMatch(/k3\s+2026-11-23 09:20:00\s+low\s+Rule c2/);
+    expect(table.stdout).toMatch(/k2\s+2026-11-23 09:10:00\s+critical\s+Rule c2/);
+    expect(table.stdout).not.toContain('k1');
+    expect(ids((await alerts('search', '--journal', j, '--rule', 'rule C2', '--json')).stdout)).toEqual(['k3', 'k2']);
+    expect(ids((await alerts('search', '--journal', j, '--rule', 'ps', '--json')).stdout)).toEqual(['k1']);
+  });
+
+  it('reads relative times', async () => {
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    expect(resolveRelativeTime('now-15m', now)).toBe('2026-11-23T09:45:00.000Z');
+    expect(resolveRelativeTime('24h', now)).toBe('2026-11-22T10:00:00.000Z');
+    expect(resolveRelativeTime('7d', now)).toBe('2026-11-16T10:00:00.000Z');
+    expect(resolveRelativeTime('2026-11-23T09:00:00Z', now)).toBe('2026-11-23T09:00:00Z');
+    expect(ids((await alerts('search', '--journal', join(dir, 'alerts'), '--from', '1h', '--json')).stdout)).toEqual([]);
+    expect(await alerts('search', '--journal', join(dir, 'alerts'), '--from', 'soon')).toMatchObject({ code: 2, stderr: expect.stringMatching(/from: 'soon'/) });
   });
 });

@@ -46,10 +46,10 @@ function sourceOptions(command: Command): Command {
 
 function filterOptions(command: Command): Command {
   return command
-    .option('--from <time>', 'at or after this time (ISO 8601 or epoch ms)')
-    .option('--to <time>', 'before this time')
+    .option('--from <time>', 'at or after this time: ISO 8601, epoch ms, or relative (now-15m, 24h, 7d)')
+    .option('--to <time>', 'before this time (same forms)')
     .option('--severity <levels>', `comma-separated: ${SEVERITY_LEVELS.join(', ')}`)
-    .option('--rule <ids>', 'comma-separated rule ids')
+    .option('--rule <rules>', 'comma-separated rule ids or names (a name is matched whole, case-insensitive)')
     .option('--technique <ids>', 'comma-separated ATT&CK technique ids (T1059, T1059.001)')
     .option('--host <name>', 'host.name')
     .option('--user <name>', 'user.name')
@@ -77,11 +77,49 @@ export function registerAlerts(program: Command): void {
 }
 
 /** The options as the API's query string, so both paths share one parser and the same errors. */
-function toParams(opts: SearchOptions, extra: Record<string, string | undefined> = {}): URLSearchParams {
+function toParams(opts: SearchOptions, extra: Record<string, string | undefined> = {}, now = Date.now()): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of FILTERS) if (opts[key] !== undefined && opts[key] !== '') params.set(key, String(opts[key]));
+  for (const key of ['from', 'to'] as const) {
+    const value = params.get(key);
+    if (value) params.set(key, resolveRelativeTime(value, now, `--${key}`));
+  }
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) params.set(key, value);
   return params;
+}
+
+const RELATIVE_TIME = /^(?:now-)?(\d{1,6})([smhdw])$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** `now`, `now-15m` or `15m` (s, m, h, d, w) as ISO 8601 at `now`; anything else is left to the API's parser. */
+export function resolveRelativeTime(text: string, now: number, option = 'time'): string {
+  if (text === 'now') return new Date(now).toISOString();
+  const m = RELATIVE_TIME.exec(text);
+  if (!m) return text;
+  const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  if (ms > now) throw new BadRequestError(`${option}: '${text}' reaches before 1970`);
+  return new Date(now - ms).toISOString();
+}
+
+/**
+ * Rule names in `--rule` become the ids of the rules of that name (found through the free-text search, so the
+ * same for a journal and a running API); a value that is already a rule id, or that names no rule, stays as it is.
+ */
+async function resolveRuleNames(source: Source, params: URLSearchParams): Promise<void> {
+  const values = params.get('rule')?.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!values?.length) return;
+  const out: string[] = [];
+  for (const value of values) {
+    const byId = await source.counts(new URLSearchParams({ by: 'rule', rule: value }));
+    if (byId.length || !/\s/.test(value)) {
+      out.push(value);
+      continue;
+    }
+    const page = await source.search(new URLSearchParams({ q: value, size: '1000' }));
+    const ids = [...new Set(page.alerts.filter((a) => a.rule.name.toLowerCase() === value.toLowerCase()).map((a) => a.rule.id))];
+    out.push(...(ids.length ? ids : [value]));
+  }
+  params.set('rule', out.join(','));
 }
 
 interface Source {
@@ -147,13 +185,14 @@ async function search(opts: SearchOptions): Promise<number> {
     parseSearchParams(params); // fail on a bad option before opening anything
     const source = await openSource(opts);
     try {
+      await resolveRuleNames(source, params);
       const page = await source.search(params);
       if (opts.json) {
         process.stdout.write(JSON.stringify(page) + '\n');
         return 0;
       }
       const alerts: Alert[] = [...page.alerts].reverse();
-      const lines = formatAlertTable(alerts, { includeInformational: true, fold: false, color: process.stdout.isTTY && !process.env.NO_COLOR });
+      const lines = formatAlertTable(alerts, { includeInformational: true, fold: false, showId: true, showDate: true, color: process.stdout.isTTY && !process.env.NO_COLOR });
       process.stdout.write(lines.join('\n') + '\n');
       process.stdout.write(`${page.alerts.length} of ${page.total} alerts${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}\n`);
       return 0;
@@ -173,6 +212,7 @@ async function counts(opts: CountOptions): Promise<number> {
     parseSearchParams(params, ['by']);
     const source = await openSource(opts);
     try {
+      await resolveRuleNames(source, params);
       const result = await source.counts(params);
       if (opts.json) process.stdout.write(JSON.stringify({ by, counts: result }) + '\n');
       else for (const c of result) process.stdout.write(`${String(c.count).padStart(6)}  ${c.key}\n`);

@@ -27,6 +27,20 @@ describe('socle config check', () => {
     expect(effective.kafka.topics.events).toEqual(['socle.events']);
   });
 
+  it('checks a socle run configuration too: the shipped deploy/config/run.yaml, paths resolved from its folder', async () => {
+    const result = await runCli(registerConfig, ['config', 'check', join(deployDir, 'config/run.yaml')]);
+    expect(result.stderr).toMatch(/run\.yaml: valid socle run configuration/);
+    expect(result.code).toBe(0);
+    const effective = parse(result.stdout);
+    expect(effective.api).toEqual({ listen: '127.0.0.1:9280', console: true, allowedHosts: [] });
+    expect(effective.alerts).toEqual({ includeEvent: true, maxOriginalChars: 8192 });
+    expect(effective.dataDir).toBe(resolve(deployDir, '..', '.socle/run-data'));
+    writeFileSync(join(dir, 'bad-run.yaml'), 'dataDir: x\ninputs: []\n');
+    expect(await runCli(registerConfig, ['config', 'check', join(dir, 'bad-run.yaml')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/bad-run\.yaml.*inputs/) });
+    writeFileSync(join(dir, 'neither.yaml'), 'a: 1\n');
+    expect(await runCli(registerConfig, ['config', 'check', join(dir, 'neither.yaml')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/neither a `socle run` configuration/) });
+  });
+
   it('accepts the socle.yaml of the Kubernetes ConfigMap', async () => {
     const configMap = parse(readFileSync(join(deployDir, 'kubernetes/socle-config.yaml'), 'utf8'));
     const file = join(dir, 'socle.yaml');

@@ -1,4 +1,5 @@
 import { startAccessApi, type AccessApiConfig, type AdminAdapters, type AlertStore, type RunningAccessApi } from '@socle/api';
+import { CONSOLE_ASSETS_DIR } from '@socle/console';
 import type { ReloadResult } from '../reload/rule-set-reloader.ts';
 import type { JsonLogger } from './json-logger.ts';
 
@@ -28,6 +29,7 @@ export async function startServeApi(options: ServeApiOptions): Promise<RunningSe
     health: options.health,
     log: (line) => logger.warn(line),
     ...(options.now ? { now: options.now } : {}),
+    consoleAssetsDir: CONSOLE_ASSETS_DIR,
   });
   logger.info('alert API listening', { url: running.url, mode: running.mode === 'tokens' ? 'tokens' : 'laptop (loopback, unauthenticated)', triage: api.triage ?? 'none' });
   return running;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { SyslogStreamInput } from '@socle/collector';
+import type { HttpIngestInput, SyslogStreamInput } from '@socle/collector';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AlertJournal } from '@socle/api';
 import { EmbeddedService } from './embedded-service.ts';
@@ -95,6 +95,22 @@ describe('EmbeddedService', () => {
     const high = await api('/alerts?severity=high');
     expect(high.total).toBe(1);
     expect(high.alerts[0].socle.correlation).toMatchObject({ group: { 'source.ip': '198.51.100.7' }, value: 3 });
+  }, 30_000);
+
+  it('takes lines over HTTP (POST /ingest with a bearer token), and keeps the raw line with each detection', async () => {
+    const token = 'acme-ingest-token-0123456789';
+    service = new EmbeddedService(config([{ type: 'http', name: 'ingest', format: 'syslog', listen: '127.0.0.1:0', tokens: [{ token, organization: 'acme' }] }]), { logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
+    await service.start();
+    const port = service.input<HttpIngestInput>('ingest')!.port;
+    const post = (auth: string) => fetch(`http://127.0.0.1:${port}/ingest`, { method: 'POST', headers: { authorization: auth }, body: [1, 2, 3].map((s) => `<38>${failureLine(s)}`).join('\n') + '\n' });
+    expect((await post('Bearer wrong-token-0123456789')).status).toBe(401);
+    expect((await post(`Bearer ${token}`)).status).toBe(200);
+    await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(3), { timeout: 10_000, interval: 50 });
+    const page = await api('/alerts?size=10');
+    const detection = page.alerts.find((a: any) => !a.socle.correlation);
+    expect(detection.organization).toEqual({ id: 'acme' });
+    const detail = await api(`/alerts/${detection.event.id}`);
+    expect(detail.members.events[0].event.original).toMatch(/^<38>Mar 14 09:00:0[123] web-01 sshd/);
   }, 30_000);
 
   it('refuses to start when no rule loads', async () => {

@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import { createInputs, type Input } from '@socle/collector';
 import { createEngine, createLogger, type Engine, errorMessage, type Logger } from '@socle/core';
 import { AlertJournal, ensurePrivateDir, JournalAlertStore, PRIVATE_FILE_MODE, startAccessApi, type RunningAccessApi } from '@socle/api';
+import { CONSOLE_ASSETS_DIR } from '@socle/console';
+import { boundingOriginals } from '../bounded-event.ts';
 import { DetectionLoop } from '../detection-loop.ts';
 import { ReloadableEngine } from '../reload/reloadable-engine.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
@@ -81,8 +83,10 @@ export class EmbeddedService {
   async start(): Promise<void> {
     const c = this.config;
     const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
-    this.holder = new ReloadableEngine(createEngine(await readRuleSet(sources)));
-    this.reloader = new RuleSetReloader({ sources, target: this.holder, logger: this.logger });
+    // Alerts keep their event (raw line bounded below) so the console can show what happened.
+    const build = (set: Awaited<ReturnType<typeof readRuleSet>>) => createEngine({ ...set, includeEvent: c.alerts.includeEvent });
+    this.holder = new ReloadableEngine(build(await readRuleSet(sources)));
+    this.reloader = new RuleSetReloader({ sources, target: this.holder, logger: this.logger, build });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');
     await ensurePrivateDir(c.dataDir);
     await ensurePrivateDir(join(c.dataDir, 'inputs'));
@@ -94,7 +98,7 @@ export class EmbeddedService {
     this.loop = new DetectionLoop({
       source: this.bus,
       engine: this.holder,
-      sinks: [this.journal],
+      sinks: [boundingOriginals(this.journal, c.alerts.maxOriginalChars)],
       onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${errorMessage(err)}); skipped`),
       onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${errorMessage(err)}`),
     });
@@ -111,6 +115,7 @@ export class EmbeddedService {
         },
         health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
         log: this.log,
+        consoleAssetsDir: CONSOLE_ASSETS_DIR,
       },
     );
     if (c.reload.watch) await this.watchRuleSources(sources);

@@ -28,6 +28,14 @@ export const runConfigSchema = z.strictObject({
    * `triage` (default `<dataDir>/triage`), `allowedHosts`. Without `tokens`: unauthenticated, loopback only.
    */
   api: apiConfigSchema('127.0.0.1:9280', { auditDefault: true }).default({ listen: '127.0.0.1:9280', allowedHosts: [] }),
+  alerts: z
+    .strictObject({
+      /** Keep the event that raised each detection alert (`socle.event`, shown by the console). */
+      includeEvent: z.boolean().default(true),
+      /** Its raw line (`event.original`) is cut to this many characters. */
+      maxOriginalChars: z.number().int().min(0).max(1_048_576).default(8192),
+    })
+    .default({ includeEvent: true, maxOriginalChars: 8192 }),
   /**
    * Advance event time with the wall clock every `idleAdvanceMs` (0: never), so absence rules fire and windows
    * close on a quiet stream. Only for inputs that carry live events: on old logs it would close windows early.
