@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { AlertJournal, JournalAlertStore, JournalTriageStore, MemoryAccessAuditLog, MemoryTokenStore, startAlertApi } from '@socle/api';
 import { makeScopedAlert } from '@socle/api/testing';
 import type { Alert } from '@socle/core';
-import { CONSOLE_ASSETS_DIR, consoleIsBuilt } from '../packages/console/src/index.ts';
+import { CONSOLE_ASSETS_DIR, consoleIsBuilt } from '../packages/console/assets.js';
 import { launchChromium } from '../packages/console/src/testing/browser.ts';
 
 const { values } = parseArgs({ options: { alerts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' } } });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { makeScopedAlert } from '@socle/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleIsBuilt } from './index.ts';
+import { consoleIsBuilt } from '../assets.js';
 import { launchChromium, rowIds, signIn } from './testing/browser.ts';
 import { startConsoleFixture, type ConsoleFixture } from './testing/console-fixture.ts';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AlertJournal, JournalAlertStore, JournalTriageStore, MemoryAccessAuditLog, MemoryTokenStore, startAlertApi, type RunningAlertApi } from '@socle/api';
 import { makeScopedAlert } from '@socle/api/testing';
 import type { Alert } from '@socle/core';
-import { CONSOLE_ASSETS_DIR } from '../index.ts';
+import { CONSOLE_ASSETS_DIR } from '../../assets.js';
 
 export interface ConsoleFixture {
   url: string;
