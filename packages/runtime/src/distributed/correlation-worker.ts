@@ -84,7 +84,7 @@ export class CorrelationWorker {
     const { config, logger } = this.options;
     const sources: RuleSetSources = { rules: config.rules, pipelines: config.pipelines };
     const build = (set: Pick<EngineOptions, 'rules' | 'pipelines' | 'placeholders'>): Engine =>
-      createEngine({ ...set, timestampField: config.engine.timestampField, includeEvent: config.engine.includeEvent });
+      createEngine({ ...set, ...config.tenancy, timestampField: config.engine.timestampField, includeEvent: config.engine.includeEvent });
     const set = await readRuleSet(sources);
     const engines = new PartitionEngines(build(set));
     const probe = engines.current;

@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
+import { tenancyConfigSchema } from '../tenancy-config.ts';
 import { isLoopback } from '@socle/api';
 import { listenAddressSchema as listen, parseListenAddress } from '@socle/collector';
 import { errorMessage, parseValidatedYaml } from '@socle/core';
@@ -83,6 +84,8 @@ export const serviceConfigSchema = z.strictObject({
   sharing: sharingConfigSchema.optional(),
   /** The product's TAXII 2.1 server (collections per sharing collection, token-scoped, audited); off when absent. */
   taxii: taxiiConfigSchema.optional(),
+  /** Organisations and SOCs (see tenancy-config.ts). */
+  tenancy: tenancyConfigSchema,
 });
 
 function isLoopbackListen(text: string): boolean {

@@ -84,7 +84,7 @@ export class EmbeddedService {
     const c = this.config;
     const sources: RuleSetSources = { rules: c.rules.length ? c.rules : [BASELINE_RULES], pipelines: c.pipelines, placeholders: c.placeholders };
     // Alerts keep their event (raw line bounded below) so the console can show what happened.
-    const build = (set: Awaited<ReturnType<typeof readRuleSet>>) => createEngine({ ...set, includeEvent: c.alerts.includeEvent });
+    const build = (set: Awaited<ReturnType<typeof readRuleSet>>) => createEngine({ ...set, ...c.tenancy, includeEvent: c.alerts.includeEvent });
     this.holder = new ReloadableEngine(build(await readRuleSet(sources)));
     this.reloader = new RuleSetReloader({ sources, target: this.holder, logger: this.logger, build });
     if (this.engine.loaded.length === 0) throw new Error('no rule loaded; check the rules and pipelines of the configuration');

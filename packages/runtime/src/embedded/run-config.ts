@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { inputSchema, inputTypes, listenAddressSchema as listen, type InputConfig } from '@socle/collector';
 import { z } from 'zod';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
+import { tenancyConfigSchema } from '../tenancy-config.ts';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 import { parseValidatedYaml } from '@socle/core';
@@ -46,6 +47,8 @@ export const runConfigSchema = z.strictObject({
   sharing: sharingConfigSchema.optional(),
   /** The product's TAXII 2.1 server (collections per sharing collection, token-scoped, audited); off when absent. */
   taxii: taxiiConfigSchema.optional(),
+  /** Organisations and SOCs (see tenancy-config.ts). */
+  tenancy: tenancyConfigSchema,
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
