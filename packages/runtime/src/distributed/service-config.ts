@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { reloadConfigSchema } from '../reload/reload-config.ts';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { tenancyConfigSchema } from '../tenancy-config.ts';
-import { isLoopback } from '@socle/api';
-import { listenAddressSchema as listen, parseListenAddress } from '@socle/collector';
+import { listenAddressSchema as listen } from '@socle/collector';
 import { errorMessage, parseValidatedYaml } from '@socle/core';
 import { resolveSharingPaths, resolveTaxiiPaths, sharingConfigSchema, taxiiConfigSchema } from '@socle/sharing';
 
@@ -87,10 +86,6 @@ export const serviceConfigSchema = z.strictObject({
   /** Organisations and SOCs (see tenancy-config.ts). */
   tenancy: tenancyConfigSchema,
 });
-
-function isLoopbackListen(text: string): boolean {
-  return isLoopback(parseListenAddress(text).host);
-}
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 

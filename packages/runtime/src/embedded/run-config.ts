@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { inputSchema, inputTypes, listenAddressSchema as listen, type InputConfig } from '@socle/collector';
+import { inputSchema, inputTypes, type InputConfig } from '@socle/collector';
 import { z } from 'zod';
 import { apiConfigSchema, resolveApiPaths } from '../api-config.ts';
 import { tenancyConfigSchema } from '../tenancy-config.ts';

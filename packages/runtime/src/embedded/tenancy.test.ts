@@ -60,11 +60,12 @@ describe('socle run keeps organisations apart (tenancy:)', () => {
   it('counts each organisation on its own, and the SOC-wide rule across the members of its SOC', async () => {
     service = new EmbeddedService(config({ socs: { 'soc-1': ['org-a', 'org-b'] } }), { logger });
     await service.start();
-    const alerts = async () => (await (await fetch(`${service!.apiUrl}/alerts?size=100`)).json()).alerts as any[];
+    type StoredAlert = { rule: { id: string }; organization: { id: string }; socle: { organizations: string[] } };
+    const alerts = async () => ((await (await fetch(`${service!.apiUrl}/alerts?size=100`)).json()) as { alerts: StoredAlert[] }).alerts;
     await vi.waitFor(async () => expect((await alerts()).filter((a) => a.rule.id === SOC_WIDE_ID)).toHaveLength(1), { timeout: 20_000, interval: 100 });
     const all = await alerts();
     expect(all.filter((a) => a.rule.id === BRUTE_FORCE_ID)).toEqual([]);
-    const socWide = all.find((a) => a.rule.id === SOC_WIDE_ID);
+    const socWide = all.find((a) => a.rule.id === SOC_WIDE_ID)!;
     expect(socWide.organization.id).toBe('soc-1');
     expect(socWide.socle.organizations).toEqual(['org-a', 'org-b']);
     expect(new Set(all.filter((a) => a.rule.id !== SOC_WIDE_ID).map((a) => a.organization.id))).toEqual(new Set(['org-a', 'org-b']));
