@@ -16,3 +16,4 @@ export { sharingPoliciesOf } from './sharing-policies.ts';
 export { BASELINE_RULES, replayScenario, type ReplayOptions, type ReplayResult } from './scenario/replay-scenario.ts';
 export { startDemoConsole, type DemoConsole } from './scenario/demo-console.ts';
 export { BUNDLED_SCENARIO, readScenario, type Scenario, type ScenarioManifest } from './scenario/scenario-manifest.ts';
+export { ElasticsearchTriageStore, openElasticsearchTriage } from './distributed/elasticsearch-triage-store.ts';

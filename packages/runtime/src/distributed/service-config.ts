@@ -50,6 +50,11 @@ export const serviceConfigSchema = z.strictObject({
     /** Attempts per bulk request inside the sink (the detection loop retries a failed batch after that). */
     bulkAttempts: z.number().int().min(1).max(20).default(5),
     requestTimeoutMs: z.number().int().min(100).default(10_000),
+    /**
+     * Triage in this Elasticsearch index, shared by every worker (optimistic concurrency); instead of `api.triage`,
+     * whose journal store is one per worker.
+     */
+    triageIndex: indexPrefix.optional(),
   }),
   /** Organisation of alerts whose event names none (`organization.id`). */
   organization: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - (it is part of index names)').default('default'),
@@ -107,6 +112,10 @@ export const serviceConfigSchema = z.strictObject({
   taxii: taxiiConfigSchema.optional(),
   /** Organisations and SOCs (see tenancy-config.ts). */
   tenancy: tenancyConfigSchema,
+}).superRefine((config, ctx) => {
+  if (config.elasticsearch.triageIndex && config.api?.triage) {
+    ctx.addIssue({ code: 'custom', path: ['api', 'triage'], message: 'triage is in Elasticsearch (elasticsearch.triageIndex): leave api.triage out' });
+  }
 });
 
 function isLoopbackListen(text: string): boolean {
