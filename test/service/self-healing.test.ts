@@ -8,6 +8,7 @@ import type { Admin, IHeaders, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorrelationWorker } from '../../packages/runtime/src/distributed/correlation-worker.ts';
 import { createJsonLogger } from '../../packages/runtime/src/distributed/json-logger.ts';
+import { replayServiceDeadLetters } from '../../packages/runtime/src/dead-letters/replay-dead-letters.ts';
 import type { ServiceConfig } from '../../packages/runtime/src/distributed/service-config.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { RULES, compareIds, createTopic, esClient, generateEvents, indexedAlertIds, kafkaClient, produceEvents, waitFor, workerConfig } from './service-fixtures.ts';
@@ -169,6 +170,17 @@ describe('self-healing distributed worker', () => {
     expect(metrics).toContain('socle_dead_letters_total{stage="decode",reason="not-an-object"} 2');
     expect(metrics).toContain('socle_dead_letters_total{stage="decode",reason="too-large"} 1');
     expect((worker.health().deadLetters as Record<string, number>)['decode/invalid-utf8']).toBe(1);
+
+    // socle dlq replay: a dry run counts, a replay produces the chosen ones with their key and bytes, once.
+    const replayTo = `${n.topic}-replayed`;
+    await createTopic(admin, replayTo, 1);
+    const filter = { stages: ['decode'], reasons: ['not-an-object', 'invalid-json'] };
+    expect(await replayServiceDeadLetters(config, filter, { to: replayTo, dryRun: true })).toMatchObject({ read: 7, replayed: 3, skipped: 4 });
+    expect(await replayServiceDeadLetters(config, filter, { to: replayTo })).toMatchObject({ read: 7, replayed: 3, byReason: { 'decode/not-an-object': 2, 'decode/invalid-json': 1 } });
+    expect((await replayServiceDeadLetters(config, filter, { to: replayTo })).read).toBe(0); // remembered
+    const replayed = await readTopic(replayTo);
+    expect(replayed.map((m) => m.value?.toString())).toEqual([poison[1], poison[2], poison[3]].map((p) => p.value?.toString()));
+    expect(replayed.every((m) => m.key?.toString() === 'k' && header(m.headers, 'socle-replayed-from')?.startsWith(`${n.deadLetters}/0/`))).toBe(true);
 
     // The alerts topic is a table of alerts by id: compacted.
     const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: n.alerts, configNames: ['cleanup.policy'] }] });
