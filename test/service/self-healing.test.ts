@@ -119,6 +119,38 @@ function withConfig(config: ServiceConfig, change: (c: ServiceConfig) => void): 
   return copy;
 }
 
+const ABSENCE_RULES = `${RULES}---
+title: Backup started
+id: 7f1d2c3a-0004-4000-8000-000000000004
+name: backup_started
+status: test
+logsource: {category: process}
+detection: {selection: {event.action: backup_started}, condition: selection}
+level: informational
+---
+title: Backup finished
+id: 7f1d2c3a-0005-4000-8000-000000000005
+name: backup_finished
+status: test
+logsource: {category: process}
+detection: {selection: {event.action: backup_finished}, condition: selection}
+level: informational
+---
+title: Backup never finished
+id: 7f1d2c3a-0006-4000-8000-000000000006
+status: test
+correlation:
+  type: temporal_ordered
+  rules: [backup_started, backup_finished]
+  group-by: [host.name]
+  timespan: 2s
+  condition: backup_started and not backup_finished
+level: high
+`;
+
+const ABSENCE_RULE_ID = '7f1d2c3a-0006-4000-8000-000000000006';
+const backupStarted = (host: string): Produced => ({ partition: 1, value: Buffer.from(JSON.stringify({ '@timestamp': new Date().toISOString(), event: { action: 'backup_started', category: ['process'] }, host: { name: host } })) });
+
 describe('self-healing distributed worker', () => {
   it('dead-letters poison messages with their bytes and reason, counts them, and moves on', async () => {
     const n = names('poison');
@@ -239,36 +271,8 @@ describe('self-healing distributed worker', () => {
   it('checkpoints and commits a caught-up partition on time, and fires an absence on a quiet one', async () => {
     const n = names('idle');
     await createTopic(admin, n.topic, 2);
-    const absence = `${RULES}---
-title: Backup started
-id: 7f1d2c3a-0004-4000-8000-000000000004
-name: backup_started
-status: test
-logsource: {category: process}
-detection: {selection: {event.action: backup_started}, condition: selection}
-level: informational
----
-title: Backup finished
-id: 7f1d2c3a-0005-4000-8000-000000000005
-name: backup_finished
-status: test
-logsource: {category: process}
-detection: {selection: {event.action: backup_finished}, condition: selection}
-level: informational
----
-title: Backup never finished
-id: 7f1d2c3a-0006-4000-8000-000000000006
-status: test
-correlation:
-  type: temporal_ordered
-  rules: [backup_started, backup_finished]
-  group-by: [host.name]
-  timespan: 2s
-  condition: backup_started and not backup_finished
-level: high
-`;
     const { config } = workerConfig(join(dir, 'idle'), n, { checkpointIntervalMs: 500, checkpointEveryEvents: 1_000_000 });
-    writeFileSync(config.rules[0], absence);
+    writeFileSync(config.rules[0], ABSENCE_RULES);
     const alerts: Alert[] = [];
     const worker = new CorrelationWorker({ config: withConfig(config, (c) => (c.watermark.idleAdvanceMs = 300)), logger, serveMetrics: false, retention: false, onAlerts: (a) => alerts.push(...a) });
     await worker.start();
@@ -276,16 +280,41 @@ level: high
       // Partition 0: a few hundred events, then nothing. Partition 1: one backup that never finishes, then nothing.
       const events = generateEvents(400, 1, 3).map(({ event }) => ({ partition: 0, value: Buffer.from(JSON.stringify(event)) }));
       await produce(n.topic, events);
-      await produce(n.topic, [{ partition: 1, value: Buffer.from(JSON.stringify({ '@timestamp': new Date().toISOString(), event: { action: 'backup_started', category: ['process'] }, host: { name: 'db-1' } })) }]);
+      await produce(n.topic, [backupStarted('db-1')]);
       // Committed within the interval although no batch followed (everyEvents is out of reach).
       expect(await waitFor(async () => JSON.stringify(await committedOffsets(n.group, n.topic)) === JSON.stringify(await endOffsets(n.topic)), 20_000, 250)).toBe(true);
-      const absent = async () => [...(await indexedAlertIds(es, n.prefix)).keys()].filter((id) => alerts.some((a) => a.event.id === id && a.rule.id === '7f1d2c3a-0006-4000-8000-000000000006'));
+      const absent = async () => [...(await indexedAlertIds(es, n.prefix)).keys()].filter((id) => alerts.some((a) => a.event.id === id && a.rule.id === ABSENCE_RULE_ID));
       expect(await waitFor(async () => (await absent()).length === 1, 20_000)).toBe(true);
       const health = worker.health().partitions as { partition: number; lag?: number; stalled: boolean; checkpointed?: string; next?: string }[];
       expect(health.map((p) => [p.partition, p.lag, p.stalled, p.checkpointed === p.next])).toEqual(expect.arrayContaining([[0, 0, false, true], [1, 0, false, true]]));
       expect(worker.ready).toBe(true);
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('closes the absence window of a partition that stays quiet after a restart', async () => {
+    const n = names('quiet-restart');
+    await createTopic(admin, n.topic, 2);
+    const { config } = workerConfig(join(dir, 'quiet-restart'), n, { checkpointIntervalMs: 300 });
+    writeFileSync(config.rules[0], ABSENCE_RULES.replace('timespan: 2s', 'timespan: 4s'));
+    // First worker: no wall-clock watermark; it checkpoints the open window and stops.
+    const first = new CorrelationWorker({ config, logger, serveMetrics: false, retention: false });
+    await first.start();
+    try {
+      await produce(n.topic, [backupStarted('db-2')]);
+      expect(await waitFor(async () => (await committedOffsets(n.group, n.topic))[1] === '1', 20_000, 200)).toBe(true);
+    } finally {
+      await first.stop();
+    }
+    // Second worker: nothing new arrives on the partition, yet the window closes on the wall clock.
+    const alerts: Alert[] = [];
+    const second = new CorrelationWorker({ config: withConfig(config, (c) => (c.watermark.idleAdvanceMs = 300)), logger, serveMetrics: false, retention: false, onAlerts: (a) => alerts.push(...a) });
+    await second.start();
+    try {
+      expect(await waitFor(async () => alerts.some((a) => a.rule.id === ABSENCE_RULE_ID), 20_000, 200), logs.filter((l) => l.includes(n.topic)).slice(-6).join('\n')).toBe(true);
+    } finally {
+      await second.stop();
     }
   });
 });

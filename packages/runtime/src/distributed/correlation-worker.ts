@@ -267,6 +267,7 @@ export class CorrelationWorker {
         .exclusive(async () => {
           if (idleAdvanceMs > 0 && Date.now() - lastAdvance >= idleAdvanceMs) {
             lastAdvance = Date.now();
+            await source.openQuietPartitions();
             const idle = source.caughtUpPartitions();
             if (idle.length > 0) await loop.advanceWatermarkOf(idle, Date.now());
           }

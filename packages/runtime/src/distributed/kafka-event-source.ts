@@ -107,6 +107,8 @@ export class KafkaEventSource implements EventSource {
   private paused = false;
   private readonly now: () => number;
   private ready = false;
+  /** Partitions assigned to this member in the current generation. */
+  private assignment: { topic: string; partition: number }[] = [];
 
   constructor(private readonly options: KafkaEventSourceOptions) {
     this.now = options.now ?? Date.now;
@@ -129,7 +131,8 @@ export class KafkaEventSource implements EventSource {
       this.progress.clear();
       o.engines.closeAll();
       this.checkpointsOfGeneration = undefined;
-      const assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
+      this.assignment = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
+      const assigned = this.assignment.length;
       o.onAssignment?.(assigned);
       o.logger.info('partitions assigned', { generation: this.generation, assignment: e.payload.memberAssignment });
     });
@@ -250,6 +253,26 @@ export class KafkaEventSource implements EventSource {
       if (this.now() - p.lastCheckpointAt < this.options.checkpointIntervalMs) continue;
       const { topic, partition } = splitKey(key);
       await this.checkpoint(topic, partition);
+    }
+  }
+
+  /**
+   * Opens the assigned partitions no batch opened yet (nothing new arrived since the assignment), from their
+   * checkpoints, with their end offsets: a quiet partition's open windows and absences can then close on the
+   * wall clock. Call it between two loop batches (`DetectionLoop.exclusive`).
+   */
+  async openQuietPartitions(): Promise<void> {
+    const generation = this.generation;
+    const quiet = this.assignment.filter(({ topic, partition }) => !this.progress.has(partitionKey(topic, partition)));
+    if (quiet.length === 0 || this.stopping) return;
+    const ends = new Map<string, string>();
+    for (const topic of new Set(quiet.map((q) => q.topic))) {
+      for (const o of await this.options.admin.fetchTopicOffsets(topic)) ends.set(partitionKey(topic, o.partition), o.high);
+    }
+    for (const { topic, partition } of quiet) {
+      if (generation !== this.generation || this.stopping) return;
+      const progress = await this.openPartition(topic, partition);
+      progress.endOffset ??= ends.get(partitionKey(topic, partition));
     }
   }
 
