@@ -17,6 +17,5 @@ export { BASELINE_RULES, replayScenario, type ReplayOptions, type ReplayResult }
 export { startDemoConsole, type DemoConsole } from './scenario/demo-console.ts';
 export { BUNDLED_SCENARIO, readScenario, type Scenario, type ScenarioManifest } from './scenario/scenario-manifest.ts';
 export { ElasticsearchTriageStore, openElasticsearchTriage } from './distributed/elasticsearch-triage-store.ts';
-export { ElasticsearchTriageStore } from './distributed/elasticsearch-triage-store.ts';
 export { replayFileDeadLetters, replayKafkaDeadLetters, replayServiceDeadLetters, type DeadLetterFilter, type ReplaySummary } from './dead-letters/replay-dead-letters.ts';
 export { DEAD_LETTER_HEADERS } from './dead-letters/kafka-dead-letter-sink.ts';

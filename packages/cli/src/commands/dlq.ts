@@ -18,8 +18,8 @@ export function registerDlq(program: Command): void {
     .command('replay')
     .description(
       'Replay dead letters once their cause is fixed. With --config (socle serve): produce the dead-letter topic\'s ' +
-        'records back to their source topic (same key and bytes), remembering what was replayed in the consumer group ' +
-        '<kafka.group>.dlq-replay so a second run replays only newer ones. With --file (socle run): print the raw ' +
+        'records back to their source topic (same key and bytes), remembering what was replayed in a consumer group per ' +
+        'filter (<kafka.group>.dlq-replay[.stage=..][.reason=..]) so the same command run again replays only newer ones. With --file (socle run): print the raw ' +
         'records of a dead-letters.ndjson on stdout, for a file input or `socle collect --input stdin`. A summary ' +
         'goes to stderr as JSON.',
     )

@@ -145,6 +145,15 @@ export async function replayFileDeadLetters(file: string, filter: DeadLetterFilt
   return summary;
 }
 
+/**
+ * The consumer group that remembers what a filter replayed: one per filter, so records one filter passed over
+ * stay replayable by another.
+ */
+export function replayGroup(group: string, filter: DeadLetterFilter): string {
+  const part = (name: string, values?: string[]) => (values?.length ? `.${name}=${[...values].sort().join('+')}` : '');
+  return `${group}.dlq-replay${part('stage', filter.stages)}${part('reason', filter.reasons)}`;
+}
+
 /** `replayKafkaDeadLetters` with the brokers, credentials, group and dead-letter topic of a `socle serve` config. */
 export async function replayServiceDeadLetters(config: ServiceConfig, filter: DeadLetterFilter, options: { to?: string; dryRun?: boolean } = {}): Promise<ReplaySummary> {
   const k = config.kafka;
@@ -152,7 +161,7 @@ export async function replayServiceDeadLetters(config: ServiceConfig, filter: De
   const admin = kafka.admin();
   await admin.connect();
   try {
-    return await replayKafkaDeadLetters({ kafka, admin, topic: k.topics.deadLetters, group: `${k.group}.dlq-replay`, filter, ...options });
+    return await replayKafkaDeadLetters({ kafka, admin, topic: k.topics.deadLetters, group: replayGroup(k.group, filter), filter, ...options });
   } finally {
     await admin.disconnect();
   }
