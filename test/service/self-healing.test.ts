@@ -10,7 +10,9 @@ import { CorrelationWorker } from '../../packages/runtime/src/distributed/correl
 import { createJsonLogger } from '../../packages/runtime/src/distributed/json-logger.ts';
 import { replayServiceDeadLetters } from '../../packages/runtime/src/dead-letters/replay-dead-letters.ts';
 import type { ServiceConfig } from '../../packages/runtime/src/distributed/service-config.ts';
+import { stackConnection } from '../setup/stack-connection.ts';
 import { uniqueName } from '../setup/unique-name.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 import { RULES, compareIds, createTopic, esClient, generateEvents, indexedAlertIds, kafkaClient, produceEvents, waitFor, workerConfig } from './service-fixtures.ts';
 
 const kafka = kafkaClient();
@@ -317,4 +319,33 @@ describe('self-healing distributed worker', () => {
       await second.stop();
     }
   });
+
+  it('reports a partition that has input but does not advance as stalled, and is not ready meanwhile', async () => {
+    const n = names('stall');
+    await createTopic(admin, n.topic, 1);
+    const es0 = new URL(stackConnection().elasticsearchUrl);
+    const proxy = new TcpProxy(es0.hostname, Number(es0.port));
+    await proxy.up();
+    const { config } = workerConfig(join(dir, 'stall'), n, { esUrl: `http://127.0.0.1:${proxy.port}` });
+    const worker = new CorrelationWorker({ config: withConfig(config, (c) => (c.health.stallAfterMs = 1000)), logger, serveMetrics: false, retention: false });
+    await worker.start();
+    const stalled = () => (worker.health().partitions as { stalled: boolean; lag?: number }[]).filter((p) => p.stalled).length;
+    try {
+      const events = generateEvents(600, 1, 9).map(({ event }) => ({ partition: 0, value: Buffer.from(JSON.stringify(event)) }));
+      await produce(n.topic, events.slice(0, 300));
+      expect(await waitFor(async () => (worker.health().partitions as { lag?: number }[])[0]?.lag === 0, 30_000, 200)).toBe(true);
+      expect(stalled()).toBe(0);
+      await proxy.down(); // the partition's alerts cannot be delivered: it stops advancing with input waiting
+      await produce(n.topic, events.slice(300));
+      expect(await waitFor(async () => stalled() === 1, 30_000, 200)).toBe(true);
+      expect(worker.ready).toBe(false);
+      expect(await waitFor(async () => /socle_stalled_partitions 1/.test(await worker.metrics.registry.getSingleMetricAsString('socle_stalled_partitions')), 5_000, 100)).toBe(true);
+      await proxy.up();
+      expect(await waitFor(async () => stalled() === 0 && worker.ready, 45_000, 200)).toBe(true);
+    } finally {
+      await worker.stop();
+      await proxy.down();
+    }
+  });
 });
+

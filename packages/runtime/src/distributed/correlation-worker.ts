@@ -260,6 +260,10 @@ export class CorrelationWorker {
     let lastAdvance = Date.now();
     let ticking = false;
     this.ticker = setInterval(() => {
+      // Gauges first: a failing sink holds the loop (and the exclusive task below) for as long as it fails.
+      const partitions = source.partitionHealth(health.stallAfterMs);
+      for (const p of partitions) if (p.lag !== undefined) this.metrics.consumerLag.set({ topic: p.topic, partition: String(p.partition) }, p.lag);
+      this.metrics.stalledPartitions.set(partitions.filter((p) => p.stalled).length);
       if (ticking || !this.loop) return;
       ticking = true;
       const loop = this.loop;
@@ -274,12 +278,7 @@ export class CorrelationWorker {
           await source.checkpointIdle();
         })
         .catch((err: unknown) => this.options.logger.warn('periodic checkpoint or watermark failed', { error: err instanceof Error ? err.message : String(err) }))
-        .finally(() => {
-          ticking = false;
-          const partitions = source.partitionHealth(health.stallAfterMs);
-          for (const p of partitions) if (p.lag !== undefined) this.metrics.consumerLag.set({ topic: p.topic, partition: String(p.partition) }, p.lag);
-          this.metrics.stalledPartitions.set(partitions.filter((p) => p.stalled).length);
-        });
+        .finally(() => (ticking = false));
     }, tickMs);
     this.ticker.unref();
   }
