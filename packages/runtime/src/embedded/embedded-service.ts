@@ -118,7 +118,6 @@ export class EmbeddedService {
         this.deadLetterCounts.add(letters);
         for (const l of letters) if (l.stage !== 'normalise') this.log(`${l.ref}: dead-lettered (${l.stage}/${l.reason}: ${l.message.slice(0, 300)}) to ${this.deadLetterFile}`);
       },
-      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${errorMessage(err)}); dead-lettered`),
       onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${errorMessage(err)}`),
     });
     this.running = this.loop.run();
