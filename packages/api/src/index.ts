@@ -23,4 +23,4 @@ export { SEVERITY_LEVELS, type AlertCount, type AlertCountKey, type AlertPage, t
 export { JournalTriageStore } from './triage/journal-triage-store.ts';
 export { createMissingDir, ensurePrivateDir, makePrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 export type { TriageStore } from './triage/triage-store.ts';
-export { applyTriage, foldTriage, untriaged, type TriageActor, type TriageChange, type TriageEntry, type TriageState, type TriageStatus } from './triage/triage.ts';
+export { applyTriage, untriaged, type TriageActor, type TriageChange, type TriageEntry, type TriageState, type TriageStatus } from './triage/triage.ts';
