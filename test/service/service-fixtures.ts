@@ -42,11 +42,11 @@ export async function produceEvents(kafka: Kafka, topic: string, events: PlacedE
 }
 
 /** A worker configuration for a test: rules written to `dir`, names unique to the test. */
-export function workerConfig(dir: string, names: { topic: string; group: string; prefix: string; state: string; alerts: string }, overrides: { esUrl?: string; checkpointIntervalMs?: number; checkpointEveryEvents?: number } = {}): { config: ServiceConfig; file: string } {
+export function workerConfig(dir: string, names: { topic: string; group: string; prefix: string; state: string; alerts: string; deadLetters?: string }, overrides: { esUrl?: string; checkpointIntervalMs?: number; checkpointEveryEvents?: number } = {}): { config: ServiceConfig; file: string } {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'rules.yml'), RULES);
   const raw = {
-    kafka: { brokers: stackConnection().kafkaBrokers, clientId: 'socle-test-worker', group: names.group, topics: { events: [names.topic], alerts: names.alerts, state: names.state }, sessionTimeoutMs: 6000 },
+    kafka: { brokers: stackConnection().kafkaBrokers, clientId: 'socle-test-worker', group: names.group, topics: { events: [names.topic], alerts: names.alerts, state: names.state, deadLetters: names.deadLetters ?? `${names.topic}-dead-letters` }, sessionTimeoutMs: 6000 },
     elasticsearch: { url: overrides.esUrl ?? stackConnection().elasticsearchUrl, indexPrefix: names.prefix, bulkAttempts: 2, requestTimeoutMs: 3000 },
     rules: [join(dir, 'rules.yml')],
     checkpoint: { intervalMs: overrides.checkpointIntervalMs ?? 1000, everyEvents: overrides.checkpointEveryEvents ?? 5000 },

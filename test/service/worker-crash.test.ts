@@ -97,3 +97,42 @@ it('loses and duplicates no alert when the worker is killed -9 and restarted sev
   // The kills landed mid-stream, not after the work was done.
   expect(Math.max(...indexedAtKill), `alerts indexed at each kill: ${indexedAtKill.join(', ')} of ${expected.size}`).toBeLessThan(expected.size);
 }, 300_000);
+
+it('replays nothing after a kill -9 once a caught-up worker had one checkpoint interval: the stated bound', async () => {
+  const base = uniqueName('bound');
+  const n = { topic: `${base}-events`, group: `${base}-group`, prefix: `${base}-alerts`, state: `${base}-state`, alerts: `${base}-alerts-topic` };
+  const kafka = kafkaClient();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await createTopic(admin, n.topic, 2);
+    const events = generateEvents(4000, 2, 77);
+    const expected = referenceAlerts(n.topic, events, 2);
+    await produceEvents(kafka, n.topic, events);
+    // everyEvents out of reach: only the interval can checkpoint the caught-up partitions.
+    const { file } = workerConfig(join(dir, 'bound'), n, { checkpointIntervalMs: 1000, checkpointEveryEvents: 1_000_000 });
+    const ends = (await admin.fetchTopicOffsets(n.topic)).sort((a, b) => a.partition - b.partition).map((p) => p.high);
+    const committed = async () => (await admin.fetchOffsets({ groupId: n.group, topics: [n.topic] }))[0].partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
+    const first = startWorker(file);
+    expect(await waitFor(async () => compareIds(expected.keys(), await indexedAlertIds(es, n.prefix)).missing.length === 0, 60_000), first.log.slice(-5).join('\n')).toBe(true);
+    expect(await waitFor(async () => JSON.stringify(await committed()) === JSON.stringify(ends), 10_000, 200)).toBe(true);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = startWorker(file);
+    try {
+      expect(await waitFor(async () => second.log.some((l) => l.includes('"worker started"')), 40_000, 100)).toBe(true);
+      await produceEvents(kafka, n.topic, generateEvents(2, 2, 78)); // wakes both partitions up
+      expect(await waitFor(async () => second.log.filter((l) => l.includes('"partition opened"')).length >= 2, 30_000, 200)).toBe(true);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    await second.exited;
+    // Each partition resumed at its end: nothing handled before the kill is handled again.
+    const opened = second.log.filter((l) => l.includes('"partition opened"')).map((l) => JSON.parse(l) as { partition: number; checkpoint: { offset: string } | null });
+    expect(opened.sort((a, b) => a.partition - b.partition).map((o) => o.checkpoint?.offset)).toEqual(ends);
+  } finally {
+    await admin.disconnect();
+  }
+}, 180_000);
+

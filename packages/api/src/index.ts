@@ -22,3 +22,5 @@ export { sendJson } from './http/http-io.ts';
 export { SEVERITY_LEVELS, type AlertCount, type AlertCountKey, type AlertPage, type AlertQuery, type AlertSink, type AlertStore, type AlertTimeBucket, type SeverityLevel } from './ports.ts';
 export { JournalTriageStore } from './triage/journal-triage-store.ts';
 export { createMissingDir, ensurePrivateDir, makePrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
+export type { TriageStore } from './triage/triage-store.ts';
+export { applyTriage, untriaged, type TriageActor, type TriageChange, type TriageEntry, type TriageState, type TriageStatus } from './triage/triage.ts';

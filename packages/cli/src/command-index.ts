@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'alerts', usage: '', summary: 'Query alerts: an alert journal or a running alert API', load: async () => (await import('./commands/alerts.ts')).registerAlerts },
   { name: 'share', usage: '', summary: 'Share alerts upward under a sharing policy (STIX 2.1 over TAXII 2.1)', load: async () => (await import('./commands/share.ts')).registerShare },
   { name: 'tokens', usage: '', summary: 'API tokens for the alert API (layer, organisations, role, expiry)', load: async () => (await import('./commands/tokens.ts')).registerTokens },
+  { name: 'dlq', usage: '', summary: 'Dead letters: replay the records a stage could not handle, once fixed', load: async () => (await import('./commands/dlq.ts')).registerDlq },
 ];
 
 /** The command an argument list runs (`socle help <name>` included), if it names one. */

@@ -2,7 +2,8 @@ import type { Alert } from '@socle/core';
 import { describe, expect, it } from 'vitest';
 import { DetectionLoop, type DetectionEngine } from './detection-loop.ts';
 import { InProcessBus } from './embedded/in-process-bus.ts';
-import type { SourcedEventRef, EventSource, SourcedEvent } from './ports.ts';
+import type { SourcedEventRef, EventSource, SourceItem, SourcedEvent } from './ports.ts';
+import type { DeadLetter } from './dead-letters/dead-letter.ts';
 import type { AlertSink } from '@socle/api';
 import { makeAlert } from '@socle/api/testing';
 
@@ -12,7 +13,7 @@ const engine: DetectionEngine = {
 };
 
 /** A source over fixed batches that records acks, as Kafka offsets would be committed. */
-function recordingSource(batches: SourcedEvent[][]): EventSource & { acks: string[] } {
+function recordingSource(batches: SourceItem[][]): EventSource & { acks: string[] } {
   const acks: string[] = [];
   return {
     acks,
@@ -139,5 +140,99 @@ describe('DetectionLoop', () => {
     expect(written).toEqual([]);
     await loop.advanceWatermark(Date.parse('2026-03-14T10:00:00Z'));
     expect(written).toEqual(['backup-missing']);
+  });
+
+  describe('bad records', () => {
+    class InvalidEventError extends Error {
+      override readonly name = 'InvalidEventError';
+      constructor(readonly reason: string) {
+        super(`invalid: ${reason}`);
+      }
+    }
+    const picky: DetectionEngine = {
+      process: (event, ref) => {
+        if (event.time === 1e20) throw new InvalidEventError('time-out-of-range');
+        if (event.boom) throw new RangeError('Invalid time value');
+        return engine.process(event, ref);
+      },
+    };
+
+    it('dead-letters unreadable records and events the engine throws on, durably before the ack, and goes on', async () => {
+      const unreadable: SourceItem = { ref: { id: 't/0/1' }, raw: { value: Buffer.from('{oops'), origin: { topic: 't', partition: 0, offset: '1' } }, rejected: { stage: 'decode', reason: 'invalid-json', message: 'not JSON' } };
+      const source = recordingSource([[ev('0', true), unreadable, { event: { time: 1e20 }, ref: { id: 't/0/2' } }, { event: { boom: true }, ref: { id: 't/0/3' } }, ev('4', true)], [ev('5', true)]]);
+      const written: DeadLetter[] = [];
+      const reported: string[] = [];
+      const alerts: string[] = [];
+      const stats = await new DetectionLoop({
+        source,
+        engine: picky,
+        sinks: [{ write: async (a) => void alerts.push(...a.map((x) => x.event.id)) }],
+        deadLetters: {
+          write: async (letters) => {
+            expect(source.acks).toEqual([]); // durable before the batch is acknowledged
+            written.push(...letters);
+          },
+        },
+        onDeadLetters: (letters) => reported.push(...letters.map((l) => `${l.stage}/${l.reason}`)),
+      }).run();
+      expect(alerts).toEqual(['alert-0', 'alert-4', 'alert-5']);
+      expect(written.map((l) => [l.ref, l.stage, l.reason])).toEqual([
+        ['t/0/1', 'decode', 'invalid-json'],
+        ['t/0/2', 'evaluate', 'time-out-of-range'],
+        ['t/0/3', 'evaluate', 'engine-error'],
+      ]);
+      expect(Buffer.from(written[0].raw.value!).toString()).toBe('{oops');
+      expect(JSON.parse(Buffer.from(written[1].raw.value!).toString())).toEqual({ time: 1e20 });
+      expect(written[2].message).toBe('Invalid time value');
+      expect(reported).toEqual(['decode/invalid-json', 'evaluate/time-out-of-range', 'evaluate/engine-error']);
+      expect(source.acks).toEqual(['4', '5']);
+      expect(stats).toMatchObject({ events: 6, alerts: 3, deadLetters: 3, eventErrors: 2 });
+    });
+
+    it('retries a failing dead-letter sink without acknowledging the batch', async () => {
+      const source = recordingSource([[{ event: { boom: true }, ref: { id: '1' } }]]);
+      let failures = 2;
+      const stats = await new DetectionLoop({
+        source,
+        engine: picky,
+        sinks: [],
+        deadLetters: {
+          write: async () => {
+            expect(source.acks).toEqual([]);
+            if (failures-- > 0) throw new Error('broker down');
+          },
+        },
+        sleep: async () => undefined,
+      }).run();
+      expect(source.acks).toEqual(['1']);
+      expect(stats).toMatchObject({ deadLetters: 1, sinkRetries: 2 });
+    });
+  });
+
+  it('runs an exclusive task only between batches', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const source = recordingSource([[ev('1', true)], [ev('2', true)]]);
+    const loop = new DetectionLoop({
+      source,
+      engine,
+      sinks: [
+        {
+          write: async (a) => {
+            order.push(`write ${a[0].event.id}`);
+            if (a[0].event.id === 'alert-1') await gate;
+          },
+        },
+      ],
+    });
+    const running = loop.run();
+    await new Promise((r) => setTimeout(r, 10));
+    const task = loop.exclusive(async () => void order.push('task'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['write alert-1']); // the batch in hand is not finished: the task waits
+    release();
+    await Promise.all([running, task]);
+    expect(order).toEqual(['write alert-1', 'task', 'write alert-2']);
   });
 });

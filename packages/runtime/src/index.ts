@@ -16,3 +16,6 @@ export { sharingPoliciesOf } from './sharing-policies.ts';
 export { BASELINE_RULES, replayScenario, type ReplayOptions, type ReplayResult } from './scenario/replay-scenario.ts';
 export { startDemoConsole, type DemoConsole } from './scenario/demo-console.ts';
 export { BUNDLED_SCENARIO, readScenario, type Scenario, type ScenarioManifest } from './scenario/scenario-manifest.ts';
+export { ElasticsearchTriageStore, openElasticsearchTriage } from './distributed/elasticsearch-triage-store.ts';
+export { replayFileDeadLetters, replayKafkaDeadLetters, replayServiceDeadLetters, type DeadLetterFilter, type ReplaySummary } from './dead-letters/replay-dead-letters.ts';
+export { DEAD_LETTER_HEADERS } from './dead-letters/kafka-dead-letter-sink.ts';

@@ -8,6 +8,7 @@ import { FileAccessAuditLog } from '../access/access-audit-log.ts';
 import { FileTokenStore } from '../access/token-store.ts';
 import type { AlertStore } from '../ports.ts';
 import { JournalTriageStore } from '../triage/journal-triage-store.ts';
+import type { TriageStore } from '../triage/triage-store.ts';
 import type { AdminAdapters } from './admin-routes.ts';
 import { startAlertApi, type RunningAlertApi } from './alert-api.ts';
 import { isLoopback } from './request-guard.ts';
@@ -33,6 +34,8 @@ export interface AccessApiConfig {
 /** What each mode plugs in. */
 export interface AccessApiAdapters {
   store: AlertStore;
+  /** A triage store of the mode's own (shared by a cluster); `config.triage` (a journal folder) otherwise. */
+  triage?: TriageStore;
   admin?: AdminAdapters;
   health?: () => Record<string, unknown>;
   log: (line: string) => void;
@@ -72,7 +75,7 @@ export async function startAccessApi(config: AccessApiConfig, adapters: AccessAp
     tokens = new FileTokenStore(config.tokens);
   }
   const audit = config.audit ? new FileAccessAuditLog(config.audit) : undefined;
-  const triage = config.triage ? await JournalTriageStore.open(config.triage) : undefined;
+  const triage = !adapters.triage && config.triage ? await JournalTriageStore.open(config.triage) : undefined;
   for (const w of triage?.warnings ?? []) log(`triage store: ${w}`);
   const { host, port } = splitListen(config.listen);
   let running: RunningAlertApi;
@@ -82,7 +85,7 @@ export async function startAccessApi(config: AccessApiConfig, adapters: AccessAp
         store: adapters.store,
         tokens,
         audit,
-        triage,
+        triage: adapters.triage ?? triage,
         health: adapters.health,
         log,
         ...(adapters.now ? { now: adapters.now } : {}),

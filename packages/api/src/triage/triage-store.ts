@@ -1,7 +1,8 @@
 import type { TriageActor, TriageChange, TriageEntry, TriageState, TriageStatus } from './triage.ts';
 
 /**
- * Where triage trails live. The embedded implementation is an NDJSON journal; an Elasticsearch one may follow.
+ * Where triage trails live: an NDJSON journal (`JournalTriageStore`, one process), or Elasticsearch shared by every
+ * `socle serve` worker (`ElasticsearchTriageStore` in `@socle/runtime`).
  * Callers check access to the alert before calling: the store itself knows nothing of scopes.
  */
 export interface TriageStore {

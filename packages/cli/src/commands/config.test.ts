@@ -21,10 +21,10 @@ describe('socle config check', () => {
       listen: '0.0.0.0:8080',
       tokens: '/var/lib/socle/tokens.json',
       audit: '/var/lib/socle/access-audit.ndjson',
-      triage: '/var/lib/socle/triage',
       allowedHosts: [],
     });
     expect(effective.kafka.topics.events).toEqual(['socle.events']);
+    expect(effective.elasticsearch.triageIndex).toBe('socle-triage');
   });
 
   it('checks a socle run configuration too: the shipped deploy/config/run.yaml, paths resolved from its folder', async () => {

@@ -17,7 +17,10 @@ export function registerRun(program: Command): void {
     )
     .requiredOption('-c, --config <file>', 'YAML configuration (see packages/runtime/README.md)')
     .action(async (opts: RunOptions) => {
-      process.exitCode = await run(opts);
+      const code = await run(opts);
+      // A start that failed half way (an input could not bind) must not leave a deaf process serving /healthz.
+      if (code !== 0) process.exit(code);
+      process.exitCode = code;
     });
 }
 
@@ -25,13 +28,14 @@ async function run(opts: RunOptions): Promise<number> {
   const log = (m: string) => process.stderr.write(`socle run: ${m}\n`);
   // Files this process creates (journal, engine state, checkpoints, outbox, triage, audit) are private whatever the umask.
   process.umask(0o077);
-  let service: EmbeddedService;
+  let service: EmbeddedService | undefined;
   try {
     const config = await loadRunConfig(opts.config);
     service = new EmbeddedService(config, { logger: createLogger({ format: 'text', prefix: 'socle run: ', write: (line) => process.stderr.write(line) }) });
     await service.start();
   } catch (err) {
     log(errorMessage(err));
+    await service?.stop().catch(() => undefined);
     return 2;
   }
   const { loaded, rejected } = service.rules;
@@ -50,6 +54,6 @@ async function run(opts: RunOptions): Promise<number> {
   log('stopping: finishing buffered events');
   await service.stop();
   const s = service.stats;
-  log(`stopped: ${s.events} events, ${s.alerts} alerts written (${s.alertsStored} in the journal), ${s.rejectedRecords} records not parsed`);
+  log(`stopped: ${s.events} events, ${s.alerts} alerts written (${s.alertsStored} in the journal), ${s.rejectedRecords} records not parsed, ${s.deadLetters} dead letters in ${service.deadLetterFile}`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { errorMessage } from '@socle/core';
 import type { Command } from 'commander';
-import { CorrelationWorker, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf } from '@socle/runtime';
+import { CorrelationWorker, openElasticsearchTriage, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf } from '@socle/runtime';
 import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/sharing';
 
 export interface ServeOptions {
@@ -46,6 +46,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
       api = await startServeApi({
         api: config.api,
         store: new ElasticsearchAlertStore(worker.elasticsearch, config.elasticsearch.indexPrefix),
+        ...(config.elasticsearch.triageIndex ? { triage: await openElasticsearchTriage(worker.elasticsearch, config.elasticsearch.triageIndex) } : {}),
         reload: () => running.reloadRules('admin'),
         logger,
         ...(config.sharing ? { sharingPolicies: () => sharingPoliciesOf(config.sharing!.policies) } : {}),

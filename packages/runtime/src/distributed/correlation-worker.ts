@@ -14,6 +14,8 @@ import { CheckpointStore } from './checkpoint-store.ts';
 import { ElasticsearchAlertSink } from './elasticsearch-alert-sink.ts';
 import type { JsonLogger } from './json-logger.ts';
 import { KafkaAlertSink } from './kafka-alert-sink.ts';
+import { KafkaDeadLetterSink } from '../dead-letters/kafka-dead-letter-sink.ts';
+import { DeadLetterCounts, type DeadLetter } from '../dead-letters/dead-letter.ts';
 import { KafkaEventSource } from './kafka-event-source.ts';
 import { PartitionEngines } from './partition-engines.ts';
 import type { ServiceConfig } from './service-config.ts';
@@ -44,6 +46,10 @@ export class CorrelationWorker {
   private admin?: Admin;
   private source?: KafkaEventSource;
   private alertTopic?: KafkaAlertSink;
+  private deadLetterTopic?: KafkaDeadLetterSink;
+  private readonly deadLetterCounts = new DeadLetterCounts();
+  private loopFailure?: string;
+  private ticker?: ReturnType<typeof setInterval>;
   private checkpoints?: CheckpointStore;
   private loop?: DetectionLoop;
   private running?: Promise<DetectionLoopStats>;
@@ -76,8 +82,28 @@ export class CorrelationWorker {
     return this.es;
   }
 
+  /**
+   * `/readyz`: the consumer is in its group, Elasticsearch takes writes, the detection loop runs, and no owned
+   * partition with input waiting has stood still for `health.stallAfterMs`.
+   */
   get ready(): boolean {
-    return (this.source?.isReady ?? false) && this.esHealthy;
+    return (this.source?.isReady ?? false) && this.esHealthy && this.loopFailure === undefined && this.stalledPartitions() === 0;
+  }
+
+  private stalledPartitions(): number {
+    return this.source?.partitionHealth(this.options.config.health.stallAfterMs).filter((p) => p.stalled).length ?? 0;
+  }
+
+  /** What `/healthz` and `/readyz` report besides their status. */
+  health(): Record<string, unknown> {
+    return {
+      ...this.loop?.stats,
+      consumer: this.source?.isReady ? 'in group' : 'not in group',
+      elasticsearch: this.esHealthy ? 'up' : 'failing',
+      loop: this.loopFailure ? `failed: ${this.loopFailure}` : 'running',
+      deadLetters: this.deadLetterCounts.toJSON(),
+      partitions: this.source?.partitionHealth(this.options.config.health.stallAfterMs) ?? [],
+    };
   }
 
   async start(): Promise<void> {
@@ -96,10 +122,15 @@ export class CorrelationWorker {
     const m = this.metrics;
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    this.checkpoints = new CheckpointStore(this.kafka, config.kafka.topics.state, config.kafka.group);
+    this.checkpoints = new CheckpointStore(this.kafka, config.kafka.topics.state, config.kafka.group, config.checkpoint.keep);
     await this.checkpoints.ensureTopic(this.admin);
     await this.checkpoints.connect();
-    this.alertTopic = new KafkaAlertSink(this.kafka, config.kafka.topics.alerts);
+    this.deadLetterTopic = new KafkaDeadLetterSink(this.kafka, config.kafka.topics.deadLetters);
+    await this.deadLetterTopic.ensureTopic(this.admin);
+    await this.deadLetterTopic.connect();
+    const onDeadLetters = (letters: DeadLetter[]): void => this.countDeadLetters(letters);
+    this.alertTopic = new KafkaAlertSink(this.kafka, config.kafka.topics.alerts, { deadLetters: this.deadLetterTopic, onDeadLetters });
+    await this.alertTopic.ensureTopic(this.admin, logger);
     await this.alertTopic.connect();
 
     const esSink = new ElasticsearchAlertSink({
@@ -133,6 +164,9 @@ export class CorrelationWorker {
       checkpoints: this.checkpoints,
       checkpointIntervalMs: config.checkpoint.intervalMs,
       checkpointEveryEvents: config.checkpoint.everyEvents,
+      maxEventBytes: config.kafka.maxEventBytes,
+      unreadableCheckpoints: config.checkpoint.onUnreadable,
+      onCheckpointUnreadable: (topic, partition) => m.checkpointsUnreadable.inc({ topic, partition: String(partition) }),
       logger,
       onBatch: (topic, partition, messages, lag) => {
         m.eventsConsumed.inc({ topic }, messages);
@@ -152,6 +186,8 @@ export class CorrelationWorker {
       engine,
       // Kafka first: an alert Elasticsearch refuses for good is still in the alerts topic.
       sinks: [this.alertTopic, esSink],
+      deadLetters: this.deadLetterTopic,
+      onDeadLetters,
       retry: { initialDelayMs: 500, maxDelayMs: 10_000 },
       signal: this.controller.signal,
       onSinkError: (err, attempt, delayMs) => {
@@ -170,7 +206,11 @@ export class CorrelationWorker {
       },
     });
     this.running = this.loop.run();
-    this.running.catch((err: unknown) => logger.error('detection loop failed', { error: errorMessage(err) }));
+    this.running.catch((err: unknown) => {
+      this.loopFailure = errorMessage(err);
+      logger.error('detection loop failed', { error: this.loopFailure });
+    });
+    this.startTicker(source);
 
     if (this.options.serveMetrics !== false) {
       const { host, port } = parseListenAddress(config.metrics.listen);
@@ -178,7 +218,7 @@ export class CorrelationWorker {
         {
           registry: m.registry,
           ready: () => this.ready,
-          status: () => ({ ...this.loop?.stats, elasticsearch: this.esHealthy ? 'up' : 'failing' }),
+          status: () => this.health(),
         },
         host,
         port,
@@ -198,6 +238,49 @@ export class CorrelationWorker {
     await source.start();
     if (config.reload.watch && this.options.watchRules !== false) await this.watchRuleSources(sources);
     logger.info('worker started', { group: config.kafka.group, topics: config.kafka.topics.events });
+  }
+
+  private countDeadLetters(letters: DeadLetter[]): void {
+    this.deadLetterCounts.add(letters);
+    for (const l of letters) {
+      this.metrics.deadLetters.inc({ stage: l.stage, reason: l.reason });
+      this.options.logger.warn('dead-lettered', { stage: l.stage, reason: l.reason, ref: l.ref, error: l.message.slice(0, 500), topic: this.options.config.kafka.topics.deadLetters });
+    }
+  }
+
+  /**
+   * Work on time rather than on batches, between two batches: checkpoint and commit partitions that moved but
+   * got no new batch for `checkpoint.intervalMs` (caught up or idle), advance the event time of caught-up
+   * partitions with the wall clock every `watermark.idleAdvanceMs`, refresh the lag and stall gauges.
+   */
+  private startTicker(source: KafkaEventSource): void {
+    const { checkpoint, watermark, health } = this.options.config;
+    const idleAdvanceMs = watermark.idleAdvanceMs;
+    const tickMs = Math.max(50, Math.floor(Math.min(checkpoint.intervalMs, idleAdvanceMs > 0 ? idleAdvanceMs : Infinity) / 2));
+    let lastAdvance = Date.now();
+    let ticking = false;
+    this.ticker = setInterval(() => {
+      // Gauges first: a failing sink holds the loop (and the exclusive task below) for as long as it fails.
+      const partitions = source.partitionHealth(health.stallAfterMs);
+      for (const p of partitions) if (p.lag !== undefined) this.metrics.consumerLag.set({ topic: p.topic, partition: String(p.partition) }, p.lag);
+      this.metrics.stalledPartitions.set(partitions.filter((p) => p.stalled).length);
+      if (ticking || !this.loop) return;
+      ticking = true;
+      const loop = this.loop;
+      loop
+        .exclusive(async () => {
+          if (idleAdvanceMs > 0 && Date.now() - lastAdvance >= idleAdvanceMs) {
+            lastAdvance = Date.now();
+            await source.openQuietPartitions();
+            const idle = source.caughtUpPartitions();
+            if (idle.length > 0) await loop.advanceWatermarkOf(idle, Date.now());
+          }
+          await source.checkpointIdle();
+        })
+        .catch((err: unknown) => this.options.logger.warn('periodic checkpoint or watermark failed', { error: err instanceof Error ? err.message : String(err) }))
+        .finally(() => (ticking = false));
+    }, tickMs);
+    this.ticker.unref();
   }
 
   /**
@@ -243,6 +326,7 @@ export class CorrelationWorker {
         return engines.process(event, ref);
       },
       advanceWatermark: (t) => engines.advanceWatermark(t),
+      advanceWatermarkOf: (partitions, t) => engines.advanceWatermarkOf(partitions, t),
     };
   }
 
@@ -256,6 +340,7 @@ export class CorrelationWorker {
     const { logger } = this.options;
     logger.info('stopping: finishing the batch in flight');
     this.controller.abort();
+    if (this.ticker) clearInterval(this.ticker);
     this.watch?.close();
     await this.reloader?.idle();
     this.stopRetention?.();
@@ -263,6 +348,7 @@ export class CorrelationWorker {
     await this.running?.catch(() => undefined);
     await this.source?.close().catch((err: unknown) => logger.error('final checkpoint failed', { error: String(err) }));
     await this.alertTopic?.disconnect();
+    await this.deadLetterTopic?.disconnect();
     await this.checkpoints?.disconnect();
     await this.admin?.disconnect();
     await this.metricsServer?.close();

@@ -45,7 +45,14 @@ export class ElasticsearchAlertSink implements AlertSink {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     // Latest version of each id wins within a batch, as it would across batches.
     const byId = new Map<string, { index: string; alert: Alert }>();
-    for (const alert of alerts) byId.set(alert.event.id, { index: alertIndexName(indexPrefix, alert, organization), alert });
+    for (const alert of alerts) {
+      try {
+        byId.set(alert.event.id, { index: alertIndexName(indexPrefix, alert, organization), alert });
+      } catch (err) {
+        // One alert that cannot be placed must not hold the others back (it stays in the alerts topic).
+        this.options.onRejected?.(alert.event.id, `${indexPrefix}-?`, `no index for it: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     let pending = [...byId.values()];
     for (let attempt = 1; pending.length > 0; attempt++) {
       let reason: string;
@@ -66,7 +73,20 @@ export class ElasticsearchAlertSink implements AlertSink {
   /** One bulk request; returns the items to retry. */
   private async bulk(items: { index: string; alert: Alert }[]): Promise<{ index: string; alert: Alert }[]> {
     const operations: unknown[] = [];
-    for (const { index, alert } of items) operations.push({ index: { _index: index, _id: alert.event.id } }, toDocument(alert));
+    const sent: { index: string; alert: Alert }[] = [];
+    for (const item of items) {
+      let doc: unknown;
+      try {
+        doc = toDocument(item.alert);
+      } catch (err) {
+        this.options.onRejected?.(item.alert.event.id, item.index, `cannot be made a document: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      operations.push({ index: { _index: item.index, _id: item.alert.event.id } }, doc);
+      sent.push(item);
+    }
+    if (sent.length === 0) return [];
+    items = sent;
     const started = performance.now();
     let response;
     try {

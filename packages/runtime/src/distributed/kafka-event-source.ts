@@ -1,8 +1,8 @@
 import { errorMessage } from '@socle/core';
-import type { SocleEvent } from '@socle/core';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { SourcedEventRef, EventSource, SourcedEvent } from '../ports.ts';
-import type { Checkpoint, CheckpointStore } from './checkpoint-store.ts';
+import type { SourcedEventRef, EventSource, SourceItem } from '../ports.ts';
+import type { Checkpoint, CheckpointHistory, CheckpointStore } from './checkpoint-store.ts';
+import { decodeEvent } from './event-decoding.ts';
 import type { PartitionEngines } from './partition-engines.ts';
 import { formatPartitionRef, nextOffset, parsePartitionRef, partitionKey } from './partition-ref.ts';
 import type { JsonLogger } from './json-logger.ts';
@@ -21,11 +21,27 @@ export interface KafkaEventSourceOptions {
   /** ...or this many events were handled since. */
   checkpointEveryEvents: number;
   logger: JsonLogger;
+  /** A message larger than this is dead-lettered (`too-large`) without being parsed. */
+  maxEventBytes: number;
+  /** What to do for a partition none of whose checkpoints can be restored. */
+  unreadableCheckpoints: UnreadableCheckpointPolicy;
+  /** Told about a checkpoint that could not be restored (a fallback follows). */
+  onCheckpointUnreadable?: (topic: string, partition: number) => void;
   /** Told about every fetched batch: events, lag (for metrics). */
   onBatch?: (topic: string, partition: number, messages: number, lag: number) => void;
   onCheckpoint?: (checkpoint: Checkpoint, bytes: number) => void;
   onAssignment?: (partitions: number) => void;
   now?: () => number;
+}
+
+/**
+ * A partition none of whose kept checkpoints can be restored: `rebuild` replays the last `lookbackEvents` before
+ * the newest checkpoint's offset into a fresh engine (windows refill; replayed alerts keep their ids), `empty`
+ * starts a fresh engine at that offset.
+ */
+export interface UnreadableCheckpointPolicy {
+  policy: 'rebuild' | 'empty';
+  lookbackEvents: number;
 }
 
 /** What the source knows of a partition it owns in the current generation. */
@@ -34,13 +50,34 @@ interface PartitionProgress {
   next?: string;
   /** Offset of the latest durable checkpoint (committed offsets never pass it). */
   checkpointed?: string;
+  /** Slot of the partition's next checkpoint (see CheckpointStore). */
+  slot: number;
   eventsSinceCheckpoint: number;
   lastCheckpointAt: number;
+  /** When `next` last moved (or the partition was opened). */
+  lastAdvanceAt: number;
+  /** The partition's end offset at the last fetch. */
+  endOffset?: string;
   seeked: boolean;
 }
 
+/** A partition as `/healthz` shows it. */
+export interface PartitionHealth {
+  topic: string;
+  partition: number;
+  /** Next offset to handle, latest checkpoint, partition end at the last fetch. */
+  next?: string;
+  checkpointed?: string;
+  end?: string;
+  /** Messages between `next` and `end`. */
+  lag?: number;
+  msSinceAdvance: number;
+  /** It has input and has not advanced for longer than the stall limit. */
+  stalled: boolean;
+}
+
 interface InFlightBatch {
-  events: SourcedEvent[];
+  events: SourceItem[];
   topic: string;
   partition: number;
   generation: number;
@@ -61,7 +98,7 @@ interface InFlightBatch {
 export class KafkaEventSource implements EventSource {
   private consumer?: Consumer;
   private generation = 0;
-  private checkpointsOfGeneration?: Promise<Map<string, Checkpoint>>;
+  private checkpointsOfGeneration?: Promise<Map<string, CheckpointHistory>>;
   private readonly progress = new Map<string, PartitionProgress>();
   private readonly queue: InFlightBatch[] = [];
   private inFlight?: InFlightBatch;
@@ -70,6 +107,8 @@ export class KafkaEventSource implements EventSource {
   private paused = false;
   private readonly now: () => number;
   private ready = false;
+  /** Partitions assigned to this member in the current generation. */
+  private assignment: { topic: string; partition: number }[] = [];
 
   constructor(private readonly options: KafkaEventSourceOptions) {
     this.now = options.now ?? Date.now;
@@ -92,7 +131,8 @@ export class KafkaEventSource implements EventSource {
       this.progress.clear();
       o.engines.closeAll();
       this.checkpointsOfGeneration = undefined;
-      const assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
+      this.assignment = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
+      const assigned = this.assignment.length;
       o.onAssignment?.(assigned);
       o.logger.info('partitions assigned', { generation: this.generation, assignment: e.payload.memberAssignment });
     });
@@ -110,7 +150,7 @@ export class KafkaEventSource implements EventSource {
     });
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<SourcedEvent[]> {
+  async *[Symbol.asyncIterator](): AsyncIterator<SourceItem[]> {
     while (true) {
       const next = this.queue.shift();
       if (next) {
@@ -140,6 +180,7 @@ export class KafkaEventSource implements EventSource {
       if (batch.generation !== this.generation) return; // the partition was reassigned meanwhile: its new owner replays
       const progress = this.progressOf(batch.topic, batch.partition);
       progress.next = nextOffset(batch.lastOffset);
+      progress.lastAdvanceAt = this.now();
       progress.eventsSinceCheckpoint += batch.events.length;
       const due = progress.eventsSinceCheckpoint >= this.options.checkpointEveryEvents || this.now() - progress.lastCheckpointAt >= this.options.checkpointIntervalMs;
       if (due) await this.checkpoint(batch.topic, batch.partition);
@@ -179,9 +220,7 @@ export class KafkaEventSource implements EventSource {
     this.inFlight?.done();
     for (const key of [...this.progress.keys()]) {
       if (key === unacked) continue;
-      const slash = key.lastIndexOf('/');
-      const topic = key.slice(0, slash);
-      const partition = Number(key.slice(slash + 1));
+      const { topic, partition } = splitKey(key);
       const p = this.progress.get(key);
       if (p && p.next !== undefined && p.next !== p.checkpointed) await this.checkpoint(topic, partition);
     }
@@ -192,8 +231,77 @@ export class KafkaEventSource implements EventSource {
   private progressOf(topic: string, partition: number): PartitionProgress {
     const key = partitionKey(topic, partition);
     let p = this.progress.get(key);
-    if (!p) this.progress.set(key, (p = { eventsSinceCheckpoint: 0, lastCheckpointAt: this.now(), seeked: false }));
+    if (!p) this.progress.set(key, (p = { slot: 0, eventsSinceCheckpoint: 0, lastCheckpointAt: this.now(), lastAdvanceAt: this.now(), seeked: false }));
     return p;
+  }
+
+  /** True while a batch of the partition waits for the loop or is in its hands. */
+  private busy(key: string): boolean {
+    const of = (b: InFlightBatch | undefined) => b !== undefined && partitionKey(b.topic, b.partition) === key;
+    return of(this.inFlight) || this.queue.some(of);
+  }
+
+  /**
+   * Checkpoints (and commits) every partition that moved since its last checkpoint, once `checkpointIntervalMs`
+   * passed: a caught-up or idle partition gets no new batch to trigger it. Call it between two loop batches
+   * (`DetectionLoop.exclusive`): the engines then hold exactly the events before each partition's position.
+   */
+  async checkpointIdle(): Promise<void> {
+    if (this.stopping) return;
+    for (const [key, p] of [...this.progress]) {
+      if (p.next === undefined || p.next === p.checkpointed || this.busy(key)) continue;
+      if (this.now() - p.lastCheckpointAt < this.options.checkpointIntervalMs) continue;
+      const { topic, partition } = splitKey(key);
+      await this.checkpoint(topic, partition);
+    }
+  }
+
+  /**
+   * Opens the assigned partitions no batch opened yet (nothing new arrived since the assignment), from their
+   * checkpoints, with their end offsets: a quiet partition's open windows and absences can then close on the
+   * wall clock. Call it between two loop batches (`DetectionLoop.exclusive`).
+   */
+  async openQuietPartitions(): Promise<void> {
+    const generation = this.generation;
+    const quiet = this.assignment.filter(({ topic, partition }) => !this.progress.has(partitionKey(topic, partition)));
+    if (quiet.length === 0 || this.stopping) return;
+    const ends = new Map<string, string>();
+    for (const topic of new Set(quiet.map((q) => q.topic))) {
+      for (const o of await this.options.admin.fetchTopicOffsets(topic)) ends.set(partitionKey(topic, o.partition), o.high);
+    }
+    for (const { topic, partition } of quiet) {
+      if (generation !== this.generation || this.stopping) return;
+      const progress = await this.openPartition(topic, partition);
+      progress.endOffset ??= ends.get(partitionKey(topic, partition));
+    }
+  }
+
+  /** Open partitions that have handled everything up to their end at the last fetch and have nothing queued. */
+  caughtUpPartitions(): { topic: string; partition: number }[] {
+    const out: { topic: string; partition: number }[] = [];
+    for (const [key, p] of this.progress) {
+      if (p.next === undefined || p.endOffset === undefined || BigInt(p.next) < BigInt(p.endOffset) || this.busy(key)) continue;
+      out.push(splitKey(key));
+    }
+    return out;
+  }
+
+  /** Each open partition's position, end and whether it stalls (input waiting, no progress for `stallAfterMs`). */
+  partitionHealth(stallAfterMs: number): PartitionHealth[] {
+    const now = this.now();
+    return [...this.progress].map(([key, p]) => {
+      const lag = p.next !== undefined && p.endOffset !== undefined ? Math.max(0, Number(BigInt(p.endOffset) - BigInt(p.next))) : undefined;
+      const waiting = lag === undefined ? this.busy(key) : lag > 0;
+      return {
+        ...splitKey(key),
+        next: p.next,
+        checkpointed: p.checkpointed,
+        end: p.endOffset,
+        lag,
+        msSinceAdvance: now - p.lastAdvanceAt,
+        stalled: waiting && now - p.lastAdvanceAt > stallAfterMs,
+      };
+    });
   }
 
   /** Writes the partition's state at its position, then commits that position (never the other way round). */
@@ -204,8 +312,9 @@ export class KafkaEventSource implements EventSource {
     const offset = progress.next;
     try {
       const state = engine.snapshot();
-      const checkpoint = { topic, partition, offset, state };
+      const checkpoint = { topic, partition, offset, state, slot: progress.slot };
       await this.options.checkpoints.write(checkpoint);
+      progress.slot = (progress.slot + 1) % this.options.checkpoints.keep;
       progress.checkpointed = offset;
       progress.eventsSinceCheckpoint = 0;
       progress.lastCheckpointAt = this.now();
@@ -229,13 +338,67 @@ export class KafkaEventSource implements EventSource {
     const known = this.progress.get(key);
     if (known && this.options.engines.get(topic, partition)) return known;
     this.checkpointsOfGeneration ??= this.options.checkpoints.readAll(this.options.admin);
-    const checkpoint = (await this.checkpointsOfGeneration).get(key);
-    this.options.engines.open(topic, partition, checkpoint?.state);
+    const history = (await this.checkpointsOfGeneration).get(key) ?? [];
+    const checkpoint = this.restoreNewestReadable(topic, partition, history);
     const progress = this.progressOf(topic, partition);
-    progress.next = checkpoint?.offset;
-    progress.checkpointed = checkpoint?.offset;
-    this.options.logger.info('partition opened', { topic, partition, checkpoint: checkpoint ? { offset: checkpoint.offset, bytes: checkpoint.state.byteLength } : null });
+    progress.slot = history[0]?.slot === undefined ? 0 : (history[0].slot + 1) % this.options.checkpoints.keep;
+    progress.lastAdvanceAt = this.now();
+    if (checkpoint) {
+      progress.next = checkpoint.offset;
+      progress.checkpointed = checkpoint.offset;
+    } else if (history.length > 0) {
+      progress.next = await this.startWithoutCheckpoint(topic, partition, history);
+      progress.checkpointed = undefined;
+    }
+    this.options.logger.info('partition opened', { topic, partition, checkpoint: checkpoint ? { offset: checkpoint.offset, bytes: checkpoint.state.byteLength } : null, start: progress.next ?? null });
     return progress;
+  }
+
+  /**
+   * Opens the partition's engine from the newest checkpoint that restores; each one that does not is reported
+   * (loudly: its state is lost, the input is replayed from an older offset). Undefined when none restores (the
+   * engine is then opened empty).
+   */
+  private restoreNewestReadable(topic: string, partition: number, history: CheckpointHistory): Checkpoint | undefined {
+    for (const [i, c] of history.entries()) {
+      try {
+        if (!/^\d+$/.test(c.offset)) throw new Error(`its offset header is ${c.offset ? `'${c.offset.slice(0, 40)}'` : 'missing'}, not an offset`);
+        this.options.engines.open(topic, partition, c.state);
+        return c;
+      } catch (err) {
+        this.options.onCheckpointUnreadable?.(topic, partition);
+        const next = history[i + 1];
+        this.options.logger.error('checkpoint unreadable', {
+          topic,
+          partition,
+          slot: c.slot ?? null,
+          offset: c.offset || null,
+          bytes: c.state.byteLength,
+          error: errorText(err),
+          fallback: next ? `the previous checkpoint (offset ${next.offset || '?'}), replaying the input from there` : `none left: policy '${this.options.unreadableCheckpoints.policy}'`,
+        });
+      }
+    }
+    this.options.engines.open(topic, partition);
+    return undefined;
+  }
+
+  /** Where a partition with checkpoints, none of them readable, starts (see UnreadableCheckpointPolicy). */
+  private async startWithoutCheckpoint(topic: string, partition: number, history: CheckpointHistory): Promise<string | undefined> {
+    const newest = history.find((c) => /^\d+$/.test(c.offset))?.offset;
+    const { policy, lookbackEvents } = this.options.unreadableCheckpoints;
+    if (newest === undefined) {
+      this.options.logger.error('no readable checkpoint and no offset to start from: starting empty at the committed offset', { topic, partition });
+      return undefined;
+    }
+    let start = BigInt(newest);
+    if (policy === 'rebuild') {
+      const low = (await this.options.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0';
+      start = start - BigInt(lookbackEvents);
+      if (start < BigInt(low)) start = BigInt(low);
+    }
+    this.options.logger.error('no readable checkpoint: starting with an empty engine', { topic, partition, policy, from: start.toString(), checkpointOffset: newest });
+    return start.toString();
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -243,6 +406,7 @@ export class KafkaEventSource implements EventSource {
     const { topic, partition } = batch;
     const generation = this.generation;
     const progress = await this.openPartition(topic, partition);
+    progress.endOffset = batch.highWatermark;
     const first = BigInt(batch.messages[0].offset);
     if (progress.next !== undefined && first > BigInt(progress.next) && !progress.seeked) {
       // Committed offset ahead of the checkpoint (a crash between the two): go back to the checkpoint.
@@ -252,13 +416,14 @@ export class KafkaEventSource implements EventSource {
       return;
     }
     const from = progress.next === undefined ? first : BigInt(progress.next);
-    const events: SourcedEvent[] = [];
+    const events: SourceItem[] = [];
     for (const message of batch.messages) {
       if (BigInt(message.offset) < from) continue; // already in the restored state
-      const event = parseEvent(message.value);
       const ref = { id: formatPartitionRef({ topic, partition, offset: message.offset }) };
-      if (event === undefined) this.options.logger.warn('skipped a message that is not a JSON object', { ref: ref.id });
-      else events.push({ event, ref });
+      const raw = { value: message.value, key: message.key, origin: { topic, partition, offset: message.offset } };
+      const decoded = decodeEvent(message.value, this.options.maxEventBytes);
+      // Unreadable records go through the loop too: dead-lettered durably before the batch is acknowledged.
+      events.push('event' in decoded ? { event: decoded.event, ref, raw } : { ref, raw, rejected: decoded.rejected });
     }
     const lastOffset = batch.messages[batch.messages.length - 1].offset;
     this.options.onBatch?.(topic, partition, batch.messages.length, Number(batch.offsetLag()));
@@ -287,14 +452,9 @@ export class KafkaEventSource implements EventSource {
   }
 }
 
-function parseEvent(value: Buffer | null): SocleEvent | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as SocleEvent) : undefined;
-  } catch {
-    return undefined;
-  }
+function splitKey(key: string): { topic: string; partition: number } {
+  const slash = key.lastIndexOf('/');
+  return { topic: key.slice(0, slash), partition: Number(key.slice(slash + 1)) };
 }
 
 function errorText(err: unknown): string {

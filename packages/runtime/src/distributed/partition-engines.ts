@@ -86,6 +86,16 @@ export class PartitionEngines implements DetectionEngine, ReloadTarget {
     return out;
   }
 
+  /** Advances the event time of the named partitions only (caught-up ones: others may still replay old events). */
+  advanceWatermarkOf(partitions: readonly { topic: string; partition: number }[], timeMs: number): Alert[] {
+    const out: Alert[] = [];
+    for (const { topic, partition } of partitions) {
+      const engine = this.get(topic, partition);
+      if (engine) out.push(...engine.advanceWatermark(timeMs));
+    }
+    return out;
+  }
+
   /** Correlation keys held across all partitions (a gauge for metrics). */
   stateKeys(): number {
     let keys = 0;

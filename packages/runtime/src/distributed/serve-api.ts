@@ -1,4 +1,4 @@
-import { startAccessApi, type AccessApiConfig, type AdminAdapters, type AlertStore, type RunningAccessApi } from '@socle/api';
+import { startAccessApi, type AccessApiConfig, type AdminAdapters, type AlertStore, type RunningAccessApi, type TriageStore } from '@socle/api';
 import { CONSOLE_ASSETS_DIR } from '@socle/console';
 import type { ReloadResult } from '../reload/rule-set-reloader.ts';
 import type { JsonLogger } from './json-logger.ts';
@@ -7,6 +7,8 @@ export interface ServeApiOptions {
   /** The `api:` section (`ServiceConfig['api']`). */
   api: AccessApiConfig;
   store: AlertStore;
+  /** Triage shared by the cluster (`ElasticsearchTriageStore`); else `api.triage`, a journal per worker. */
+  triage?: TriageStore;
   reload: () => Promise<ReloadResult>;
   logger: JsonLogger;
   health?: () => Record<string, unknown>;
@@ -25,12 +27,13 @@ export async function startServeApi(options: ServeApiOptions): Promise<RunningSe
   const { api, logger } = options;
   const running = await startAccessApi(api, {
     store: options.store,
+    ...(options.triage ? { triage: options.triage } : {}),
     admin: { reloadRules: options.reload, ...(options.sharingPolicies ? { sharingPolicies: options.sharingPolicies } : {}) },
     health: options.health,
     log: (line) => logger.warn(line),
     ...(options.now ? { now: options.now } : {}),
     consoleAssetsDir: CONSOLE_ASSETS_DIR,
   });
-  logger.info('alert API listening', { url: running.url, mode: running.mode === 'tokens' ? 'tokens' : 'laptop (loopback, unauthenticated)', triage: api.triage ?? 'none' });
+  logger.info('alert API listening', { url: running.url, mode: running.mode === 'tokens' ? 'tokens' : 'laptop (loopback, unauthenticated)', triage: options.triage ? 'elasticsearch (shared)' : (api.triage ?? 'none') });
   return running;
 }

@@ -17,7 +17,10 @@ describe('service configuration', () => {
     const { config } = parseServiceConfig(MINIMAL, 'socle.yaml', {}, '/etc/socle');
     expect(config.kafka).toMatchObject({ group: 'socle-workers', topics: { events: ['socle.events'], alerts: 'socle.alerts', state: 'socle.state' } });
     expect(config.rules).toEqual(['/etc/socle/rules']);
-    expect(config.checkpoint).toEqual({ intervalMs: 10_000, everyEvents: 50_000 });
+    expect(config.checkpoint).toEqual({ intervalMs: 10_000, everyEvents: 50_000, keep: 3, onUnreadable: { policy: 'rebuild', lookbackEvents: 10_000 } });
+    expect(config.kafka.topics.deadLetters).toBe('socle.dead-letters');
+    expect(config.watermark.idleAdvanceMs).toBe(0);
+    expect(config.health.stallAfterMs).toBe(60_000);
     expect(config.retention.days).toBe(30);
     expect(config.metrics.listen).toBe('127.0.0.1:9464');
   });

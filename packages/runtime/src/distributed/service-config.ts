@@ -22,7 +22,11 @@ export const serviceConfigSchema = z.strictObject({
       events: z.array(topicName).min(1, 'list at least one event topic'),
       alerts: topicName.default('socle.alerts'),
       state: topicName.default('socle.state'),
+      /** Records a stage could not handle, with their raw bytes and the reason (created when missing). */
+      deadLetters: topicName.default('socle.dead-letters'),
     }),
+    /** A message larger than this is dead-lettered (`too-large`) without being parsed. */
+    maxEventBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     /** Where a partition with no checkpoint starts. */
     fromBeginning: z.boolean().default(true),
     sessionTimeoutMs: z.number().int().min(6000).default(10_000),
@@ -45,6 +49,11 @@ export const serviceConfigSchema = z.strictObject({
     /** Attempts per bulk request inside the sink (the detection loop retries a failed batch after that). */
     bulkAttempts: z.number().int().min(1).max(20).default(5),
     requestTimeoutMs: z.number().int().min(100).default(10_000),
+    /**
+     * Triage in this Elasticsearch index, shared by every worker (optimistic concurrency); instead of `api.triage`,
+     * whose journal store is one per worker.
+     */
+    triageIndex: indexPrefix.optional(),
   }),
   /** Organisation of alerts whose event names none (`organization.id`). */
   organization: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - (it is part of index names)').default('default'),
@@ -60,10 +69,27 @@ export const serviceConfigSchema = z.strictObject({
     .strictObject({
       /** A partition's state is checkpointed (and its offset committed) at most this often... */
       intervalMs: z.number().int().min(100).default(10_000),
-      /** ...or after this many events, whichever comes first. */
+      /** ...or after this many events, whichever comes first. A caught-up or idle partition is checkpointed on time. */
       everyEvents: z.number().int().min(1).default(50_000),
+      /** Checkpoints kept per partition: when the newest cannot be restored, the one before it is used. */
+      keep: z.number().int().min(1).max(10).default(3),
+      /**
+       * When none of a partition's checkpoints can be restored: `rebuild` replays the `lookbackEvents` before the
+       * newest checkpoint's offset into an empty engine, `empty` starts an empty engine at that offset.
+       */
+      onUnreadable: z
+        .strictObject({ policy: z.enum(['rebuild', 'empty']).default('rebuild'), lookbackEvents: z.number().int().min(0).default(10_000) })
+        .default({ policy: 'rebuild', lookbackEvents: 10_000 }),
     })
-    .default({ intervalMs: 10_000, everyEvents: 50_000 }),
+    .default({ intervalMs: 10_000, everyEvents: 50_000, keep: 3, onUnreadable: { policy: 'rebuild', lookbackEvents: 10_000 } }),
+  /**
+   * Advance the event time of a caught-up partition with the wall clock every `idleAdvanceMs` (0: never), so
+   * absence rules fire and windows close on a quiet partition, as `socle run` does. Only for live event streams:
+   * an event older than the advanced watermark (minus the rule's lateness) is then dropped as late.
+   */
+  watermark: z.strictObject({ idleAdvanceMs: z.number().int().min(0).default(0) }).default({ idleAdvanceMs: 0 }),
+  /** `/readyz` answers 503 when an owned partition with input waiting has not advanced for `stallAfterMs`. */
+  health: z.strictObject({ stallAfterMs: z.number().int().min(1000).default(60_000) }).default({ stallAfterMs: 60_000 }),
   retention: z
     .strictObject({
       days: z.number().int().min(1).default(30),
@@ -85,6 +111,10 @@ export const serviceConfigSchema = z.strictObject({
   taxii: taxiiConfigSchema.optional(),
   /** Organisations and SOCs (see tenancy-config.ts). */
   tenancy: tenancyConfigSchema,
+}).superRefine((config, ctx) => {
+  if (config.elasticsearch.triageIndex && config.api?.triage) {
+    ctx.addIssue({ code: 'custom', path: ['api', 'triage'], message: 'triage is in Elasticsearch (elasticsearch.triageIndex): leave api.triage out' });
+  }
 });
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
@@ -96,6 +126,7 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; list?: boolean; num
   SOCLE_KAFKA_EVENT_TOPICS: { path: ['kafka', 'topics', 'events'], list: true },
   SOCLE_KAFKA_ALERTS_TOPIC: { path: ['kafka', 'topics', 'alerts'] },
   SOCLE_KAFKA_STATE_TOPIC: { path: ['kafka', 'topics', 'state'] },
+  SOCLE_KAFKA_DEAD_LETTER_TOPIC: { path: ['kafka', 'topics', 'deadLetters'] },
   SOCLE_KAFKA_USERNAME: { path: ['kafka', 'sasl', 'username'] },
   SOCLE_KAFKA_PASSWORD: { path: ['kafka', 'sasl', 'password'] },
   SOCLE_ES_URL: { path: ['elasticsearch', 'url'] },

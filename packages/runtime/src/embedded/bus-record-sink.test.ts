@@ -20,7 +20,7 @@ describe('BusRecordSink', () => {
     expect(ack).toMatchObject({ added: 1, delivered: 0 });
 
     const batch = (await bus[Symbol.asyncIterator]().next()).value!;
-    expect(batch[0].event).toMatchObject({ source: { ip: '198.51.100.7' }, user: { name: 'root' }, organization: { id: 'acme' } });
+    expect((batch[0] as { event: unknown }).event).toMatchObject({ source: { ip: '198.51.100.7' }, user: { name: 'root' }, organization: { id: 'acme' } });
     expect(ack.delivered).toBe(0);
     await bus.ack(batch[0].ref);
     expect(ack.delivered).toBe(1);
@@ -38,14 +38,19 @@ describe('BusRecordSink', () => {
     expect(a.ref.id.startsWith('file:auth.log:')).toBe(true);
   });
 
-  it('reports records the parser refuses, with input and reason, and keeps them off the bus', () => {
+  it('reports records the parser refuses and hands them to the loop to dead-letter before they count as delivered', async () => {
     const bus = new InProcessBus();
     const rejected: RejectedRecord[] = [];
     const sink = new BusRecordSink(bus, (r) => rejected.push(r));
-    const error = sink.push('winlogbeat', '{"not": "windows"}', ctx);
+    const ack = counter();
+    const error = sink.push('winlogbeat', '{"not": "windows"}', ctx, ack as never);
     expect(error).toMatch(/^winlogbeat: /);
     expect(rejected).toEqual([{ input: 'file:auth.log', error, raw: '{"not": "windows"}' }]);
     expect(sink.rejected).toBe(1);
-    expect(bus.held).toBe(0);
+    const [item] = (await bus[Symbol.asyncIterator]().next()).value!;
+    expect(item).toMatchObject({ rejected: { stage: 'normalise', reason: 'parse-error', message: error }, raw: { origin: { input: 'file:auth.log' } } });
+    expect(ack.delivered).toBe(0);
+    await bus.ack(item.ref);
+    expect(ack.delivered).toBe(1);
   });
 });

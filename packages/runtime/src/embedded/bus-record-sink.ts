@@ -36,23 +36,44 @@ export class BusRecordSink implements RecordSink {
   push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined {
     const result = parseRecord(format as FormatName, raw, ctx);
     if (!result.ok) {
-      this.reject(raw, ctx, result.error);
+      this.deadLetter(raw, ctx, 'parse-error', result.error, ack);
       return result.error;
     }
     ack?.add();
-    // The id must come out the same when a record is read again after a crash (file inputs resume from their
-    // last checkpoint), so that its alerts get the same ids and replace the stored ones instead of duplicating.
-    const ref = { id: `${ctx.input}:${createHash('sha256').update(raw).digest('hex').slice(0, 20)}` };
-    this.bus.offer({ event: result.event, ref, onAcked: ack ? () => ack.deliver() : undefined });
+    this.bus.offer({ event: result.event, ref: recordRef(ctx, raw), raw: { value: Buffer.from(raw, 'utf8'), origin: { input: ctx.input } }, onAcked: ack ? () => ack.deliver() : undefined });
     return undefined;
   }
 
-  reject(raw: string, ctx: ParseContext, error: string): void {
+  /** A record that could not even be framed (oversize, bad encoding). */
+  reject(raw: string, ctx: ParseContext, error: string, ack?: Acknowledgement): void {
+    this.deadLetter(raw, ctx, 'unframed', error, ack);
+  }
+
+  /**
+   * Parser refusals go through the bus like events: the detection loop dead-letters them durably before the
+   * input may checkpoint past them.
+   */
+  private deadLetter(raw: string, ctx: ParseContext, reason: string, error: string, ack?: Acknowledgement): void {
     this.rejected++;
     this.onRejected({ input: ctx.input, error, raw });
+    ack?.add();
+    this.bus.offer({
+      ref: recordRef(ctx, raw),
+      raw: { value: Buffer.from(raw, 'utf8'), origin: { input: ctx.input } },
+      rejected: { stage: 'normalise', reason, message: error },
+      onAcked: ack ? () => ack.deliver() : undefined,
+    });
   }
 
   drop(): void {
     this.dropped++;
   }
+}
+
+/**
+ * The id must come out the same when a record is read again after a crash (file inputs resume from their last
+ * checkpoint), so that its alerts get the same ids and replace the stored ones instead of duplicating.
+ */
+function recordRef(ctx: ParseContext, raw: string): { id: string } {
+  return { id: `${ctx.input}:${createHash('sha256').update(raw).digest('hex').slice(0, 20)}` };
 }

@@ -119,4 +119,39 @@ describe('EmbeddedService', () => {
     await expect(service.start()).rejects.toThrow(/no rule loaded/);
     service = undefined;
   });
+
+  it('dead-letters records the parsers refuse to dead-letters.ndjson, with input and reason, and goes on', async () => {
+    const stdin = new PassThrough();
+    service = new EmbeddedService(config([{ type: 'stdin', name: 'events', organization: 'acme', format: 'json' }]), { stdin, logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
+    await service.start();
+    stdin.write('{"event": {"action": "x"}}\nthis is not json\n{"event": {"action": "y"}}\n');
+    await vi.waitFor(async () => expect((await api('/healthz')).events).toBe(3), { timeout: 10_000, interval: 50 });
+    const health = await api('/healthz');
+    expect(health.deadLetters).toEqual({ 'normalise/parse-error': 1 });
+    expect(health.inputs).toEqual([{ name: 'events', type: 'stdin', status: 'running' }]);
+    const lines = (await readFile(join(dir, 'data', 'dead-letters.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([expect.objectContaining({ stage: 'normalise', reason: 'parse-error', raw: 'this is not json', origin: { input: 'events' } })]);
+  }, 30_000);
+
+  it('fails to start when a syslog port is taken, unless the input is not required', async () => {
+    const taken = await import('node:net').then(({ createServer }) => {
+      const server = createServer();
+      return new Promise<import('node:net').Server>((r) => server.listen(0, '127.0.0.1', () => r(server)));
+    });
+    const port = (taken.address() as import('node:net').AddressInfo).port;
+    try {
+      const input = { type: 'syslog-tcp', name: 'syslog', organization: 'acme', listen: `127.0.0.1:${port}` };
+      const failing = new EmbeddedService(config([input]), { logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
+      await expect(failing.start()).rejects.toThrow(/127\.0\.0\.1:\d+.*optionalInputs/);
+      await failing.stop();
+
+      service = new EmbeddedService({ ...config([input]), optionalInputs: ['syslog'] }, { logger: createLogger({ format: 'text', write: (line) => logs.push(line) }) });
+      await service.start();
+      const health = await api('/healthz');
+      expect(health.status).toBe('degraded');
+      expect(health.inputs).toEqual([expect.objectContaining({ name: 'syslog', status: 'failed', error: expect.stringMatching(/listen/) })]);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
 });

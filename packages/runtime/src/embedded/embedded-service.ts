@@ -17,6 +17,16 @@ import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
 import type { RunConfig } from './run-config.ts';
 import { sharingPoliciesOf } from '../sharing-policies.ts';
+import { FileDeadLetterSink } from '../dead-letters/file-dead-letter-sink.ts';
+import { DeadLetterCounts, type DeadLetter } from '../dead-letters/dead-letter.ts';
+
+/** An input as `/healthz` shows it. */
+export interface InputHealth {
+  name: string;
+  type: string;
+  status: 'running' | 'failed';
+  error?: string;
+}
 
 export interface EmbeddedServiceDependencies {
   stdin?: Readable;
@@ -40,6 +50,9 @@ export class EmbeddedService {
   private bus!: InProcessBus;
   private sink!: BusRecordSink;
   private inputs: Input[] = [];
+  private readonly inputHealth: InputHealth[] = [];
+  private deadLetters?: FileDeadLetterSink;
+  private readonly deadLetterCounts = new DeadLetterCounts();
   private loop!: DetectionLoop;
   private running!: Promise<unknown>;
   private api: RunningAccessApi | undefined;
@@ -95,11 +108,16 @@ export class EmbeddedService {
     for (const w of this.journal.warnings) this.log(`journal: ${w}`);
     this.bus = new InProcessBus(c.bus);
     this.sink = new BusRecordSink(this.bus, this.deps.onRejected ?? ((r) => this.log(`${r.input}: record not parsed: ${r.error}`)));
+    this.deadLetters = new FileDeadLetterSink(this.deadLetterFile);
     this.loop = new DetectionLoop({
       source: this.bus,
       engine: this.holder,
       sinks: [boundingOriginals(this.journal, c.alerts.maxOriginalChars)],
-      onEventError: (err, ref) => this.log(`event ${ref.id}: the engine failed on it (${errorMessage(err)}); skipped`),
+      deadLetters: this.deadLetters,
+      onDeadLetters: (letters: DeadLetter[]) => {
+        this.deadLetterCounts.add(letters);
+        for (const l of letters) if (l.stage !== 'normalise') this.log(`${l.ref}: dead-lettered (${l.stage}/${l.reason}: ${l.message.slice(0, 300)}) to ${this.deadLetterFile}`);
+      },
       onSinkError: (err, attempt, delay) => this.log(`alert journal write failed (attempt ${attempt}, retry in ${delay} ms): ${errorMessage(err)}`),
     });
     this.running = this.loop.run();
@@ -113,7 +131,7 @@ export class EmbeddedService {
           reloadRules: () => this.reloadRules('admin'),
           ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies) } : {}),
         },
-        health: () => ({ events: this.loop.stats.events, alerts: this.journal.index.size, rejectedRecords: this.sink.rejected, droppedRecords: this.sink.dropped, queued: this.bus.held }),
+        health: () => this.health(),
         log: this.log,
         consoleAssetsDir: CONSOLE_ASSETS_DIR,
       },
@@ -131,7 +149,21 @@ export class EmbeddedService {
     if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], (m) => this.log(`taxii: ${m}`));
     this.sharing?.start();
     this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, log: this.log, stateDir: join(c.dataDir, 'inputs') });
-    for (const input of this.inputs) await input.start();
+    for (const [i, input] of this.inputs.entries()) {
+      const spec = c.inputs[i];
+      try {
+        await input.start();
+        this.inputHealth.push({ name: input.name, type: spec.type, status: 'running' });
+      } catch (err) {
+        const error = errorMessage(err);
+        this.inputHealth.push({ name: input.name, type: spec.type, status: 'failed', error });
+        if (!c.optionalInputs.includes(input.name)) {
+          this.inputs = this.inputs.slice(0, i); // the ones started, for stop()
+          throw new Error(`${error} (list the input in optionalInputs to run without it)`);
+        }
+        this.log(`${error}; running without this input (optionalInputs)`);
+      }
+    }
     if (c.watermark.idleAdvanceMs > 0) {
       this.ticker = setInterval(() => {
         this.loop.advanceWatermark(Date.now()).catch((err) => this.log(`watermark: ${errorMessage(err)}`));
@@ -158,6 +190,26 @@ export class EmbeddedService {
       onError: (m) => this.log(`rules watch: ${m}`),
     });
     await this.watch.start();
+  }
+
+  /** `/healthz` of the alert API: counts, each input, dead letters by stage/reason; `degraded` when an input failed. */
+  health(): Record<string, unknown> {
+    const failed = this.inputHealth.some((i) => i.status === 'failed');
+    return {
+      ...(failed ? { status: 'degraded' } : {}),
+      events: this.loop.stats.events,
+      alerts: this.journal.index.size,
+      rejectedRecords: this.sink.rejected,
+      droppedRecords: this.sink.dropped,
+      queued: this.bus.held,
+      inputs: this.inputHealth,
+      deadLetters: this.deadLetterCounts.toJSON(),
+      deadLetterFile: this.deadLetterFile,
+    };
+  }
+
+  get deadLetterFile(): string {
+    return join(this.config.dataDir, 'dead-letters.ndjson');
   }
 
   private get snapshotFile(): string {
@@ -211,10 +263,11 @@ export class EmbeddedService {
     this.bus?.close();
     await this.running?.catch(() => undefined);
     await Promise.all(this.inputs.map(async (i) => i.finish?.()));
-    if (this.holder) await this.saveEngineState();
+    if (this.holder && this.loop) await this.saveEngineState();
     await this.sharing?.stop();
     await this.taxii?.close();
     await this.api?.close();
     await this.journal?.close();
+    await this.deadLetters?.close();
   }
 }

@@ -1,9 +1,12 @@
-import type { SourcedEventRef, EventSource, SourcedEvent } from '../ports.ts';
+import type { SourcedEventRef, EventSource, SourceItem } from '../ports.ts';
 
-/** An event on the bus; `onAcked` runs once the consumer acknowledged it (e.g. to let a file input checkpoint). */
-export interface BusItem extends SourcedEvent {
+/**
+ * An event (or a record the parsers refused, to be dead-lettered) on the bus; `onAcked` runs once the consumer
+ * acknowledged it (e.g. to let a file input checkpoint).
+ */
+export type BusItem = SourceItem & {
   onAcked?: () => void;
-}
+};
 
 export interface InProcessBusOptions {
   /** Most events held at once, queued or delivered but not yet acknowledged; `publish` waits beyond that. */
@@ -84,7 +87,7 @@ export class InProcessBus implements EventSource {
     for (const wake of this.waitingProducers.splice(0, Math.max(room, 0))) wake();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<SourcedEvent[]> {
+  async *[Symbol.asyncIterator](): AsyncIterator<SourceItem[]> {
     if (this.iterating) throw new Error('the in-process bus has one consumer; it is already being iterated');
     this.iterating = true;
     try {
@@ -97,7 +100,7 @@ export class InProcessBus implements EventSource {
         const batch = this.queued.splice(0, this.batchSize);
         this.delivered.push(...batch);
         // The consumer acks with the `ref` objects handed out here.
-        yield batch.map(({ event, ref }) => ({ event, ref }));
+        yield batch.map(({ onAcked: _, ...item }) => item);
       }
     } finally {
       this.iterating = false;

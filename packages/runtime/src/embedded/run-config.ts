@@ -11,10 +11,15 @@ import { parseValidatedYaml } from '@socle/core';
 export const DEFAULT_PIPELINES = ['linux-ecs', 'web-ecs', 'firewall-ecs', 'windows-ecs', 'dns-ecs'];
 
 export const runConfigSchema = z.strictObject({
-  /** Alert journal (`<dataDir>/alerts`) and file read positions (`<dataDir>/inputs`). */
+  /** Alert journal (`<dataDir>/alerts`), file read positions (`<dataDir>/inputs`), `dead-letters.ndjson`. */
   dataDir: z.string().min(1),
   /** The collector's inputs, as `socle collect` takes them; file inputs keep their positions in `<dataDir>/inputs`. */
   inputs: z.array(inputSchema).min(1, `configure at least one input (${inputTypes.join(', ')})`),
+  /**
+   * Names of inputs `socle run` may run without when they cannot start (a port taken, a file not readable): they
+   * are reported in `/healthz` (status `degraded`). Any other input that cannot start stops it with exit 2.
+   */
+  optionalInputs: z.array(z.string().min(1)).default([]),
   /** Rule files or folders; the socle-baseline pack when empty. */
   rules: z.array(z.string().min(1)).default([]),
   pipelines: z.array(z.string().min(1)).default(DEFAULT_PIPELINES),

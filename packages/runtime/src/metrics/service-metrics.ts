@@ -19,6 +19,9 @@ export class ServiceMetrics {
   readonly bulkErrors = new Counter({ name: 'socle_es_bulk_errors_total', help: 'Failed Elasticsearch bulk requests or refused items', labelNames: ['kind'], registers: [this.registry] });
   readonly checkpoints = new Counter({ name: 'socle_checkpoints_total', help: 'Engine checkpoints written', registers: [this.registry] });
   readonly checkpointBytes = new Gauge({ name: 'socle_checkpoint_bytes', help: 'Size of the last checkpoint per partition', labelNames: ['topic', 'partition'], registers: [this.registry] });
+  readonly deadLetters = new Counter({ name: 'socle_dead_letters_total', help: 'Records dead-lettered, by the stage that gave up and why', labelNames: ['stage', 'reason'], registers: [this.registry] });
+  readonly checkpointsUnreadable = new Counter({ name: 'socle_checkpoints_unreadable_total', help: 'Checkpoints that could not be restored (an older one or the unreadable policy was used)', labelNames: ['topic', 'partition'], registers: [this.registry] });
+  readonly stalledPartitions = new Gauge({ name: 'socle_stalled_partitions', help: 'Owned partitions with input waiting that have not advanced for health.stallAfterMs', registers: [this.registry] });
   readonly sinkRetries = new Counter({ name: 'socle_sink_retries_total', help: 'Batches whose alert delivery was retried', registers: [this.registry] });
 
   constructor(defaults = true) {
