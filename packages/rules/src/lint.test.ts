@@ -55,7 +55,7 @@ describe('lint on broken packages', () => {
     const result = await lintPackage(fixture('soc-scope'));
     const text = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n');
     expect(text).toMatch(/rules\/failure\.yml:12:3: error engine-rejected \[rule 7a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c04\]: the engine rejects this rule: socle\.scope: 'soc' applies to correlation rules only/);
-    expect(text).toMatch(/rules\/spray\.yml:27:3: error schema \[rule 7a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c03\]: socle\.scope: .*"organization".*"soc"/);
+    expect(text).toMatch(/rules\/spray\.yml:27:10: error schema \[rule 7a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c03\]: socle\.scope: .*"organization".*"soc"/);
     expect(text).not.toMatch(/4c02/); // the SOC-wide correlation itself is fine
   });
 
