@@ -13,7 +13,7 @@ import type { ServiceConfig } from '../../packages/runtime/src/distributed/servi
 import { stackConnection } from '../setup/stack-connection.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { TcpProxy } from './tcp-proxy.ts';
-import { RULES, compareIds, createTopic, esClient, generateEvents, indexedAlertIds, kafkaClient, produceEvents, waitFor, workerConfig } from './service-fixtures.ts';
+import { RULES, compareIds, createTopic, esClient, generateEvents, indexedAlertIds, kafkaClient, waitFor, workerConfig } from './service-fixtures.ts';
 
 const kafka = kafkaClient();
 const es = esClient();
