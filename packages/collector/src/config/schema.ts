@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseListenAddress } from '../inputs/listen-address.ts';
+import { kafkaCompressions } from '../outputs/kafka-codecs.ts';
 import { DEFAULT_MAX_NESTING_DEPTH, formatNames, isFormatName } from '../parsers/index.ts';
 
 const listen = z.string().refine((text) => {
@@ -72,7 +73,7 @@ const kafkaOutput = z.strictObject({
   defaultDataset: z.string().min(1).default('unknown'),
   deadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]+$/).default('socle.deadletter'),
   keyField: z.string().min(1).default('host.name'),
-  compression: z.enum(['gzip', 'none']).default('gzip'),
+  compression: z.enum(kafkaCompressions).default('gzip'),
   retries: z.number().int().min(0).default(5),
   requestTimeoutMs: z.number().int().min(100).default(30_000),
   allowAutoTopicCreation: z.boolean().default(true),

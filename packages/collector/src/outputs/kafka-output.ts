@@ -4,8 +4,10 @@ import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import type { OutboundRecord } from '../pipeline/outbound.ts';
 import type { Output } from './output.ts';
 import { keyFor, topicFor } from './kafka-routing.ts';
+import { compressionType, registerKafkaCodecs, type KafkaCompression } from './kafka-codecs.ts';
 
-const { Kafka, CompressionTypes, Partitioners, logLevel } = kafkajs;
+const { Kafka, Partitioners, logLevel } = kafkajs;
+registerKafkaCodecs();
 
 export interface KafkaOutputOptions {
   brokers: string[];
@@ -17,7 +19,8 @@ export interface KafkaOutputOptions {
   deadLetterTopic: string;
   /** Field whose value becomes the message key, so correlation keys stay on one partition. */
   keyField: string;
-  compression: 'gzip' | 'none';
+  /** `lz4` costs a fraction of gzip's CPU per byte; consumers of the topic need the codec too (socle's register it). */
+  compression: KafkaCompression;
   /** kafkajs retries inside one send before it reports a failure. */
   retries: number;
   requestTimeoutMs: number;
@@ -62,7 +65,7 @@ export class KafkaOutput implements Output {
       await producer.sendBatch({
         topicMessages,
         acks: -1,
-        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: compressionType(this.options.compression),
       });
     } catch (error) {
       this.metrics.outputErrors.labels(this.name).inc();
