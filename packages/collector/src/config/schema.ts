@@ -89,8 +89,10 @@ export const configSchema = z.strictObject({
       capacity: z.number().int().min(1).default(10_000),
       batchSize: z.number().int().min(1).default(500),
       lingerMs: z.number().int().min(0).default(20),
+      /** Batches sent before the oldest is acknowledged (Kafka output without spool); 2 hides the broker's round trip. */
+      inFlight: z.number().int().min(1).max(16).default(2),
     })
-    .default({ capacity: 10_000, batchSize: 500, lingerMs: 20 }),
+    .default({ capacity: 10_000, batchSize: 500, lingerMs: 20, inFlight: 2 }),
   spool: z
     .strictObject({
       dir: z.string().min(1),
