@@ -74,6 +74,11 @@ const kafkaOutput = z.strictObject({
   deadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]+$/).default('socle.deadletter'),
   keyField: z.string().min(1).default('host.name'),
   compression: z.enum(kafkaCompressions).default('gzip'),
+  /**
+   * Idempotent producer (default): no duplicates from kafkajs' own retries, but one request at a time per broker.
+   * false lets buffer.inFlight batches travel together (at-least-once; a retried batch may land after a later one).
+   */
+  idempotent: z.boolean().default(true),
   retries: z.number().int().min(0).default(5),
   requestTimeoutMs: z.number().int().min(100).default(30_000),
   allowAutoTopicCreation: z.boolean().default(true),

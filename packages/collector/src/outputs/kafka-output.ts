@@ -21,6 +21,8 @@ export interface KafkaOutputOptions {
   keyField: string;
   /** `lz4` costs a fraction of gzip's CPU per byte; consumers of the topic need the codec too (socle's register it). */
   compression: KafkaCompression;
+  /** Idempotent producer, one request in flight per broker; false allows several (see the config schema). */
+  idempotent?: boolean;
   /** kafkajs retries inside one send before it reports a failure. */
   retries: number;
   requestTimeoutMs: number;
@@ -107,8 +109,8 @@ export class KafkaOutput implements Output {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
       const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
+        idempotent: this.options.idempotent ?? true,
+        maxInFlightRequests: (this.options.idempotent ?? true) ? 1 : undefined,
         allowAutoTopicCreation: this.options.allowAutoTopicCreation,
         createPartitioner: Partitioners.DefaultPartitioner,
         retry: { retries: this.options.retries, initialRetryTime: 200, maxRetryTime: 5000 },
