@@ -78,7 +78,7 @@ async function delivered(topic: string): Promise<number> {
  * Waits until `n` events are acknowledged. `progress` is a cheaper count to poll first (the collector's own metric:
  * polling the broker from the collector's process would be charged to the collector); the watermark has the last word.
  */
-async function waitDelivered(topic: string, n: number, progress?: () => Promise<number>, timeoutMs = 600_000): Promise<void> {
+async function waitDelivered(topic: string, n: number, progress?: () => Promise<number>, timeoutMs = 120_000 + n): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   if (progress) while ((await progress()) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   while ((await delivered(topic)) < n) {
@@ -167,7 +167,9 @@ template(name="socleJson" type="list" option.jsonf="on") {
 }
 ruleset(name="toKafka" queue.type="LinkedList" queue.size="${4 * Number(values.batch)}" queue.dequeueBatchSize="1024") {
   action(type="omkafka" broker=["${brokers.join('","')}"] topic="${topic}" template="socleJson" partitions.auto="on"
-    confParam=["compression.codec=${codec}", "enable.idempotence=true", "linger.ms=5", "batch.num.messages=${values.batch}"])
+    resubmitOnFailure="on"
+    confParam=["compression.codec=${codec}", "enable.idempotence=true", "linger.ms=5", "batch.num.messages=${values.batch}",
+      "queue.buffering.max.messages=${Math.max(100_000, 2 * total)}"])
 }
 input(type="imtcp" port="${port}" address="127.0.0.1" ruleset="toKafka")
 `,
