@@ -1,4 +1,4 @@
-// Sends an NDJSON-free syslog file (one message a line) to 127.0.0.1:PORT over N TCP connections, then exits.
+// Sends a syslog file (one message a line) to 127.0.0.1:PORT over N TCP connections, then exits.
 // A process of its own, so that the receiver's CPU time counts only the receiver.
 //   tsx bench/syslog-send.ts --port 5514 --file FILE [--connections 4]
 import { readFileSync } from 'node:fs';
