@@ -88,6 +88,8 @@ export class Collector {
     this.delivery = new DeliveryLoop(this.buffer, this.output, this.metrics, {
       batchSize: this.config.buffer.batchSize,
       lingerMs: this.config.buffer.lingerMs,
+      // Only the Kafka output takes overlapping sends; the spool and stdout write in the order they are called.
+      inFlight: this.config.output.type === 'kafka' && !this.spooled ? this.config.buffer.inFlight : 1,
       deadLetter: this.deps.deadLetter ?? defaultDeadLetter,
       log: this.log,
     });

@@ -15,3 +15,4 @@ export { FileTailInput } from './inputs/file-tail.ts';
 export { HttpIngestInput } from './inputs/http-ingest.ts';
 export { StdinInput } from './inputs/stdin-input.ts';
 export { parseRecord, deadLetter, formatNames, isFormatName, type FormatName, type ParseContext, type ParseResult, type Parser } from './parsers/index.ts';
+export { registerKafkaCodecs, kafkaCompressions, type KafkaCompression } from './outputs/kafka-codecs.ts';

@@ -19,7 +19,7 @@ describe('collector configuration', () => {
       `inputs:\n  - {type: syslog-tcp, organization: acme, format: syslog, listen: "127.0.0.1:5514"}\noutput: {type: kafka, brokers: ["127.0.0.1:9092"]}\n`,
       'collector.yaml',
     );
-    expect(config.buffer).toEqual({ capacity: 10_000, batchSize: 500, lingerMs: 20 });
+    expect(config.buffer).toEqual({ capacity: 10_000, batchSize: 500, lingerMs: 20, inFlight: 2 });
     expect(config.output).toMatchObject({ topic: 'socle.events', keyField: 'host.name', compression: 'gzip', deadLetterTopic: 'socle.deadletter' });
     expect(config.inputs[0]).toMatchObject({ maxConnections: 1000, maxMessageBytes: 65536 });
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inputSchema } from '../inputs/input-config.ts';
 import { listenAddressSchema as listen } from '../inputs/listen-address.ts';
+import { kafkaCompressions } from '../outputs/kafka-codecs.ts';
 
 const stdoutOutput = z.strictObject({
   type: z.literal('stdout'),
@@ -15,7 +16,12 @@ const kafkaOutput = z.strictObject({
   defaultDataset: z.string().min(1).default('unknown'),
   deadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]+$/).default('socle.deadletter'),
   keyField: z.string().min(1).default('host.name'),
-  compression: z.enum(['gzip', 'none']).default('gzip'),
+  compression: z.enum(kafkaCompressions).default('gzip'),
+  /**
+   * Idempotent producer (default): no duplicates from kafkajs' own retries, but one request at a time per broker.
+   * false lets buffer.inFlight batches travel together (at-least-once; a retried batch may land after a later one).
+   */
+  idempotent: z.boolean().default(true),
   retries: z.number().int().min(0).default(5),
   requestTimeoutMs: z.number().int().min(100).default(30_000),
   allowAutoTopicCreation: z.boolean().default(true),
@@ -36,8 +42,10 @@ export const configSchema = z.strictObject({
       capacity: z.number().int().min(1).default(10_000),
       batchSize: z.number().int().min(1).default(500),
       lingerMs: z.number().int().min(0).default(20),
+      /** Batches sent before the oldest is acknowledged (Kafka output without spool); 2 hides the broker's round trip. */
+      inFlight: z.number().int().min(1).max(16).default(2),
     })
-    .default({ capacity: 10_000, batchSize: 500, lingerMs: 20 }),
+    .default({ capacity: 10_000, batchSize: 500, lingerMs: 20, inFlight: 2 }),
   spool: z
     .strictObject({
       dir: z.string().min(1),

@@ -5,8 +5,10 @@ import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import type { OutboundRecord } from '../pipeline/outbound.ts';
 import type { Output } from './output.ts';
 import { keyFor, topicFor } from './kafka-routing.ts';
+import { compressionType, registerKafkaCodecs, type KafkaCompression } from './kafka-codecs.ts';
 
-const { Kafka, CompressionTypes, Partitioners, logLevel } = kafkajs;
+const { Kafka, Partitioners, logLevel } = kafkajs;
+registerKafkaCodecs();
 
 export interface KafkaOutputOptions {
   brokers: string[];
@@ -18,7 +20,10 @@ export interface KafkaOutputOptions {
   deadLetterTopic: string;
   /** Field whose value becomes the message key, so correlation keys stay on one partition. */
   keyField: string;
-  compression: 'gzip' | 'none';
+  /** `lz4` costs a fraction of gzip's CPU per byte; consumers of the topic need the codec too (socle's register it). */
+  compression: KafkaCompression;
+  /** Idempotent producer, one request in flight per broker; false allows several (see the config schema). */
+  idempotent?: boolean;
   /** kafkajs retries inside one send before it reports a failure. */
   retries: number;
   requestTimeoutMs: number;
@@ -63,7 +68,7 @@ export class KafkaOutput implements Output {
       await producer.sendBatch({
         topicMessages,
         acks: -1,
-        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: compressionType(this.options.compression),
       });
     } catch (error) {
       this.metrics.outputErrors.labels(this.name).inc();
@@ -105,8 +110,8 @@ export class KafkaOutput implements Output {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
       const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
+        idempotent: this.options.idempotent ?? true,
+        maxInFlightRequests: (this.options.idempotent ?? true) ? 1 : undefined,
         allowAutoTopicCreation: this.options.allowAutoTopicCreation,
         createPartitioner: Partitioners.DefaultPartitioner,
         retry: { retries: this.options.retries, initialRetryTime: 200, maxRetryTime: 5000 },

@@ -50,6 +50,46 @@ describe('DeliveryLoop', () => {
     expect(await metrics.count(metrics.eventsOut, 'in')).toBe(5);
   });
 
+  it('keeps up to inFlight batches outstanding and acknowledges them in the order they were taken', async () => {
+    const buffer = new RecordBuffer<OutboundRecord>(100);
+    const pending: { first: number; finish: () => void }[] = [];
+    let most = 0;
+    const output: Output = {
+      name: 'slow',
+      start: async () => {},
+      close: async () => {},
+      send: (batch) =>
+        new Promise<void>((finish) => {
+          pending.push({ first: batch[0].kind === 'event' ? (batch[0].event.n as number) : -1, finish });
+          most = Math.max(most, pending.length);
+        }),
+    };
+    const loop = new DeliveryLoop(buffer, output, new CollectorMetrics(), { batchSize: 2, lingerMs: 0, inFlight: 3 });
+    const acknowledged: number[] = [];
+    for (let n = 0; n < 8; n++) {
+      const ack = new Acknowledgement();
+      ack.add();
+      void ack.seal().then(() => acknowledged.push(n));
+      buffer.push(record(n, ack));
+    }
+    loop.start();
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    await tick();
+    expect(pending.map((p) => p.first)).toEqual([0, 2, 4]);
+    pending.splice(1, 1)[0].finish(); // the second batch is confirmed first: nothing may be acknowledged yet
+    await tick();
+    expect(acknowledged).toEqual([]);
+    for (let turn = 0; turn < 20 && (pending.length > 0 || acknowledged.length < 8); turn++) {
+      pending.shift()?.finish();
+      await tick();
+    }
+    // Acknowledged as soon as delivered, without waiting for more records to arrive.
+    expect(acknowledged).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(await loop.drain(1000)).toEqual({ delivered: true });
+    expect(acknowledged).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(most).toBe(3);
+  });
+
   it('gives up at the shutdown deadline when the output never comes back, leaving records unacknowledged', async () => {
     const buffer = new RecordBuffer<OutboundRecord>(100);
     const output = new FlakyOutput(Number.POSITIVE_INFINITY);

@@ -9,6 +9,11 @@ import type { RecordBuffer } from './record-buffer.ts';
 export interface DeliveryOptions {
   batchSize: number;
   lingerMs: number;
+  /**
+   * Batches sent before the oldest is acknowledged (default 1). With 2, the next batch is taken, serialised and
+   * routed while the output waits for the broker; batches are still acknowledged in the order they were taken.
+   */
+  inFlight?: number;
   /** First retry delay after a failed send; doubles up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -18,8 +23,8 @@ export interface DeliveryOptions {
 }
 
 /**
- * Drains the buffer into the output one batch at a time, in order, retrying a failed batch until it is
- * delivered (the buffer fills meanwhile, which is what pauses the inputs). Acknowledges records once delivered.
+ * Drains the buffer into the output, up to `inFlight` batches at a time, acknowledging them in order, retrying a
+ * failed batch until it is delivered (the buffer fills meanwhile, which is what pauses the inputs). Acknowledges records once delivered.
  * A record that no output could ever write (no JSON text: nested too deep, a cycle) would fail every retry and
  * wedge the stream: after a failed send, such records are replaced by dead letters and the batch goes again.
  */
@@ -55,13 +60,25 @@ export class DeliveryLoop {
 
   private async run(): Promise<void> {
     const { batchSize, lingerMs } = this.options;
+    const inFlight = Math.max(1, this.options.inFlight ?? 1);
+    // One promise per batch sent, true once it and every batch before it are delivered and acknowledged.
+    const acknowledged: Promise<boolean>[] = [];
+    let previous: Promise<boolean> = Promise.resolve(true);
     for (;;) {
+      while (acknowledged.length >= inFlight) if (!(await acknowledged.shift()!)) return;
       const batch = await this.buffer.take(batchSize, lingerMs);
       this.metrics.bufferFill.set(this.buffer.size);
-      if (batch.length === 0) return;
-      if (!(await this.sendUntilDelivered(batch))) return;
-      this.acknowledge(batch);
+      if (batch.length === 0) break;
+      const sent = this.sendUntilDelivered(batch);
+      const before = previous;
+      previous = (async () => {
+        if (!(await before) || !(await sent)) return false;
+        this.acknowledge(batch);
+        return true;
+      })();
+      acknowledged.push(previous);
     }
+    for (const done of acknowledged) if (!(await done)) return;
   }
 
   private async sendUntilDelivered(batch: OutboundRecord[]): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { createEngine, type Alert, type Engine, type EngineOptions, errorMessage } from '@socle/core';
 import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
+import { registerKafkaCodecs } from '@socle/collector';
 import { DetectionLoop, type DetectionEngine, type DetectionLoopStats } from '../detection-loop.ts';
 import { RuleSetReloader, type ReloadResult } from '../reload/rule-set-reloader.ts';
 import { readRuleSet, type RuleSetSources } from '../reload/rule-set-sources.ts';
@@ -62,6 +63,7 @@ export class CorrelationWorker {
 
   constructor(private readonly options: WorkerOptions) {
     const { kafka, elasticsearch } = options.config;
+    registerKafkaCodecs(); // reads topics the collector may write with lz4
     this.kafka = new Kafka({
       clientId: kafka.clientId,
       brokers: kafka.brokers,
