@@ -69,7 +69,7 @@ describe('PUT /admin/sharing-policies/<organization>', () => {
   it("lets an organisation's admin replace its policy, audited with action and subject", async () => {
     const r = await put('org-a admin', PATH, { sharedBy: 'soc-a', minimumSeverity: 'high' });
     expect(r.status).toBe(200);
-    expect((await r.json()).policy).toMatchObject({ organization: 'org-a', minimumSeverity: 'high' });
+    expect(((await r.json()) as { policy: unknown }).policy).toMatchObject({ organization: 'org-a', minimumSeverity: 'high' });
     expect(writes).toEqual([{ organization: 'org-a', policy: { sharedBy: 'soc-a', minimumSeverity: 'high' }, central: false }]);
     expect(audit.entries).toEqual([expect.objectContaining({ method: 'PUT', target: PATH, status: 200, action: 'sharing-policies.write', subject: 'org-a' })]);
   });
@@ -94,14 +94,14 @@ describe('PUT /admin/sharing-policies/<organization>', () => {
   it('answers 404 for an organisation without a policy file', async () => {
     const r = await put('central admin', '/admin/sharing-policies/org-z', { sharedBy: 'soc-z' });
     expect(r.status).toBe(404);
-    expect((await r.json()).error).toMatch(/no sharing policy file configured for org-z/);
+    expect(((await r.json()) as { error: string }).error).toMatch(/no sharing policy file configured for org-z/);
     expect(audit.entries[0]).toMatchObject({ status: 404, action: 'sharing-policies.write', subject: 'org-z' });
   });
 
   it('answers 400 naming the field of an invalid policy, and audits it', async () => {
     const r = await put('org-a admin', PATH, { sharedBy: 'soc-a', minimumSeverity: 'extreme' });
     expect(r.status).toBe(400);
-    expect((await r.json()).error).toMatch(/^minimumSeverity: /);
+    expect(((await r.json()) as { error: string }).error).toMatch(/^minimumSeverity: /);
     expect(audit.entries[0]).toMatchObject({ status: 400, action: 'sharing-policies.write', subject: 'org-a' });
   });
 
