@@ -12,7 +12,7 @@ export { alertQueryFromParams, type AlertQueryParams } from './alerts/alert-quer
 export { decodeCursor, encodeCursor } from './alerts/cursor.ts';
 export { JournalAlertStore } from './alerts/journal-alert-store.ts';
 export { accessApiConfigProblems, splitListen, startAccessApi, type AccessApiAdapters, type AccessApiConfig, type RunningAccessApi } from './http/access-api.ts';
-export { publicTokenView, type AdminAdapters, type ManagedTokenStore } from './http/admin-routes.ts';
+export { publicTokenView, type AdminAdapters, type ManagedTokenStore, type SharingPolicyWrite } from './http/admin-routes.ts';
 export { createAlertApi, startAlertApi, type AlertApiOptions, type RunningAlertApi } from './http/alert-api.ts';
 export { crossSiteRefusal, hostRefusal, isLoopback, redactTarget, secretInQuery } from './http/request-guard.ts';
 export { SESSION_PATH, type ConsoleOptions } from './http/console-routes.ts';

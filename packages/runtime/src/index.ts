@@ -12,7 +12,7 @@ export { loadRunConfig, runConfigSchema, type RunConfig } from './embedded/run-c
 export { type EventSource, type SourcedEvent, type SourcedEventRef } from './ports.ts';
 export { readPlaceholders } from './reload/placeholders.ts';
 export { apiConfigSchema, type ApiConfig } from './api-config.ts';
-export { sharingPoliciesOf } from './sharing-policies.ts';
+export { sharingPoliciesOf, writeSharingPolicy } from './sharing-policies.ts';
 export { BASELINE_RULES, replayScenario, type ReplayOptions, type ReplayResult } from './scenario/replay-scenario.ts';
 export { startDemoConsole, type DemoConsole } from './scenario/demo-console.ts';
 export { BUNDLED_SCENARIO, readScenario, type Scenario, type ScenarioManifest } from './scenario/scenario-manifest.ts';

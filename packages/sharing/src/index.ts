@@ -4,7 +4,7 @@ export { Pseudonymizer } from './pseudonymizer.ts';
 export { shareAlerts, type SharingRun } from './share-alerts.ts';
 export { AlertSharing } from './shared-alert.ts';
 export { resolveSharingPaths, sharingConfigSchema, type SharingConfig } from './sharing-config.ts';
-export { destinationOf, loadPseudonymKey, loadSharingPolicy, parseSharingPolicy, type SharingPolicy } from './sharing-policy.ts';
+export { destinationOf, loadPseudonymKey, loadSharingPolicy, parseSharingPolicy, sharingPolicyProblem, type SharingPolicy } from './sharing-policy.ts';
 export { alertToStix, type StixObject } from './stix-objects.ts';
 export { SOCLE_ALERT_EXTENSION_ID, SOCLE_IDENTITY_ID } from './socle-extension.ts';
 export { generateSigningKey, makeBundle, signBundle, signingKeyFromPem, type Destination, type StixBundle } from './signed-bundle.ts';

@@ -74,6 +74,14 @@ export function parseSharingPolicy(text: string, file: string): SharingPolicy {
   return { ...parseValidatedYaml(text, file, policySchema), baseDir: dirname(resolve(file)) };
 }
 
+/** Why `value` (a policy as a JSON value, e.g. a `PUT /admin/sharing-policies/<org>` body) is not a valid policy: `path: problem`. */
+export function sharingPolicyProblem(value: unknown): string | undefined {
+  const result = policySchema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0]!;
+  return `${issue.path.length ? issue.path.join('.') : 'policy'}: ${issue.message}`;
+}
+
 /** Where a policy's bundles go: its collection (default: the organisation id), for its organisation. */
 export function destinationOf(policy: SharingPolicy): Destination {
   return { collection: policy.collection ?? policy.organization, organization: policy.organization };

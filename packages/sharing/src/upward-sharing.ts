@@ -52,7 +52,7 @@ export class UpwardSharing {
 
   private constructor(
     private readonly options: UpwardSharingOptions,
-    private readonly sharings: AlertSharing[],
+    private sharings: AlertSharing[],
     private readonly outbox: Outbox,
     readonly forwarder: Forwarder,
     onDelivery: (report: DeliveryReport) => void,
@@ -71,12 +71,7 @@ export class UpwardSharing {
   static async open(options: UpwardSharingOptions, onDelivery: (report: DeliveryReport) => void = () => {}): Promise<UpwardSharing> {
     const { config } = options;
     const env = options.env ?? process.env;
-    const sharings: AlertSharing[] = [];
-    for (const file of config.policies) {
-      const policy = await loadSharingPolicy(file);
-      const key = await loadPseudonymKey(policy, env);
-      sharings.push(new AlertSharing(policy, key ? new Pseudonymizer(key) : undefined));
-    }
+    const sharings = await loadSharings(config.policies, env);
     const pem = await readFile(config.signingKey.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw new Error(`sharing.signingKey.file ${config.signingKey.file}: cannot read (${err.code ?? err.message})`);
     });
@@ -119,6 +114,7 @@ export class UpwardSharing {
   }
 
   private async pass(): Promise<SharingPass> {
+    await this.reloadPolicies();
     const now = (this.options.now ?? Date.now)();
     const from = String(now - this.options.config.lookbackDays * DAY_MS);
     const result: SharingPass = { shared: [], queued: 0 };
@@ -161,7 +157,19 @@ export class UpwardSharing {
     return result;
   }
 
-  /** The policies read at open, one per organisation. */
+  /**
+   * Reads the policy files again (an admin may have changed one with `PUT /admin/sharing-policies/<org>`, possibly on
+   * another instance sharing the files). A file that no longer reads keeps the policies in force, with a log line.
+   */
+  async reloadPolicies(): Promise<void> {
+    try {
+      this.sharings = await loadSharings(this.options.config.policies, this.options.env ?? process.env);
+    } catch (err) {
+      this.options.log('sharing: policies not reloaded, the previous ones stay', { error: errorMessage(err) });
+    }
+  }
+
+  /** The policies in force, one per organisation. */
   get policies(): SharingPolicy[] {
     return this.sharings.map((s) => s.policy);
   }
@@ -181,6 +189,16 @@ export class UpwardSharing {
     await this.loop.stop();
     await this.outbox.close();
   }
+}
+
+async function loadSharings(files: readonly string[], env: Record<string, string | undefined>): Promise<AlertSharing[]> {
+  const sharings: AlertSharing[] = [];
+  for (const file of files) {
+    const policy = await loadSharingPolicy(file);
+    const key = await loadPseudonymKey(policy, env);
+    sharings.push(new AlertSharing(policy, key ? new Pseudonymizer(key) : undefined));
+  }
+  return sharings;
 }
 
 /**

@@ -39,3 +39,8 @@ export function tokenCreationRefusal(p: Principal, token: NewToken): string | un
 export function mayReadSharingPolicy(p: Principal, organization: string): boolean {
   return isAdmin(p) && (p.central || p.organizations.includes(organization));
 }
+
+/** Whether `p` may replace the sharing policy of `organization` (`PUT /admin/sharing-policies/<org>`). */
+export function mayWriteSharingPolicy(p: Principal, organization: string): boolean {
+  return mayReadSharingPolicy(p, organization);
+}

@@ -5,9 +5,10 @@
  *   POST /admin/tokens                  create one: {layer, organizations, role, expires, description?, central?}
  *   POST /admin/tokens/<id>/revoke      revoke one
  *   GET  /admin/sharing-policies        the sharing policies of this admin's organisations
+ *   PUT  /admin/sharing-policies/<org>  replace that organisation's policy (its admins, central admins)
  */
 import type { IncomingMessage } from 'node:http';
-import { mayManageToken, mayReadSharingPolicy, mayReloadRules, tokenCreationRefusal } from '../access/admin-scope.ts';
+import { mayManageToken, mayReadSharingPolicy, mayReloadRules, mayWriteSharingPolicy, tokenCreationRefusal } from '../access/admin-scope.ts';
 import { LAYERS, ROLES, type Layer, type Principal, type Role } from '../access/principal.ts';
 import { parseExpiry, validateNewToken, type CreatedToken, type NewToken, type TokenRecord, type TokenStore } from '../access/token-store.ts';
 import { HttpError, readJsonBody } from './http-io.ts';
@@ -31,7 +32,15 @@ export interface AdminAdapters {
   reloadRules?: () => Promise<{ status: string }>;
   /** The sharing policies in force, one per organisation (without key material). */
   sharingPolicies?: () => Promise<Array<{ organization: string } & Record<string, unknown>>>;
+  /** Replaces the policy file of `organization` by `policy` (a JSON body, validated by the adapter). */
+  writeSharingPolicy?: (organization: string, policy: unknown, by: { central: boolean }) => Promise<SharingPolicyWrite>;
 }
+
+/** `not-found`: no configured policy names the organisation; `invalid` (400) and `refused` (403): `problem` names the field. */
+export type SharingPolicyWrite =
+  | { status: 'written'; policy: { organization: string } & Record<string, unknown> }
+  | { status: 'not-found' }
+  | { status: 'invalid' | 'refused'; problem: string };
 
 export interface AdminReply {
   status: number;
@@ -54,8 +63,10 @@ export async function adminRoute(
   const method = req.method ?? 'GET';
   const refuse = (action: string, status: number, error: string, subject?: string): AdminReply => ({ status, body: { error }, action, reason: error, ...(subject ? { subject } : {}) });
   const expect = (action: string, wanted: string): AdminReply | undefined => (method === wanted ? undefined : refuse(action, 405, `${method} ${path}: use ${wanted}`));
-  if (principal.role !== 'admin' || principal.readOnly) return refuse(actionOf(path), 403, `${path}: needs an admin token (this one is ${principal.role})`);
-  if (method === 'POST' && !isJsonRequest(req)) return refuse(actionOf(path), 415, 'content-type: expected application/json (state-changing requests)');
+  const policyPath = /^\/admin\/sharing-policies\/([^/]+)$/.exec(path);
+  const organization = policyPath ? safeDecode(policyPath[1]).slice(0, 128) : undefined;
+  if (principal.role !== 'admin' || principal.readOnly) return refuse(actionOf(path), 403, `${path}: needs an admin token (this one is ${principal.role})`, organization);
+  if ((method === 'POST' || method === 'PUT') && !isJsonRequest(req)) return refuse(actionOf(path), 415, 'content-type: expected application/json (state-changing requests)', organization);
 
   if (path === '/admin/reload') {
     const wrong = expect('reload', 'POST');
@@ -72,6 +83,24 @@ export async function adminRoute(
     if (wrong) return wrong;
     const policies = (await context.adapters.sharingPolicies?.()) ?? [];
     return { status: 200, body: { policies: policies.filter((p) => mayReadSharingPolicy(principal, p.organization)) }, action: 'sharing-policies.read' };
+  }
+
+  if (organization !== undefined) {
+    const wrong = expect('sharing-policies.write', 'PUT');
+    if (wrong) return { ...wrong, subject: organization };
+    const refused = (status: number, error: string) => refuse('sharing-policies.write', status, error, organization);
+    if (!mayWriteSharingPolicy(principal, organization)) return refused(403, `changing the sharing policy of ${organization} needs an admin token of that organisation or a central admin`);
+    if (!context.adapters.writeSharingPolicy) return refused(501, 'no sharing configured in this service (sharing.policies)');
+    let result: SharingPolicyWrite;
+    try {
+      result = await context.adapters.writeSharingPolicy(organization, await readJsonBody(req), { central: principal.central === true });
+    } catch (err) {
+      if (err instanceof HttpError) return refused(err.status, err.message);
+      return refused(503, `sharing policy not written (${(err as Error).message})`);
+    }
+    if (result.status === 'not-found') return refused(404, `no sharing policy file configured for ${organization} (sharing.policies)`);
+    if (result.status !== 'written') return refused(result.status === 'invalid' ? 400 : 403, result.problem);
+    return { status: 200, body: { policy: result.policy }, action: 'sharing-policies.write', subject: organization };
   }
 
   if (path === '/admin/tokens' || path.startsWith('/admin/tokens/')) {
@@ -118,7 +147,16 @@ function actionOf(path: string): string {
   if (path === '/admin/reload') return 'reload';
   if (path.startsWith('/admin/tokens')) return 'tokens';
   if (path === '/admin/sharing-policies') return 'sharing-policies.read';
+  if (path.startsWith('/admin/sharing-policies/')) return 'sharing-policies.write';
   return 'admin';
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A token record without its hash and salt. */

@@ -240,7 +240,7 @@ class RequestHandler {
     const answer = await adminRoute(this.req, path, principal, { tokens: this.options.tokens, adapters: this.options.admin ?? {}, now: this.now });
     this.auditAction = { action: answer.action, ...(answer.subject ? { subject: answer.subject } : {}) };
     if (answer.action === 'reload' && answer.status === 200) this.log(`rule set reloaded by ${principal.tokenId}`);
-    return this.reply(answer.status, answer.body, answer.reason ?? `admin ${answer.action}`, answer.status === 405 ? { allow: path === '/admin/tokens' ? 'GET, POST' : path === '/admin/sharing-policies' ? 'GET' : 'POST' } : {});
+    return this.reply(answer.status, answer.body, answer.reason ?? `admin ${answer.action}`, answer.status === 405 ? { allow: path === '/admin/tokens' ? 'GET, POST' : path === '/admin/sharing-policies' ? 'GET' : path.startsWith('/admin/sharing-policies/') ? 'PUT' : 'POST' } : {});
   }
 
   /** Layer 4 reads shared views only; filters on fields the view does not carry would probe the stored alert. */

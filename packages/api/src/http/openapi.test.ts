@@ -16,6 +16,13 @@ describe('OpenAPI document', () => {
     expect(reload.responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/ReloadResult');
   });
 
+  it('documents PUT /admin/sharing-policies/{organization} with its refusals', () => {
+    const put = OPENAPI_DOCUMENT.paths['/admin/sharing-policies/{organization}'].put;
+    expect(Object.keys(put.responses).sort()).toEqual(['200', '400', '401', '403', '404', '405', '415', '501', '503']);
+    expect(put.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/SharingPolicy');
+    expect(OPENAPI_DOCUMENT.components.schemas.SharingPolicy.properties).not.toHaveProperty('pseudonymKey');
+  });
+
   it('documents every search parameter the server accepts', () => {
     const documented = OPENAPI_DOCUMENT.paths['/alerts'].get.parameters.map((p) => p.name);
     expect([...documented].sort()).toEqual([...SEARCH_PARAMS].sort());

@@ -1,6 +1,6 @@
 import { errorMessage } from '@socle/core';
 import type { Command } from 'commander';
-import { CorrelationWorker, openElasticsearchTriage, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf } from '@socle/runtime';
+import { CorrelationWorker, openElasticsearchTriage, ElasticsearchAlertSink, ElasticsearchAlertStore, createJsonLogger, startServeApi, type RunningServeApi, loadServiceConfig, maskSecrets, sharingPoliciesOf, writeSharingPolicy } from '@socle/runtime';
 import { startTaxiiService, UpwardSharing, type RunningTaxii } from '@socle/sharing';
 
 export interface ServeOptions {
@@ -49,7 +49,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
         ...(config.elasticsearch.triageIndex ? { triage: await openElasticsearchTriage(worker.elasticsearch, config.elasticsearch.triageIndex) } : {}),
         reload: () => running.reloadRules('admin'),
         logger,
-        ...(config.sharing ? { sharingPolicies: () => sharingPoliciesOf(config.sharing!.policies) } : {}),
+        ...(config.sharing ? { sharingPolicies: () => sharingPoliciesOf(config.sharing!.policies), writeSharingPolicy: (org, policy, by) => writeSharingPolicy(config.sharing!.policies, org, policy, by) } : {}),
       });
     }
     if (config.sharing) {

@@ -14,6 +14,8 @@ export interface ServeApiOptions {
   health?: () => Record<string, unknown>;
   /** The sharing policies in force, for `GET /admin/sharing-policies`. */
   sharingPolicies?: AdminAdapters['sharingPolicies'];
+  /** Replaces one organisation's policy file, for `PUT /admin/sharing-policies/<org>`. */
+  writeSharingPolicy?: AdminAdapters['writeSharingPolicy'];
   now?: () => number;
 }
 
@@ -28,7 +30,7 @@ export async function startServeApi(options: ServeApiOptions): Promise<RunningSe
   const running = await startAccessApi(api, {
     store: options.store,
     ...(options.triage ? { triage: options.triage } : {}),
-    admin: { reloadRules: options.reload, ...(options.sharingPolicies ? { sharingPolicies: options.sharingPolicies } : {}) },
+    admin: { reloadRules: options.reload, ...(options.sharingPolicies ? { sharingPolicies: options.sharingPolicies } : {}), ...(options.writeSharingPolicy ? { writeSharingPolicy: options.writeSharingPolicy } : {}) },
     health: options.health,
     log: (line) => logger.warn(line),
     ...(options.now ? { now: options.now } : {}),

@@ -16,7 +16,7 @@ import { BASELINE_RULES } from '../scenario/replay-scenario.ts';
 import { BusRecordSink, type RejectedRecord } from './bus-record-sink.ts';
 import { InProcessBus } from './in-process-bus.ts';
 import type { RunConfig } from './run-config.ts';
-import { sharingPoliciesOf } from '../sharing-policies.ts';
+import { sharingPoliciesOf, writeSharingPolicy } from '../sharing-policies.ts';
 import { FileDeadLetterSink } from '../dead-letters/file-dead-letter-sink.ts';
 import { DeadLetterCounts, type DeadLetter } from '../dead-letters/dead-letter.ts';
 
@@ -129,7 +129,7 @@ export class EmbeddedService {
         store: new JournalAlertStore(this.journal),
         admin: {
           reloadRules: () => this.reloadRules('admin'),
-          ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies) } : {}),
+          ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies), writeSharingPolicy: (org, policy, by) => writeSharingPolicy(c.sharing!.policies, org, policy, by) } : {}),
         },
         health: () => this.health(),
         log: this.log,
