@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { TextDecoder } from 'node:util';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.ts';
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte order mark in the text: `raw` must be the record's bytes, BOM included.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** One line of a dead-letter file. `raw` when the bytes are UTF-8 text, else `rawBase64`. */
 export interface DeadLetterLine {

@@ -42,4 +42,16 @@ describe('dead-letter file', () => {
     expect((await replayFileDeadLetters(file, { stages: ['evaluate'] }, (l) => some.push(l))).replayed).toBe(1);
     expect(some).toEqual(['{"@timestamp": 1e20}']);
   });
+
+  it('keeps a record that starts with a byte order mark byte for byte, and replays it so', async () => {
+    const file = join(dir, 'dead-letters.ndjson');
+    const sink = new FileDeadLetterSink(file);
+    const record = '\uFEFF{"marker":"m0"}';
+    await sink.write([letter(Buffer.from(record, 'utf8'), 'normalise', 'parse-error')]);
+    await sink.close();
+    expect(JSON.parse(await readFile(file, 'utf8')).raw).toBe(record);
+    const out: string[] = [];
+    await replayFileDeadLetters(file, {}, (l) => out.push(l));
+    expect(out).toEqual([record]);
+  });
 });
