@@ -14,13 +14,14 @@ const CHUNK = 2000;
 
 const send = (from: number, to: number) =>
   new Promise<void>((resolve, reject) => {
-    const socket = connect(Number(values.port), '127.0.0.1', async () => {
+    const write = async () => {
       for (let start = from; start < to; start += CHUNK) {
         const chunk = lines.slice(start, Math.min(to, start + CHUNK)).join('\n') + '\n';
         if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
       }
       socket.end();
-    });
+    };
+    const socket = connect(Number(values.port), '127.0.0.1', () => void write().catch(reject));
     socket.on('close', () => resolve());
     socket.on('error', reject);
   });
