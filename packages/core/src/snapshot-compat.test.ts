@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from './alert.ts';
 import { createEngine, type EngineOptions } from './engine.ts';
-import { V2_OPTIONS, V2_RULES, v2Events } from './fixtures/engine-snapshot-v2.test-helper.ts';
+import { V2_OPTIONS, V2_RULES, v2Events, v2Snapshot } from './fixtures/engine-snapshot-v2.test-helper.ts';
 import { BRUTE_FORCE, ROOT_LOGIN, SSH_FAILURE, sshEvent } from './tenancy.test-rules.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -12,6 +12,15 @@ const run = (engine: ReturnType<typeof createEngine>, events: Record<string, unk
 const correlationState = (engine: ReturnType<typeof createEngine>) => JSON.parse(new TextDecoder().decode(engine.snapshot())).correlation;
 
 describe('snapshots of older formats', () => {
+  it('the engine saves socle.correlation/3, with field names that say what each is', () => {
+    const state = JSON.parse(new TextDecoder().decode(v2Snapshot())).correlation;
+    expect(state.format).toBe('socle.correlation/3');
+    expect(Object.keys(state.buffer[0]).sort()).toEqual(['eventId', 'groups', 'organization', 'ruleId', 'seq', 'time']);
+    expect(Object.keys(state.buffer[0].groups[0]).sort()).toEqual(['key', 'ruleIndex', 'value']);
+    const groups = state.rules.flatMap((r: { groups: Array<[string, object]> }) => r.groups.map(([, g]) => Object.keys(g)));
+    expect(new Set(groups.flat())).toEqual(new Set(['times', 'eventIds', 'organizations', 'lastMatch']));
+  });
+
   it('a socle.correlation/2 snapshot continues exactly like the run that wrote it', () => {
     const { before, after } = v2Events();
     const uninterrupted = engineOf(V2_RULES, V2_OPTIONS);
