@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import type { RecordSink } from '../pipeline/intake.ts';
+import type { RecordSink } from '../delivery/intake.ts';
 import { FileTailInput } from './file-tail.ts';
 import { HttpIngestInput } from './http-ingest.ts';
 import type { Input } from './input.ts';

@@ -1,8 +1,8 @@
 import { errorMessage } from '@socle/core';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import fg from 'fast-glob';
-import type { RecordSink } from '../pipeline/intake.ts';
-import { Acknowledgement } from '../pipeline/acknowledgement.ts';
+import type { RecordSink } from '../delivery/intake.ts';
+import { Acknowledgement } from '../delivery/acknowledgement.ts';
 import type { Input, InputBinding } from './input.ts';
 import { FileCheckpoints, fileKey } from './file-checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';

@@ -2,7 +2,7 @@ import { errorMessage } from '@socle/core';
 import kafkajs from 'kafkajs';
 import type { Producer, Message, TopicMessages, LogEntry } from 'kafkajs';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import type { OutboundRecord } from '../pipeline/outbound.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
 import type { Output } from './output.ts';
 import { keyFor, topicFor } from './kafka-routing.ts';
 

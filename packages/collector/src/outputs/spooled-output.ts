@@ -1,6 +1,6 @@
 import { errorMessage } from '@socle/core';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import { toStored, type OutboundRecord } from '../pipeline/outbound.ts';
+import { toStored, type OutboundRecord } from '../delivery/outbound.ts';
 import type { DiskSpool, SpoolPosition } from './disk-spool.ts';
 import type { Output } from './output.ts';
 
