@@ -14,7 +14,7 @@ import { startServeApi } from '../../packages/runtime/src/distributed/serve-api.
 import { sharingConfigSchema } from '../../packages/sharing/src/sharing-config.ts';
 import { generateSigningKey } from '../../packages/sharing/src/signed-bundle.ts';
 import { nationalTaxiiServer } from '../../packages/sharing/src/taxii-principals.test-helper.ts';
-import { UpwardSharing } from '../../packages/sharing/src/upward-sharing.ts';
+import { UpwardSharing } from '../../packages/sharing/src/scheduled-sharing.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { esClient, waitFor } from './service-fixtures.ts';
 

@@ -7,7 +7,7 @@ import { makeScopedAlert } from '@socle/api/testing';
 import { sharingConfigSchema } from './sharing-config.ts';
 import { generateSigningKey } from './signed-bundle.ts';
 import { nationalTaxiiServer } from './taxii-principals.test-helper.ts';
-import { UpwardSharing } from './upward-sharing.ts';
+import { UpwardSharing } from './scheduled-sharing.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

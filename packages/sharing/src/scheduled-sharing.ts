@@ -15,7 +15,7 @@ import { Forwarder, type DeliveryReport } from './forwarder.ts';
 import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
-import { AlertSharing, type SharedAlert } from './shared-alert.ts';
+import { AlertSharing, type SharedAlert } from './sharing-decision.ts';
 import type { SharingConfig } from './sharing-config.ts';
 import { destinationOf, loadPseudonymKey, loadSharingPolicy, type SharingPolicy } from './sharing-policy.ts';
 import { makeBundle, signingKeyFromPem, type Destination, type StixBundle } from './signed-bundle.ts';
