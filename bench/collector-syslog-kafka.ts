@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Collector, validateConfig, type SyslogStreamInput } from '../packages/collector/src/index.ts';
+import { createLogger } from '../packages/core/src/index.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' }, connections: { type: 'string', default: '4' }, batch: { type: 'string', default: '1000' } } });
 const total = Number(values.events);
@@ -58,7 +59,7 @@ const collector = new Collector(
     },
     'bench',
   ),
-  { log: (m) => process.stderr.write(`collector: ${m}\n`) },
+  { logger: createLogger({ format: 'text', prefix: 'collector: ', write: (line) => process.stderr.write(line) }) },
 );
 await collector.start();
 const port = collector.input<SyslogStreamInput>('tcp').port;

@@ -148,7 +148,7 @@ export class EmbeddedService {
     }
     if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], (m) => this.log(`taxii: ${m}`));
     this.sharing?.start();
-    this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, log: this.log, stateDir: join(c.dataDir, 'inputs') });
+    this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, logger: this.logger, stateDir: join(c.dataDir, 'inputs') });
     for (const [i, input] of this.inputs.entries()) {
       const spec = c.inputs[i];
       try {
