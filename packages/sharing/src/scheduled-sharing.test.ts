@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { silentLogger } from '@socle/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ describe('sharing upward in a running service', () => {
     const tokens = new MemoryTokenStore();
     const national = tokens.create({ layer: 4, organizations: [], role: 'national', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
     const soc = tokens.create({ layer: 2, organizations: ['acme', 'globex'], role: 'analyst', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
-    const api = await startAlertApi({ store, tokens, audit: new MemoryAccessAuditLog(), log: () => {} }, '127.0.0.1', 0);
+    const api = await startAlertApi({ store, tokens, audit: new MemoryAccessAuditLog(), logger: silentLogger }, '127.0.0.1', 0);
     cleanup.push(() => api.close());
     const visible = async (token: string) => {
       const res = await fetch(`${api.url}/alerts`, { headers: { authorization: `Bearer ${token}` } });

@@ -132,7 +132,7 @@ export class EmbeddedService {
           ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies) } : {}),
         },
         health: () => this.health(),
-        log: this.log,
+        logger: this.logger,
         consoleAssetsDir: CONSOLE_ASSETS_DIR,
       },
     );
