@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { silentLogger } from '@socle/core';
+import { createLogger, silentLogger } from '@socle/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('sharing upward in a running service', () => {
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const logs: string[] = [];
-    const sharing = await UpwardSharing.open({ config, store, sink: journal, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`), env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
+    const sharing = await UpwardSharing.open({ config, store, sink: journal, logger: createLogger({ format: 'text', write: (line) => logs.push(line) }), env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
     cleanup.push(() => sharing.stop());
 
     const tokens = new MemoryTokenStore();
@@ -116,7 +116,7 @@ describe('sharing upward in a running service', () => {
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const open = async (published: string[]) =>
-      UpwardSharing.open({ config, store, sink: journal, log: () => {}, publish: (bundle, d) => published.push(`${d.collection}/${d.organization}/${bundle.id}`) });
+      UpwardSharing.open({ config, store, sink: journal, logger: silentLogger, publish: (bundle, d) => published.push(`${d.collection}/${d.organization}/${bundle.id}`) });
 
     const first: string[] = [];
     const sharing = await open(first);
