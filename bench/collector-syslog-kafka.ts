@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import { Collector, validateConfig, type KafkaCompression, type SyslogStreamInput } from '../packages/collector/src/index.ts';
+import { createLogger } from '../packages/core/src/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -117,7 +118,7 @@ async function socle(): Promise<Row> {
       },
       'bench',
     ),
-    { log: (m) => process.stderr.write(`collector: ${m}\n`) },
+    { logger: createLogger({ format: 'text', prefix: 'collector: ', write: (line) => process.stderr.write(line) }) },
   );
   await collector.start();
   const port = collector.input<SyslogStreamInput>('tcp').port;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AlertJournal, JournalAlertStore, JournalTriageStore, MemoryAccessAuditLog, MemoryTokenStore, startAlertApi } from '@socle/api';
 import { makeScopedAlert } from '@socle/api/testing';
-import type { Alert } from '@socle/core';
+import { silentLogger, type Alert } from '@socle/core';
 import { CONSOLE_ASSETS_DIR, consoleIsBuilt } from '../packages/console/assets.js';
 import { launchChromium } from '../packages/console/src/testing/browser.ts';
 
@@ -59,7 +59,7 @@ try {
   const triage = await JournalTriageStore.open(join(dir, 'triage'));
   const tokens = new MemoryTokenStore();
   const { token } = tokens.create({ layer: 2, organizations: ['org-a', 'org-b'], role: 'analyst', expiresAt: new Date(now + 86_400_000).toISOString(), createdBy: 'bench' }, now);
-  const api = await startAlertApi({ store: new JournalAlertStore(journal), triage, tokens, audit: new MemoryAccessAuditLog(), console: { assetsDir: CONSOLE_ASSETS_DIR }, log: () => {} }, '127.0.0.1', 0);
+  const api = await startAlertApi({ store: new JournalAlertStore(journal), triage, tokens, audit: new MemoryAccessAuditLog(), console: { assetsDir: CONSOLE_ASSETS_DIR }, logger: silentLogger }, '127.0.0.1', 0);
   const browser = await launchChromium();
   const views: [string, string][] = [
     ['all time', ''],

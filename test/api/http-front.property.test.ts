@@ -2,6 +2,7 @@
 // targets with encodings, traversal, unicode and junk, HTTP versions) and headers (hosts, tokens, origins, content
 // types, arbitrary names and values) are written on a socket to the API as both modes assemble it (startAccessApi),
 // in token mode and in laptop mode; every answer is an HTTP status other than 500, and the server keeps serving.
+import { createLogger } from '@socle/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const adapters = (log: string[]) => ({
     store: memoryStore(ALERTS.map(buildAlert)),
     admin: { reloadRules: async () => ({ status: 'applied' }), sharingPolicies: async () => [{ organization: 'org-a', tlp: 'AMBER' }] },
-    log: (line: string) => log.push(line),
+    logger: createLogger({ format: 'text', write: (line) => log.push(line) }),
   });
   const withTokens = await startAccessApi({ listen: '127.0.0.1:0', tokens: tokens.path, audit: join(dir, 'audit.ndjson'), triage: join(dir, 'triage') }, adapters([]));
   const laptop = await startAccessApi({ listen: '127.0.0.1:0', audit: join(dir, 'laptop-audit.ndjson'), triage: join(dir, 'laptop-triage') }, adapters([]));

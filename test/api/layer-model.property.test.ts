@@ -2,6 +2,7 @@
 // shared or not) and principals of every layer, the API's answers over HTTP equal the reference model of the layer
 // rules (layer-model.ts): the ids listed, the totals, the counts per organisation, the histogram sum, and each
 // detail answer (200 or the same 404 as an unknown id).
+import { silentLogger } from '@socle/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryAccessAuditLog, MemoryTokenStore, startAlertApi, type AlertStore, type RunningAlertApi } from '@socle/api';
@@ -25,7 +26,7 @@ const delegating: AlertStore = {
 };
 
 beforeAll(async () => {
-  api = await startAlertApi({ store: delegating, tokens, audit: new MemoryAccessAuditLog(), now: () => NOW, log: () => {} }, '127.0.0.1', 0);
+  api = await startAlertApi({ store: delegating, tokens, audit: new MemoryAccessAuditLog(), now: () => NOW, logger: silentLogger }, '127.0.0.1', 0);
 });
 afterAll(async () => {
   await api.close();

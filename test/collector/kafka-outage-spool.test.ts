@@ -1,6 +1,7 @@
 // Kafka stopped and started again mid-stream with the disk spool on: every accepted event reaches Kafka.
 // The broker is the test's own (stopping the shared one would disturb other tests). kafka.sh start formats
 // fresh storage, so the events delivered before the outage are read before it, and the rest after it.
+import { silentLogger } from '@socle/core';
 import { connect } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ describe('Kafka outage with the spool on', () => {
         },
         'test',
       ),
-      { log: () => {} },
+      { logger: silentLogger },
     );
     await collector.start();
     const port = collector.input<SyslogStreamInput>('tcp').port;

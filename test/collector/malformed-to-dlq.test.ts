@@ -1,4 +1,5 @@
 // 100k malformed lines: no crash, and exactly one dead-letter record each in the DLQ topic.
+import { silentLogger } from '@socle/core';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Collector, validateConfig } from '../../packages/collector/src/index.ts';
@@ -29,7 +30,7 @@ describe('malformed input', () => {
         },
         'test',
       ),
-      { stdin, log: () => {} },
+      { stdin, logger: silentLogger },
     );
     await collector.start();
     const total = 100_000;

@@ -1,4 +1,5 @@
 // Syslog over TCP (both framings) and UDP into a real Kafka, through the real parsers.
+import { silentLogger } from '@socle/core';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ describe('syslog to Kafka', () => {
         },
         'test',
       ),
-      { log: () => {} },
+      { logger: silentLogger },
     );
     await collector.start();
     reader = new TopicReader(brokers, [eventsTopic, dlqTopic]);

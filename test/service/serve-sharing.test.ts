@@ -1,6 +1,7 @@
 // Sharing upward as `socle serve` runs it, on the real Elasticsearch: an alert the policy shares is marked in its
 // index through the Elasticsearch sink and becomes visible to a layer-4 token on the serve API once the forwarding
 // loop delivered its bundle; the alerts the policy keeps stay invisible to that token.
+import { silentLogger } from '@socle/core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { startServeApi } from '../../packages/runtime/src/distributed/serve-api.
 import { sharingConfigSchema } from '../../packages/sharing/src/sharing-config.ts';
 import { generateSigningKey } from '../../packages/sharing/src/signed-bundle.ts';
 import { nationalTaxiiServer } from '../../packages/sharing/src/taxii-principals.test-helper.ts';
-import { UpwardSharing } from '../../packages/sharing/src/upward-sharing.ts';
+import { UpwardSharing } from '../../packages/sharing/src/scheduled-sharing.ts';
 import { uniqueName } from '../setup/unique-name.ts';
 import { esClient, waitFor } from './service-fixtures.ts';
 
@@ -63,7 +64,7 @@ describe('sharing upward in socle serve', () => {
       endpoint: { taxii: `${taxiiUrl}/national/` },
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
-    const sharing = await UpwardSharing.open({ config, store, sink, log: () => {}, env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
+    const sharing = await UpwardSharing.open({ config, store, sink, logger: silentLogger, env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
     const visible = async () => {
       await es.indices.refresh({ index: `${prefix}-*` });
       const res = await fetch(`${api.url}/alerts`, { headers: { authorization: `Bearer ${national}` } });

@@ -8,6 +8,7 @@
  *   globex      globex            soc-south (layer 2, [globex, initech])
  *   south       globex, initech   soc-south (a sharing group)
  */
+import { silentLogger } from '@socle/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,7 +132,7 @@ export async function startTaxiiFixture(options: { auditPath?: (dir: string) => 
     redRecipients,
     maxPageSize: 1000,
   });
-  const taxii = await startTaxiiService(config, [], () => {});
+  const taxii = await startTaxiiService(config, [], silentLogger);
   const sign = (objects: Record<string, unknown>[], collection: string, organization: string) => {
     const bundle = makeBundle(objects as never);
     const { keyId, signature } = signBundle(bundle, { collection, organization }, signing);

@@ -3,6 +3,7 @@
  * server's answers (objects and manifest of every collection) equal a reference model of the layer and TLP rules.
  * Alerts go through the real path: sharing policy -> STIX bundle -> published into the policy's collection.
  */
+import { silentLogger } from '@socle/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '@socle/core';
@@ -83,7 +84,7 @@ describe('TAXII answers against the reference model of the layer and TLP rules',
           audit: new MemoryAccessAuditLog(),
           redRecipients,
           maxPageSize: 10_000,
-          log: () => {},
+          logger: silentLogger,
         });
         // Published objects: id -> every (collection, organisation, TLP) it was stored under.
         const stored: { id: string; collection: string; organization: string; tlp: TlpLevel }[] = [];

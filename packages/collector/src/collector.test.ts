@@ -1,3 +1,4 @@
+import { silentLogger } from '@socle/core';
 import { PassThrough } from 'node:stream';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ describe('Collector', () => {
     const out = collectText(stdout);
     const err = collectText(stderr);
     const config = validateConfig({ inputs: [{ type: 'stdin', organization: 'acme', format: 'syslog' }], output: { type: 'stdout' }, buffer: { capacity: 100, batchSize: 10, lingerMs: 1 } }, 'test');
-    const collector = new Collector(config, { stdin, stdout, stderr, log: () => {} });
+    const collector = new Collector(config, { stdin, stdout, stderr, logger: silentLogger });
     await collector.start();
     stdin.end('<38>Jan  5 10:00:00 web1 sshd[42]: Accepted password for alice from 10.0.0.5 port 51000 ssh2\n\n<not syslog at all\n');
     await collector.ended;
@@ -43,7 +44,7 @@ describe('Collector', () => {
       { inputs: [{ type: 'syslog-tcp', name: 'tcp', organization: 'acme', format: 'syslog', listen: '127.0.0.1:0' }], output: { type: 'stdout' }, buffer: { capacity: 500, batchSize: 100, lingerMs: 1 } },
       'test',
     );
-    const collector = new Collector(config, { stdout, stderr: new PassThrough(), log: () => {} });
+    const collector = new Collector(config, { stdout, stderr: new PassThrough(), logger: silentLogger });
     await collector.start();
     const port = collector.input<SyslogStreamInput>('tcp').port;
     const socket = connect(port, '127.0.0.1');
@@ -70,7 +71,7 @@ describe('Collector', () => {
       { inputs: [{ type: 'stdin', name: 'in', organization: 'acme', format: 'json' }], output: { type: 'stdout' }, metrics: { listen: '127.0.0.1:0' }, buffer: { capacity: 100, batchSize: 10, lingerMs: 1 } },
       'test',
     );
-    const collector = new Collector(config, { stdin, stdout: new PassThrough(), stderr: new PassThrough(), log: () => {} });
+    const collector = new Collector(config, { stdin, stdout: new PassThrough(), stderr: new PassThrough(), logger: silentLogger });
     await collector.start();
     stdin.end('{"a":1}\n{"a":2}\nnot json\n');
     await collector.ended;
@@ -101,7 +102,7 @@ describe('Collector', () => {
       },
       'test',
     );
-    const collector = new Collector(config, { stdout: new PassThrough(), stderr: new PassThrough(), log: () => {} });
+    const collector = new Collector(config, { stdout: new PassThrough(), stderr: new PassThrough(), logger: silentLogger });
     await expect(collector.start()).rejects.toThrow(`input tcp: cannot listen on 127.0.0.1:${taken}`);
     expect(() => collector.input<SyslogUdpInput>('udp').port).toThrow(/not started/);
     await new Promise((resolve) => blocker.close(resolve));
@@ -130,7 +131,7 @@ describe('Collector', () => {
       },
       'test',
     );
-    const collector = new Collector(config, { stdin, stdout, stderr, log: () => {} });
+    const collector = new Collector(config, { stdin, stdout, stderr, logger: silentLogger });
     await collector.start();
     stdin.write(`{"n":"stdin"}\n${deep}\n${late}\n`);
     const socket = connect(collector.input<SyslogStreamInput>('tcp').port, '127.0.0.1');

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
+import { createLogger, type Logger } from '@socle/core';
 import type { Readable, Writable } from 'node:stream';
 import type { CollectorConfig } from './config/schema.ts';
 import { CollectorMetrics } from './metrics/collector-metrics.ts';
 import { startPrometheusEndpoint } from './metrics/prometheus-endpoint.ts';
-import { RecordBuffer } from './pipeline/record-buffer.ts';
-import { Intake, type DeadLetterFn, type ParseRecordFn } from './pipeline/intake.ts';
-import { DeliveryLoop } from './pipeline/delivery-loop.ts';
-import type { OutboundRecord } from './pipeline/outbound.ts';
+import { RecordBuffer } from './delivery/record-buffer.ts';
+import { Intake, type DeadLetterFn, type ParseRecordFn } from './delivery/intake.ts';
+import { DeliveryLoop } from './delivery/delivery-loop.ts';
+import type { OutboundRecord } from './delivery/outbound.ts';
 import type { Input } from './inputs/input.ts';
 import { boundPort, closeServer, parseListenAddress } from './inputs/listen-address.ts';
 import { createInputs } from './inputs/create-input.ts';
@@ -26,8 +27,8 @@ export interface CollectorDependencies {
   stdout?: Writable;
   /** Where dead letters go when the stdout output is configured with `deadLetters: stderr`. */
   stderr?: Writable;
-  /** Operational messages (never events); defaults to stderr. */
-  log?: (message: string) => void;
+  /** Operational messages (never events); defaults to text lines on stderr. */
+  logger?: Logger;
   env?: Record<string, string | undefined>;
 }
 
@@ -40,15 +41,15 @@ export class Collector {
   private output!: Output;
   private spooled: SpooledOutput | undefined;
   private metricsServer: Server | undefined;
-  private readonly log: (message: string) => void;
+  private readonly logger: Logger;
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly config: CollectorConfig, private readonly deps: CollectorDependencies = {}) {
-    this.log = deps.log ?? ((message) => process.stderr.write(`socle collect: ${message}\n`));
+    this.logger = deps.logger ?? createLogger({ format: 'text', prefix: 'socle collect: ', write: (line) => process.stderr.write(line) });
     this.buffer = new RecordBuffer(config.buffer.capacity);
     this.metrics.bufferCapacity.set(config.buffer.capacity);
     const intake = new Intake(this.buffer, deps.parse ?? defaultParse, deps.deadLetter ?? defaultDeadLetter, this.metrics);
-    this.inputs = createInputs(config.inputs, intake, { metrics: this.metrics, stdin: deps.stdin, env: deps.env, log: this.log });
+    this.inputs = createInputs(config.inputs, intake, { metrics: this.metrics, stdin: deps.stdin, env: deps.env, logger: this.logger });
     this.output = this.createOutput();
   }
 
@@ -81,7 +82,7 @@ export class Collector {
   private async startAll(): Promise<void> {
     if (this.config.spool) {
       const spool = await DiskSpool.open(this.config.spool.dir, { maxSegmentBytes: this.config.spool.maxSegmentBytes });
-      this.spooled = new SpooledOutput(this.output, spool, { directTimeoutMs: this.config.spool.directTimeoutMs, replayBatchSize: this.config.buffer.batchSize, retryDelayMs: 200, log: this.log }, this.metrics);
+      this.spooled = new SpooledOutput(this.output, spool, { directTimeoutMs: this.config.spool.directTimeoutMs, replayBatchSize: this.config.buffer.batchSize, retryDelayMs: 200, logger: this.logger }, this.metrics);
       this.output = this.spooled;
     }
     await this.output.start();
@@ -91,7 +92,7 @@ export class Collector {
       // Only the Kafka output takes overlapping sends; the spool and stdout write in the order they are called.
       inFlight: this.config.output.type === 'kafka' && !this.spooled ? this.config.buffer.inFlight : 1,
       deadLetter: this.deps.deadLetter ?? defaultDeadLetter,
-      log: this.log,
+      logger: this.logger,
     });
     this.delivery.start();
     if (this.config.metrics) this.metricsServer = await startPrometheusEndpoint(this.metrics.registry, parseListenAddress(this.config.metrics.listen));
@@ -108,7 +109,7 @@ export class Collector {
     const timeout = this.config.shutdownTimeoutMs;
     await Promise.all(this.inputs.map((input) => input.stop()));
     const { delivered } = this.delivery ? await this.delivery.drain(timeout) : { delivered: true };
-    if (!delivered) this.log(`shutdown: ${this.buffer.size} buffered records could not be delivered within ${timeout} ms`);
+    if (!delivered) this.logger.error('shutdown: buffered records could not be delivered in time', { records: this.buffer.size, timeoutMs: timeout });
     await Promise.all(this.inputs.map(async (input) => input.finish?.()));
     await this.spooled?.flush(timeout);
     await this.output.close();
@@ -121,6 +122,6 @@ export class Collector {
       const deadLetters = output.deadLetters === 'stderr' ? (this.deps.stderr ?? 'stderr') : output.deadLetters;
       return new StdoutOutput({ events: this.deps.stdout, deadLetters });
     }
-    return new KafkaOutput({ ...output, log: this.log }, this.metrics);
+    return new KafkaOutput({ ...output, logger: this.logger }, this.metrics);
   }
 }

@@ -7,8 +7,8 @@ export { loadConfigFile, parseConfigText, validateConfig } from './config/load-c
 export { CollectorMetrics } from './metrics/collector-metrics.ts';
 export type { Input } from './inputs/input.ts';
 export type { Output } from './outputs/output.ts';
-export type { RecordSink, ParseRecordFn, DeadLetterFn } from './pipeline/intake.ts';
-export type { OutboundRecord } from './pipeline/outbound.ts';
+export type { RecordSink, ParseRecordFn, DeadLetterFn } from './delivery/intake.ts';
+export type { OutboundRecord } from './delivery/outbound.ts';
 export { SyslogStreamInput } from './inputs/syslog-stream.ts';
 export { SyslogUdpInput } from './inputs/syslog-udp.ts';
 export { FileTailInput } from './inputs/file-tail.ts';

@@ -9,7 +9,7 @@ import { Forwarder } from './forwarder.ts';
 import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
-import { AlertSharing } from './shared-alert.ts';
+import { AlertSharing } from './sharing-decision.ts';
 import { parseSharingPolicy } from './sharing-policy.ts';
 import { generateSigningKey, makeBundle, type StixBundle } from './signed-bundle.ts';
 import { alertToStix } from './stix-objects.ts';

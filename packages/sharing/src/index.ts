@@ -1,8 +1,8 @@
 export { Forwarder } from './forwarder.ts';
 export { Outbox } from './outbox.ts';
 export { Pseudonymizer } from './pseudonymizer.ts';
-export { shareAlerts, type SharingRun } from './share-alerts.ts';
-export { AlertSharing } from './shared-alert.ts';
+export { shareAlerts, type SharingRun } from './sharing-run.ts';
+export { AlertSharing } from './sharing-decision.ts';
 export { resolveSharingPaths, sharingConfigSchema, type SharingConfig } from './sharing-config.ts';
 export { destinationOf, loadPseudonymKey, loadSharingPolicy, parseSharingPolicy, sharingPolicyProblem, type SharingPolicy } from './sharing-policy.ts';
 export { alertToStix, type StixObject } from './stix-objects.ts';
@@ -15,4 +15,4 @@ export { resolveTaxiiPaths, taxiiCollections, taxiiConfigSchema, type TaxiiConfi
 export { TaxiiServer, type TaxiiCollectionConfig } from './taxii-server.ts';
 export { startTaxiiService, type RunningTaxii } from './taxii-service.ts';
 export { type UpstreamEndpoint } from './upstream-endpoint.ts';
-export { markShared, UpwardSharing } from './upward-sharing.ts';
+export { markShared, UpwardSharing } from './scheduled-sharing.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AlertSharing } from './shared-alert.ts';
+import { AlertSharing } from './sharing-decision.ts';
 import { parseSharingPolicy, type PersonalDataTreatment } from './sharing-policy.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { alertToStix } from './stix-objects.ts';

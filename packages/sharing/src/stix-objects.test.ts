@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertSharing } from './shared-alert.ts';
+import { AlertSharing } from './sharing-decision.ts';
 import { parseSharingPolicy } from './sharing-policy.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { alertToStix, INCIDENT_CORE_EXTENSION_ID } from './stix-objects.ts';

@@ -4,7 +4,7 @@
  * grouping them. Every id is derived from the alert id (UUIDv5) and every timestamp from the alert, so converting the
  * same alert again gives the same objects: re-sending is idempotent.
  */
-import type { Indicator, SharedAlert } from './shared-alert.ts';
+import type { Indicator, SharedAlert } from './sharing-decision.ts';
 import { scoId, stixId } from './stix-ids.ts';
 import { SOCLE_ALERT_EXTENSION, SOCLE_ALERT_EXTENSION_ID, SOCLE_IDENTITY } from './socle-extension.ts';
 import { TLP_MARKING_IDS, tlpMarkingDefinition } from './tlp.ts';

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { AlertSharing } from './shared-alert.ts';
+import { AlertSharing } from './sharing-decision.ts';
 import { parseSharingPolicy } from './sharing-policy.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
 import { alertToStix } from './stix-objects.ts';

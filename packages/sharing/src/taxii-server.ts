@@ -13,6 +13,7 @@
  * the answer to a layer-3 (auditor) principal is a 503 instead. No request, however malformed, throws out of the
  * handler: a bad target is a 400, a parser error (NUL, bad header) a 400 from `clientError`.
  */
+import { createLogger, type Logger } from '@socle/core';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -60,8 +61,8 @@ export interface TaxiiServerOptions {
   /** Largest page; also the default `limit`. */
   maxPageSize?: number;
   maxContentLength?: number;
-  /** Operational messages (audit failures, internal errors); defaults to stderr. */
-  log?: (message: string) => void;
+  /** Operational messages (audit failures, internal errors); defaults to text on stderr. */
+  logger?: Logger;
 }
 
 interface StatusResource {
@@ -104,14 +105,14 @@ export class TaxiiServer {
   private readonly now: () => number;
   private readonly maxPageSize: number;
   private readonly maxContentLength: number;
-  private readonly log: (message: string) => void;
+  private readonly logger: Logger;
 
   constructor(private readonly options: TaxiiServerOptions) {
     this.now = options.now ?? Date.now;
     this.store = new TaxiiCollectionStore(this.now);
     this.maxPageSize = options.maxPageSize ?? 100;
     this.maxContentLength = options.maxContentLength ?? 10 * 1024 * 1024;
-    this.log = options.log ?? ((m) => process.stderr.write(`taxii: ${m}\n`));
+    this.logger = options.logger ?? createLogger({ format: 'text', prefix: 'taxii: ', write: (line) => process.stderr.write(line) });
     const ids = new Set<string>();
     for (const c of options.collections) {
       if (ids.has(c.id)) throw new Error(`taxii collections: '${c.id}' is listed twice`);
@@ -181,7 +182,7 @@ export class TaxiiServer {
       if ('problem' in parsed) throw new TaxiiError(400, 'Bad Request', parsed.problem);
       reply = await this.route(method, parsed, req, principal);
     } catch (err) {
-      if (!(err instanceof TaxiiError)) this.log(`${method} ${target.slice(0, 200)}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (!(err instanceof TaxiiError)) this.logger.error('taxii: request failed', { method, target: target.slice(0, 200), error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       const e = err instanceof TaxiiError ? err : new TaxiiError(500, 'Internal Server Error', 'the request could not be handled');
       reply = errorReply(e);
     }
@@ -197,14 +198,14 @@ export class TaxiiServer {
     try {
       await this.options.audit.record(entry);
     } catch (err) {
-      this.log(`access audit write failed (${err instanceof Error ? err.message : String(err)}); ${principal?.layer === 3 ? 'auditor request refused' : 'answered anyway'}`);
+      this.logger.error('taxii: access audit write failed', { error: err instanceof Error ? err.message : String(err), request: principal?.layer === 3 ? 'auditor request refused' : 'answered anyway' });
       if (principal?.layer === 3) reply = errorReply(new TaxiiError(503, 'Service Unavailable', 'this read could not be audited; try again later'));
     }
     send(res, reply);
   }
 
   private lastResort(res: ServerResponse, err: unknown): void {
-    this.log(`unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.logger.error('taxii: unexpected failure', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     try {
       if (!res.headersSent) send(res, errorReply(new TaxiiError(500, 'Internal Server Error', 'the request could not be handled')));
       else res.destroy();
@@ -235,7 +236,7 @@ export class TaxiiServer {
     try {
       await this.options.audit.record({ at: new Date(this.now()).toISOString(), method: '-', target: '-', status, reason: `unparsable request: ${err.code ?? err.message}` });
     } catch (auditErr) {
-      this.log(`access audit write failed (${auditErr instanceof Error ? auditErr.message : String(auditErr)})`);
+      this.logger.error('taxii: access audit write failed', { error: auditErr instanceof Error ? auditErr.message : String(auditErr) });
     }
   }
 

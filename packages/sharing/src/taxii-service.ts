@@ -1,4 +1,5 @@
 /** Starts the configured TAXII server of `socle run` / `socle serve` on the access module's token store and audit log. */
+import type { Logger } from '@socle/core';
 import { readFile } from 'node:fs/promises';
 import { authenticate, FileAccessAuditLog, FileTokenStore } from '@socle/api';
 import type { SharingPolicy } from './sharing-policy.ts';
@@ -11,7 +12,7 @@ export interface RunningTaxii {
   close(): Promise<void>;
 }
 
-export async function startTaxiiService(config: TaxiiConfig, policies: SharingPolicy[], log: (message: string) => void): Promise<RunningTaxii> {
+export async function startTaxiiService(config: TaxiiConfig, policies: SharingPolicy[], logger: Logger): Promise<RunningTaxii> {
   const trustedKeys: Record<string, string> = {};
   for (const [keyId, file] of Object.entries(config.trustedKeys ?? {})) {
     trustedKeys[keyId] = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -28,10 +29,10 @@ export async function startTaxiiService(config: TaxiiConfig, policies: SharingPo
     ...(config.trustedKeys ? { trustedKeys } : {}),
     redRecipients: config.redRecipients,
     maxPageSize: config.maxPageSize,
-    log,
+    logger,
   });
   const at = config.listen.lastIndexOf(':');
   const { url } = await server.listen(Number(config.listen.slice(at + 1)), config.listen.slice(0, at).replace(/^\[|\]$/g, ''));
-  log(`TAXII 2.1 server listening on ${url}/taxii2/`);
+  logger.info('TAXII 2.1 server listening', { url: `${url}/taxii2/` });
   return { server, url, close: () => server.close() };
 }

@@ -3,6 +3,7 @@
  * token store, layers and roles, audit trail, triage store and admin routes, built from the same configuration keys.
  * The modes differ only in adapters: the alert store (journal or Elasticsearch), the rule reload, health facts.
  */
+import type { Logger } from '@socle/core';
 import { existsSync } from 'node:fs';
 import { FileAccessAuditLog } from '../access/access-audit-log.ts';
 import { FileTokenStore } from '../access/token-store.ts';
@@ -38,7 +39,7 @@ export interface AccessApiAdapters {
   triage?: TriageStore;
   admin?: AdminAdapters;
   health?: () => Record<string, unknown>;
-  log: (line: string) => void;
+  logger: Logger;
   now?: () => number;
   /** The console's built files (`@socle/console`'s CONSOLE_ASSETS_DIR). */
   consoleAssetsDir?: string;
@@ -68,15 +69,15 @@ export function splitListen(listen: string): { host: string; port: number } {
 export async function startAccessApi(config: AccessApiConfig, adapters: AccessApiAdapters): Promise<RunningAccessApi> {
   const problem = accessApiConfigProblems(config)[0];
   if (problem) throw new Error(`api.${problem[0]}: ${problem[1]}`);
-  const { log } = adapters;
+  const { logger } = adapters;
   let tokens: FileTokenStore | undefined;
   if (config.tokens) {
-    if (!existsSync(config.tokens)) log(`token store ${config.tokens} does not exist yet: every request is refused until tokens are created`);
+    if (!existsSync(config.tokens)) logger.warn('token store does not exist yet: every request is refused until tokens are created', { tokens: config.tokens });
     tokens = new FileTokenStore(config.tokens);
   }
   const audit = config.audit ? new FileAccessAuditLog(config.audit) : undefined;
   const triage = !adapters.triage && config.triage ? await JournalTriageStore.open(config.triage) : undefined;
-  for (const w of triage?.warnings ?? []) log(`triage store: ${w}`);
+  for (const w of triage?.warnings ?? []) logger.warn(`triage store: ${w}`);
   const { host, port } = splitListen(config.listen);
   let running: RunningAlertApi;
   try {
@@ -87,7 +88,7 @@ export async function startAccessApi(config: AccessApiConfig, adapters: AccessAp
         audit,
         triage: adapters.triage ?? triage,
         health: adapters.health,
-        log,
+        logger,
         ...(adapters.now ? { now: adapters.now } : {}),
         allowedHosts: config.allowedHosts ?? [],
         admin: adapters.admin ?? {},

@@ -4,6 +4,7 @@
  * resource, with tampered filters, injected values, traversal in ids and oversized inputs. Every response is checked
  * for the private markers of alerts outside the caller's scope; the counts are printed at the end.
  */
+import { createLogger } from '@socle/core';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -163,7 +164,7 @@ beforeAll(async () => {
     { name: 'malformed: huge', header: `Bearer ${'a'.repeat(4000)}` },
   );
   audit = new FileAccessAuditLog(join(dir, 'audit', 'access.ndjson'));
-  api = await startAlertApi({ store: new JournalAlertStore(journal), triage, tokens, audit, now: () => clock, log: (l) => serverLog.push(l) }, '127.0.0.1', 0);
+  api = await startAlertApi({ store: new JournalAlertStore(journal), triage, tokens, audit, now: () => clock, logger: createLogger({ format: 'text', write: (line) => serverLog.push(line) }) }, '127.0.0.1', 0);
 });
 
 afterAll(async () => {
@@ -193,9 +194,9 @@ describe('unauthenticated requests', () => {
 
   it('logs the reason server-side without the secret', () => {
     const secret = tokenOf.get('L2 org-a+org-b')!.split('_')[2];
-    expect(serverLog.some((l) => /: forged \(token [0-9a-f]{16}\)/.test(l))).toBe(true);
-    expect(serverLog.some((l) => /: revoked /.test(l))).toBe(true);
-    expect(serverLog.some((l) => /: expired /.test(l))).toBe(true);
+    expect(serverLog.some((l) => / reason=forged tokenId=[0-9a-f]{16}\b/.test(l))).toBe(true);
+    expect(serverLog.some((l) => / reason="?revoked\b/.test(l))).toBe(true);
+    expect(serverLog.some((l) => / reason="?expired\b/.test(l))).toBe(true);
     expect(serverLog.join('\n')).not.toContain(secret);
   });
 });

@@ -1,3 +1,4 @@
+import { silentLogger } from '@socle/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ beforeAll(async () => {
     makeAlert({ id: 'a3', time: '2026-03-14T09:30:00Z', rule: 'new_admin', level: 'high', host: 'dc-01', user: 'svc_backup' }),
   ]);
   triage = await JournalTriageStore.open(join(dir, 'triage'));
-  api = await startAlertApi({ store: new JournalAlertStore(journal), triage, health: () => ({ alerts: journal.index.size }), log: () => {} }, '127.0.0.1', 0);
+  api = await startAlertApi({ store: new JournalAlertStore(journal), triage, health: () => ({ alerts: journal.index.size }), logger: silentLogger }, '127.0.0.1', 0);
 });
 afterAll(async () => {
   await api?.close();
@@ -92,7 +93,7 @@ describe('alert API', () => {
   });
 
   it('without a token store, refuses to listen beyond loopback', async () => {
-    await expect(startAlertApi({ store: new JournalAlertStore(journal), log: () => {} }, '0.0.0.0', 0)).rejects.toThrow(/only listens on 127\.0\.0\.1/);
+    await expect(startAlertApi({ store: new JournalAlertStore(journal), logger: silentLogger }, '0.0.0.0', 0)).rejects.toThrow(/only listens on 127\.0\.0\.1/);
   });
 
   it('records triage changes as a trail, shows the state on the alert and filters by status', async () => {
@@ -121,7 +122,7 @@ describe('alert API filters and aggregations', () => {
       makeScopedAlert({ id: 'f3', time: '2026-03-14T11:10:00Z', org: 'org-b', technique: 'T1486', rule: 'ransom', event: { message: 'vssadmin delete shadows' } }),
       makeScopedAlert({ id: 'f4', time: '2026-03-14T11:20:00Z', org: 'org-a', rule: 'spray', correlationEvents: ['e1', 'e2', 'e3'] }),
     ]);
-    server = await startAlertApi({ store: new JournalAlertStore(store), log: () => {} }, '127.0.0.1', 0);
+    server = await startAlertApi({ store: new JournalAlertStore(store), logger: silentLogger }, '127.0.0.1', 0);
   });
   afterAll(async () => {
     await server.close();

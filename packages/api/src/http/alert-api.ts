@@ -1,4 +1,4 @@
-import { errorMessage } from '@socle/core';
+import { createLogger, errorMessage, type Logger } from '@socle/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '@socle/core';
@@ -33,8 +33,8 @@ export interface AlertApiOptions {
   audit?: AccessAuditLog;
   /** Extra facts for `/healthz` (event and alert counts, ...). */
   health?: () => Record<string, unknown>;
-  /** Server-side log lines (authentication failures, errors); never carries a token secret. Default: stderr. */
-  log?: (line: string) => void;
+  /** Server-side messages (authentication failures, errors); never carries a token secret. Default: text on stderr. */
+  logger?: Logger;
   /** Clock for token expiry (epoch ms); default Date.now. */
   now?: () => number;
   /**
@@ -76,13 +76,13 @@ export function createAlertApi(options: AlertApiOptions): Server {
   if (options.tokens && options.store.scopeFilters !== true) {
     throw new Error('alert API: this alert store does not support organisation scoping (scopeFilters); refusing to serve it with tokens');
   }
-  const log = options.log ?? ((line: string) => process.stderr.write(`socle api: ${line}\n`));
+  const logger = options.logger ?? createLogger({ format: 'text', prefix: 'socle api: ', write: (line) => process.stderr.write(line) });
   const now = options.now ?? Date.now;
   const sessions = options.console && options.tokens ? new SessionStore(options.tokens, options.console.sessionTtlMs) : undefined;
-  const consoleRoutes = options.console ? new ConsoleRoutes({ console: options.console, tokens: options.tokens, sessions, audit: options.audit, now, log }) : undefined;
+  const consoleRoutes = options.console ? new ConsoleRoutes({ console: options.console, tokens: options.tokens, sessions, audit: options.audit, now, logger }) : undefined;
   const server = createServer((req, res) => {
-    new RequestHandler(options, hosts, log, req, res, consoleRoutes, sessions).run().catch((err) => {
-      log(`${req.method} ${redactTarget(req.url ?? '').slice(0, 200)}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    new RequestHandler(options, hosts, logger, req, res, consoleRoutes, sessions).run().catch((err) => {
+      logger.error('request failed', { method: req.method, target: redactTarget(req.url ?? '').slice(0, 200), error: err instanceof Error ? err.stack ?? err.message : String(err) });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
@@ -106,14 +106,14 @@ export function createAlertApi(options: AlertApiOptions): Server {
 
 /** Starts the API. Without a token store it only binds a loopback address, and says so. */
 export async function startAlertApi(options: AlertApiOptions, host: string, port: number): Promise<RunningAlertApi> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`socle api: ${line}\n`));
+  const logger = options.logger ?? createLogger({ format: 'text', prefix: 'socle api: ', write: (line) => process.stderr.write(line) });
   if (!options.tokens) {
     if (!isLoopback(host)) {
       throw new Error(`api.listen ${host}:${port}: without a token store the alert API only listens on 127.0.0.1 (laptop mode); configure a token store to listen on ${host}`);
     }
-    log(`WARNING: no token store configured (api.tokens): single-organisation laptop mode, UNAUTHENTICATED, listening on ${host} only; anyone on this machine can read every alert`);
+    logger.warn('no token store configured (api.tokens): single-organisation laptop mode, UNAUTHENTICATED; anyone on this machine can read every alert', { host });
   }
-  const server = createAlertApi({ listenHost: host, ...options, log });
+  const server = createAlertApi({ listenHost: host, ...options, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -144,7 +144,7 @@ class RequestHandler {
   constructor(
     private readonly options: AlertApiOptions,
     private readonly hosts: HostPolicy,
-    private readonly log: (line: string) => void,
+    private readonly logger: Logger,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     private readonly consoleRoutes?: ConsoleRoutes,
@@ -164,7 +164,7 @@ class RequestHandler {
     if (raw.length > MAX_URL_LENGTH) return this.reply(414, { error: `URL longer than ${MAX_URL_LENGTH} characters` }, 'uri too long');
     const secret = secretInQuery(raw);
     if (secret) {
-      this.log(`400 ${req.method} ${this.target.slice(0, 200)}: credential in the URL (${secret}); refused, not recorded`);
+      this.logger.warn('credential in the URL; refused, not recorded', { status: 400, method: req.method, target: this.target.slice(0, 200), parameter: secret });
       return this.reply(400, { error: 'credentials go in the Authorization header, never in the URL; request refused' }, `credential in URL (${secret})`);
     }
     const badHost = hostRefusal(headerText(req.headers.host), this.hosts);
@@ -182,8 +182,8 @@ class RequestHandler {
           : authenticate(headerText(req.headers.authorization), this.options.tokens, this.now);
       if (isCsrfRefusal(result)) return this.reply(403, { error: `refused: ${result.reason}` }, `csrf: ${result.reason}`);
       if (isAuthError(result)) {
-        this.log(`401 ${req.method} ${this.target.slice(0, 200)}: ${result.reason}${result.tokenId ? ` (token ${result.tokenId})` : ''}`);
-        await this.audit(401, `unauthenticated: ${result.reason}`, undefined, result.tokenId).catch((err: Error) => this.log(`access audit write failed: ${err.message}`));
+        this.logger.warn('unauthenticated request', { status: 401, method: req.method, target: this.target.slice(0, 200), reason: result.reason, ...(result.tokenId ? { tokenId: result.tokenId } : {}) });
+        await this.audit(401, `unauthenticated: ${result.reason}`, undefined, result.tokenId).catch((err: Error) => this.logger.error('access audit write failed', { error: err.message }));
         return this.send(401, { error: UNAUTHENTICATED }, { 'www-authenticate': 'Bearer' });
       }
       this.principal = result;
@@ -239,7 +239,7 @@ class RequestHandler {
     const principal = this.principal ?? localPrincipal();
     const answer = await adminRoute(this.req, path, principal, { tokens: this.options.tokens, adapters: this.options.admin ?? {}, now: this.now });
     this.auditAction = { action: answer.action, ...(answer.subject ? { subject: answer.subject } : {}) };
-    if (answer.action === 'reload' && answer.status === 200) this.log(`rule set reloaded by ${principal.tokenId}`);
+    if (answer.action === 'reload' && answer.status === 200) this.logger.info('rule set reloaded', { by: principal.tokenId });
     return this.reply(answer.status, answer.body, answer.reason ?? `admin ${answer.action}`, answer.status === 405 ? { allow: path === '/admin/tokens' ? 'GET, POST' : path === '/admin/sharing-policies' ? 'GET' : path.startsWith('/admin/sharing-policies/') ? 'PUT' : 'POST' } : {});
   }
 
@@ -364,7 +364,7 @@ class RequestHandler {
     try {
       await this.audit(status, reason, count);
     } catch (err) {
-      this.log(`access audit write failed: ${errorMessage(err)}`);
+      this.logger.error('access audit write failed', { error: errorMessage(err) });
       if (this.principal?.layer === 3 || this.principal?.layer === 4 || status >= 400 || !SAFE_METHODS.has(this.req.method ?? 'GET')) {
         return this.send(503, { error: 'access audit unavailable; request not served' });
       }

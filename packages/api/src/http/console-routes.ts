@@ -3,6 +3,7 @@
  * and the session exchange (`/api/session`). They carry no alert data; everything the page shows comes from the
  * API's scoped routes with the session's principal.
  */
+import type { Logger } from '@socle/core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -55,7 +56,7 @@ export class ConsoleRoutes {
       sessions?: SessionStore;
       audit?: AccessAuditLog;
       now: () => number;
-      log: (line: string) => void;
+      logger: Logger;
     },
   ) {}
 
@@ -152,7 +153,7 @@ export class ConsoleRoutes {
     if (keys.length !== 1 || typeof token !== 'string') return sendJson(res, 400, { error: 'body: expected {"token": "socle_<id>_<secret>"}' });
     const principal = authenticate(`Bearer ${token}`, tokens, now);
     if (isAuthError(principal)) {
-      this.options.log(`401 POST ${SESSION_PATH}: ${principal.reason}${principal.tokenId ? ` (token ${principal.tokenId})` : ''}`);
+      this.options.logger.warn('console sign-in refused', { status: 401, method: 'POST', target: SESSION_PATH, reason: principal.reason, ...(principal.tokenId ? { tokenId: principal.tokenId } : {}) });
       await this.audit(req, 401, `sign-in refused: ${principal.reason}`, principal.tokenId);
       return sendJson(res, 401, { error: 'invalid or expired token' });
     }
@@ -162,7 +163,7 @@ export class ConsoleRoutes {
   }
 
   private async refuse(res: ServerResponse, req: IncomingMessage, status: number, reason: string, tokenId?: string): Promise<void> {
-    this.options.log(`${status} ${req.method} ${SESSION_PATH}: ${reason}`);
+    this.options.logger.warn('console session request refused', { status, method: req.method, target: SESSION_PATH, reason });
     await this.audit(req, status, reason, tokenId);
     sendJson(res, status, { error: `refused: ${reason}` });
   }
@@ -173,7 +174,7 @@ export class ConsoleRoutes {
     try {
       await this.options.audit.record({ at: new Date(this.options.now()).toISOString(), ...(tokenId ? { tokenId } : {}), ...(layer ? { layer } : {}), method: req.method ?? 'GET', target: SESSION_PATH, status, reason });
     } catch (err) {
-      this.options.log(`access audit write failed: ${(err as Error).message}`);
+      this.options.logger.error('access audit write failed', { error: (err as Error).message });
       throw new HttpError(503, 'access audit unavailable; request not served');
     }
   }

@@ -1,3 +1,4 @@
+import { silentLogger } from '@socle/core';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   tokenAId = a.record.id;
   shortToken = tokens.create({ layer: 2, organizations: ['org-b'], role: 'analyst', expiresAt: '2026-11-23T12:10:00Z', createdBy: 'test' }, clock).token;
   auditor = tokens.create({ layer: 3, organizations: ['org-a'], role: 'auditor', expiresAt: '2026-12-01T00:00:00Z', createdBy: 'test' }, clock).token;
-  const common = { store: new JournalAlertStore(journal), triage, log: () => {}, now: () => clock, console: { assetsDir: join(dir, 'ui') } };
+  const common = { store: new JournalAlertStore(journal), triage, logger: silentLogger, now: () => clock, console: { assetsDir: join(dir, 'ui') } };
   api = await startAlertApi({ ...common, tokens, audit }, '127.0.0.1', 0);
   laptop = await startAlertApi(common, '127.0.0.1', 0);
 });

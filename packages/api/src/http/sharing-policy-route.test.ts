@@ -1,3 +1,4 @@
+import { silentLogger } from '@socle/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   mint('central admin', 2, ['org-c'], 'admin', true);
   mint('org-a analyst', 1, ['org-a'], 'analyst');
   mint('org-a auditor', 3, ['org-a'], 'auditor');
-  api = await startAlertApi({ store: new JournalAlertStore(journal), tokens, audit, log: () => {}, now: () => NOW, admin: { writeSharingPolicy: adapter } }, '127.0.0.1', 0);
+  api = await startAlertApi({ store: new JournalAlertStore(journal), tokens, audit, logger: silentLogger, now: () => NOW, admin: { writeSharingPolicy: adapter } }, '127.0.0.1', 0);
 });
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { silentLogger } from '@socle/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   journal = await AlertJournal.open(join(dir, 'alerts'));
   const tokens = new MemoryTokenStore();
   token = tokens.create({ layer: 1, organizations: ['org-a'], role: 'analyst', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: 't' }).token;
-  api = await startAlertApi({ store: new JournalAlertStore(journal), tokens, audit: new MemoryAccessAuditLog(), log: () => {} }, '127.0.0.1', 0);
+  api = await startAlertApi({ store: new JournalAlertStore(journal), tokens, audit: new MemoryAccessAuditLog(), logger: silentLogger }, '127.0.0.1', 0);
 });
 afterAll(async () => {
   await api?.close();

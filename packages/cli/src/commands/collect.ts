@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { Collector, formatNames, loadConfigFile, validateConfig, type CollectorConfig } from '@socle/collector';
-import { ConfigFileError, errorMessage } from '@socle/core';
+import { ConfigFileError, createLogger, errorMessage } from '@socle/core';
 
 /** Exit codes of `socle collect`. */
 export const COLLECT_EXIT = { ok: 0, runtime: 1, usage: 2 } as const;
@@ -59,7 +59,7 @@ async function collect(opts: CollectOptions): Promise<number> {
   }
   let collector: Collector;
   try {
-    collector = new Collector(config, { log: err });
+    collector = new Collector(config, { logger: createLogger({ format: 'text', prefix: 'socle collect: ', write: (line) => process.stderr.write(line) }) });
     await collector.start();
   } catch (error) {
     err(error instanceof ConfigFileError ? error.message : `cannot start: ${errorMessage(error)}`);

@@ -64,11 +64,11 @@ export async function serve(opts: ServeOptions): Promise<number> {
         config: config.sharing,
         store,
         sink,
-        log: (message, fields) => logger.info(message, fields),
+        logger,
         ...(config.taxii ? { publish: (bundle, destination) => taxii?.server.publish(bundle, destination) } : {}),
       });
     }
-    if (config.taxii) taxii = await startTaxiiService(config.taxii, sharing?.policies ?? [], (message) => logger.info(message));
+    if (config.taxii) taxii = await startTaxiiService(config.taxii, sharing?.policies ?? [], logger);
     sharing?.start();
     reloadOnHangup = () => void running.reloadRules('signal').catch(() => undefined);
     process.on('SIGHUP', reloadOnHangup);

@@ -1,7 +1,8 @@
+import type { Logger } from '@socle/core';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import type { RecordSink } from '../pipeline/intake.ts';
+import type { RecordSink } from '../delivery/intake.ts';
 import { FileTailInput } from './file-tail.ts';
 import { HttpIngestInput } from './http-ingest.ts';
 import type { Input } from './input.ts';
@@ -20,7 +21,7 @@ export interface InputContext {
   /** Where `tokenEnv` of HTTP tokens is looked up; `process.env` by default. */
   env?: Record<string, string | undefined>;
   /** Operational messages (never events). */
-  log?: (message: string) => void;
+  logger?: Logger;
   /** Where a file input without `stateFile` keeps its read positions (`<stateDir>/<name>.json`). */
   stateDir?: string;
 }
@@ -49,7 +50,7 @@ export function createInput(config: InputConfig, sink: RecordSink, context: Inpu
         metrics,
       );
     case 'file':
-      return new FileTailInput({ ...config, name, stateFile: config.stateFile ?? defaultStateFile(name, context.stateDir) }, sink, context.log);
+      return new FileTailInput({ ...config, name, stateFile: config.stateFile ?? defaultStateFile(name, context.stateDir) }, sink, context.logger);
     case 'http':
       return new HttpIngestInput(
         {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import { Intake, type ParseRecordFn } from '../pipeline/intake.ts';
-import type { OutboundRecord } from '../pipeline/outbound.ts';
-import { RecordBuffer } from '../pipeline/record-buffer.ts';
+import { Intake, type ParseRecordFn } from '../delivery/intake.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
+import { RecordBuffer } from '../delivery/record-buffer.ts';
 import { FileTailInput } from './file-tail.ts';
 
 // Test-only parser injected through the intake: the line becomes `message`.

@@ -1,8 +1,8 @@
-import { errorMessage } from '@socle/core';
+import { errorMessage, type Logger } from '@socle/core';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import fg from 'fast-glob';
-import type { RecordSink } from '../pipeline/intake.ts';
-import { Acknowledgement } from '../pipeline/acknowledgement.ts';
+import type { RecordSink } from '../delivery/intake.ts';
+import { Acknowledgement } from '../delivery/acknowledgement.ts';
 import type { Input, InputBinding } from './input.ts';
 import { FileCheckpoints, fileKey } from './file-checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
@@ -50,7 +50,7 @@ export class FileTailInput implements Input {
   /** Resolves in finish(): a batch still unacknowledged then is left uncommitted (it is re-read next start). */
   private readonly abandoned = new Promise<'abandoned'>((resolve) => (this.abandon = () => resolve('abandoned')));
 
-  constructor(private readonly options: FileTailOptions, private readonly sink: RecordSink, private readonly log?: (message: string) => void) {
+  constructor(private readonly options: FileTailOptions, private readonly sink: RecordSink, private readonly logger?: Logger) {
     this.name = options.name;
   }
 
@@ -85,7 +85,7 @@ export class FileTailInput implements Input {
           await this.readAvailable(file);
         }
       } catch (error) {
-        this.log?.(`input ${this.name}: ${errorMessage(error)}`);
+        this.logger?.warn('file input: cannot read', { input: this.name, error: errorMessage(error) });
       }
       if (this.stopped) break;
       await new Promise<void>((resolve) => {
@@ -138,7 +138,7 @@ export class FileTailInput implements Input {
   }
 
   private truncated(file: TailedFile): void {
-    this.log?.(`input ${this.name}: ${file.path} was truncated; reading it again from the start`);
+    this.logger?.info('file truncated; reading it again from the start', { input: this.name, path: file.path });
     file.readOffset = 0;
     file.splitterBase = 0;
     file.splitter = new LineSplitter(this.options.maxMessageBytes);

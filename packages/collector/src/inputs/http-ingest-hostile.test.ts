@@ -1,3 +1,4 @@
+import { silentLogger } from '@socle/core';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collector } from '../collector.ts';
@@ -27,7 +28,7 @@ async function startCollector(http: Record<string, unknown> = {}) {
     },
     'test',
   );
-  const collector = new Collector(config, { stdout, stderr, log: () => {} });
+  const collector = new Collector(config, { stdout, stderr, logger: silentLogger });
   await collector.start();
   const url = `http://127.0.0.1:${collector.input<HttpIngestInput>('http').port}/ingest`;
   // A wedged output never answers: the signal turns that into a failure instead of a hung test.

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import { Intake, type DeadLetterFn, type ParseRecordFn } from '../pipeline/intake.ts';
-import type { OutboundRecord } from '../pipeline/outbound.ts';
-import { RecordBuffer } from '../pipeline/record-buffer.ts';
+import { Intake, type DeadLetterFn, type ParseRecordFn } from '../delivery/intake.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
+import { RecordBuffer } from '../delivery/record-buffer.ts';
 import { HttpIngestInput } from './http-ingest.ts';
 
 // Test-only parser injected through the intake: JSON objects pass, anything else is an error.

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { RecordSink } from '../pipeline/intake.ts';
+import type { RecordSink } from '../delivery/intake.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import type { Input } from './input.ts';
-import { Acknowledgement } from '../pipeline/acknowledgement.ts';
+import { Acknowledgement } from '../delivery/acknowledgement.ts';
 import { BearerTokens } from './http-tokens.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { boundPort, closeServer, listenOn, type HostPort } from './listen-address.ts';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { RecordSink } from '../pipeline/intake.ts';
+import type { RecordSink } from '../delivery/intake.ts';
 import type { Input, InputBinding } from './input.ts';
 import { LineSplitter } from './line-splitter.ts';
 

@@ -2,7 +2,7 @@ import { errorMessage } from '@socle/core';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFile } from 'node:fs/promises';
-import type { RecordSink } from '../pipeline/intake.ts';
+import type { RecordSink } from '../delivery/intake.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import type { Input, InputBinding } from './input.ts';
 import { SyslogFramer } from './syslog-framing.ts';

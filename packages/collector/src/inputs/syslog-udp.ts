@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { RecordSink } from '../pipeline/intake.ts';
+import type { RecordSink } from '../delivery/intake.ts';
 import type { Input, InputBinding } from './input.ts';
 import type { HostPort } from './listen-address.ts';
 

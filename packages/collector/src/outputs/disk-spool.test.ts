@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiskSpool } from './disk-spool.ts';
-import type { StoredRecord } from '../pipeline/outbound.ts';
+import type { StoredRecord } from '../delivery/outbound.ts';
 
 const event = (n: number): StoredRecord => ({ kind: 'event', input: 'test', event: { n, message: `event ${n}` } });
 const numbers = (records: StoredRecord[]): number[] => records.map((r) => (r.kind === 'event' ? (r.event.n as number) : -1));

@@ -1,7 +1,7 @@
 import { errorMessage } from '@socle/core';
 import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoredRecord } from '../pipeline/outbound.ts';
+import type { StoredRecord } from '../delivery/outbound.ts';
 
 /** A place in the spool: segment number and byte offset inside it. */
 export interface SpoolPosition {

@@ -1,8 +1,8 @@
-import { errorMessage } from '@socle/core';
+import { createLogger, errorMessage, type Logger } from '@socle/core';
 import kafkajs from 'kafkajs';
 import type { Producer, Message, TopicMessages, LogEntry } from 'kafkajs';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import type { OutboundRecord } from '../pipeline/outbound.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
 import type { Output } from './output.ts';
 import { keyFor, topicFor } from './kafka-routing.ts';
 import { compressionType, registerKafkaCodecs, type KafkaCompression } from './kafka-codecs.ts';
@@ -28,7 +28,7 @@ export interface KafkaOutputOptions {
   retries: number;
   requestTimeoutMs: number;
   allowAutoTopicCreation: boolean;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 /** Kafka output: idempotent producer, acks from all in-sync replicas, topic routing and keys, DLQ topic. */
@@ -39,7 +39,7 @@ export class KafkaOutput implements Output {
   private connecting: Promise<Producer> | undefined;
 
   constructor(private readonly options: KafkaOutputOptions, private readonly metrics: CollectorMetrics) {
-    const log = options.log ?? ((m: string) => process.stderr.write(m + '\n'));
+    const logger = options.logger ?? createLogger({ format: 'text', write: (line) => process.stderr.write(line) });
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -47,7 +47,7 @@ export class KafkaOutput implements Output {
       connectionTimeout: 3000,
       retry: { retries: options.retries, initialRetryTime: 200, maxRetryTime: 5000 },
       logLevel: logLevel.ERROR,
-      logCreator: () => (entry: LogEntry) => logKafkaEntry(entry, log),
+      logCreator: () => (entry: LogEntry) => logKafkaEntry(entry, logger),
     });
   }
 
@@ -56,7 +56,7 @@ export class KafkaOutput implements Output {
     try {
       await this.connected();
     } catch (error) {
-      this.options.log?.(`kafka: not reachable at start (${errorMessage(error)}); will retry on send`);
+      this.options.logger?.warn('kafka: not reachable at start; will retry on send', { error: errorMessage(error) });
     }
   }
 
@@ -147,8 +147,8 @@ function deadLetterReason(letter: Record<string, unknown>): string | undefined {
  * kafkajs logs retriable metadata answers (topic being auto-created, leader moving) as errors although it retries
  * them; those are left out. Failures that matter reach the runtime as a failed send and are reported there.
  */
-function logKafkaEntry(entry: LogEntry, log: (message: string) => void): void {
+function logKafkaEntry(entry: LogEntry, logger: Logger): void {
   const { message, error, broker } = entry.log as { message: string; error?: string; broker?: string };
   if (message.startsWith('Response Metadata')) return;
-  log(`kafka: ${message}${error ? `: ${error}` : ''}${broker ? ` (broker ${broker})` : ''}`);
+  logger.error(`kafka: ${message}`, { ...(error ? { error } : {}), ...(broker ? { broker } : {}) });
 }

@@ -1,4 +1,4 @@
-import type { OutboundRecord } from '../pipeline/outbound.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
 
 /** Where batches of events and dead letters go. `send` resolves once the batch is durable downstream. */
 export interface Output {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import type { OutboundRecord } from '../pipeline/outbound.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
 import { DiskSpool } from './disk-spool.ts';
 import type { Output } from './output.ts';
 import { SpooledOutput } from './spooled-output.ts';

@@ -1,6 +1,6 @@
-import { errorMessage } from '@socle/core';
+import { errorMessage, type Logger } from '@socle/core';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
-import { toStored, type OutboundRecord } from '../pipeline/outbound.ts';
+import { toStored, type OutboundRecord } from '../delivery/outbound.ts';
 import type { DiskSpool, SpoolPosition } from './disk-spool.ts';
 import type { Output } from './output.ts';
 
@@ -9,7 +9,7 @@ export interface SpooledOutputOptions {
   directTimeoutMs: number;
   replayBatchSize: number;
   retryDelayMs: number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 /**
@@ -46,7 +46,7 @@ export class SpooledOutput implements Output {
         await withTimeout(this.inner.send(batch), this.options.directTimeoutMs);
         return;
       } catch (error) {
-        this.options.log?.(`output ${this.name} failed (${errorMessage(error)}); spooling to ${this.spool.dir}`);
+        this.options.logger?.warn('output failed; spooling to disk', { output: this.name, spool: this.spool.dir, error: errorMessage(error) });
       }
     }
     this.appendsInFlight++;
@@ -95,7 +95,7 @@ export class SpooledOutput implements Output {
       try {
         await this.inner.send(records as OutboundRecord[]);
       } catch (error) {
-        this.options.log?.(`output ${this.name}: spool replay failed, retrying in ${delay} ms: ${errorMessage(error)}`);
+        this.options.logger?.warn('spool replay failed, retrying', { output: this.name, retryInMs: delay, error: errorMessage(error) });
         await this.sleep(delay);
         delay = Math.min(delay * 2, 5000);
         continue;

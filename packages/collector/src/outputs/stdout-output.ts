@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { OutboundRecord } from '../pipeline/outbound.ts';
+import type { OutboundRecord } from '../delivery/outbound.ts';
 import type { Output } from './output.ts';
 
 export interface StdoutOutputOptions {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlertJournal, JournalAlertStore, JournalTriageStore, MemoryAccessAuditLog, MemoryTokenStore, startAlertApi, type RunningAlertApi } from '@socle/api';
 import { makeScopedAlert } from '@socle/api/testing';
-import type { Alert } from '@socle/core';
+import { silentLogger, type Alert } from '@socle/core';
 import { CONSOLE_ASSETS_DIR } from '../../assets.js';
 
 export interface ConsoleFixture {
@@ -126,7 +126,7 @@ export async function startConsoleFixture(options: { port?: number; now?: number
   const mint = (layer: 1 | 2 | 3 | 4, organizations: string[], role: 'analyst' | 'auditor' | 'national', days: number) =>
     tokens.create({ layer, organizations, role, expiresAt: expires(days), createdBy: 'console-fixture' }, now).token;
   const api: RunningAlertApi = await startAlertApi(
-    { store: new JournalAlertStore(journal), triage, tokens, audit, log: () => {}, console: { assetsDir: options.assetsDir ?? CONSOLE_ASSETS_DIR } },
+    { store: new JournalAlertStore(journal), triage, tokens, audit, logger: silentLogger, console: { assetsDir: options.assetsDir ?? CONSOLE_ASSETS_DIR } },
     '127.0.0.1',
     options.port ?? 0,
   );

@@ -7,7 +7,8 @@ import { numericValue } from './aggregate.ts';
 import { thresholdHolds } from './threshold.ts';
 import { buildCorrelationAlert, type CorrelationFinding } from './correlation-alert.ts';
 import { contributingOrganizations, tenancyOf, type Contributors, type Tenancy, type TenancyOptions } from '../organization.ts';
-import { appendEvent, dropBefore, newWindowGroup, windowGroupToJson, windowValue, type WindowGroup } from './window-group.ts';
+import { fromSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_V1, SNAPSHOT_FORMAT_V2, toSnapshot } from './snapshot-format.ts';
+import { appendEvent, dropBefore, newWindowGroup, windowValue, type WindowGroup } from './window-group.ts';
 import {
   clearSteps,
   findCompletion,
@@ -74,12 +75,12 @@ export interface CorrelationStats {
   rules: Record<string, CorrelationRuleStats>;
 }
 
-type GroupState = WindowGroup | SequenceGroup;
+export type GroupState = WindowGroup | SequenceGroup;
 /** `key`: JSON text of the owner (organisation, or SOC for SOC-wide rules) and the group-by values. */
-type Extracted = [corrIndex: number, key: string, value: string | number | null];
+export type Extracted = [corrIndex: number, key: string, value: string | number | null];
 
 /** A match waiting in the reorder buffer until the watermark passes its time. */
-interface BufferedMatch {
+export interface BufferedMatch {
   t: number;
   e: string;
   r: string;
@@ -90,7 +91,7 @@ interface BufferedMatch {
 }
 
 /** A window end: a closing window to judge, or an absence to confirm. */
-interface WindowTimer {
+export interface WindowTimer {
   d: number;
   c: number;
   k: string;
@@ -110,12 +111,8 @@ interface RuleRuntime {
   tracked: boolean;
 }
 
-const SNAPSHOT_FORMAT = 'socle.correlation/2';
-/** Before organisations: group keys without an owner, matches without an organisation. */
-const SNAPSHOT_FORMAT_V1 = 'socle.correlation/1';
-
-interface CorrelationSnapshot {
-  format: typeof SNAPSHOT_FORMAT | typeof SNAPSHOT_FORMAT_V1;
+/** The whole running state, as `snapshot()` saves it (see snapshot-format.ts for the saved field names). */
+export interface EngineState {
   watermark: number | string | null;
   maxSeen: number | string | null;
   seq: number;
@@ -281,20 +278,16 @@ export class CorrelationEngine {
   }
 
   snapshot(): unknown {
-    const state = {
-      format: SNAPSHOT_FORMAT,
+    const state: EngineState = {
       watermark: encodeTime(this.watermark),
       maxSeen: encodeTime(this.maxSeen),
       seq: this.seq,
       buffer: this.buffer.items,
       timers: this.timers.items,
-      rules: this.rules.map((r) => ({
-        id: r.corr.id,
-        counters: r.counters,
-        groups: [...r.groups.entries()].map(([k, g]) => [k, r.plan ? g : windowGroupToJson(g as WindowGroup)]),
-      })),
+      rules: this.rules.map((r) => ({ id: r.corr.id, counters: r.counters, groups: [...r.groups.entries()] })),
     };
-    return JSON.parse(JSON.stringify(state));
+    // the copy: the caller must not hold the live arrays
+    return JSON.parse(JSON.stringify(toSnapshot(state)));
   }
 
   /**
@@ -304,9 +297,9 @@ export class CorrelationEngine {
    * watermark carries over either way.
    */
   restore(snapshot: unknown, options: { keepRules?: (ruleId: string) => boolean } = {}): void {
-    const s = snapshot as Partial<CorrelationSnapshot> | undefined;
-    if (!s || (s.format !== SNAPSHOT_FORMAT && s.format !== SNAPSHOT_FORMAT_V1)) {
-      throw new Error(`correlation restore: not a ${SNAPSHOT_FORMAT} (or ${SNAPSHOT_FORMAT_V1}) snapshot`);
+    const s = snapshot as { format?: unknown; rules?: Array<{ id: string }> } | undefined;
+    if (!s || (s.format !== SNAPSHOT_FORMAT && s.format !== SNAPSHOT_FORMAT_V2 && s.format !== SNAPSHOT_FORMAT_V1)) {
+      throw new Error(`correlation restore: not a ${SNAPSHOT_FORMAT} (or ${SNAPSHOT_FORMAT_V2}, ${SNAPSHOT_FORMAT_V1}) snapshot`);
     }
     const keep = options.keepRules;
     const ids = this.rules.map((r) => r.corr.id);
@@ -314,8 +307,10 @@ export class CorrelationEngine {
     if (!keep && ids.join('\n') !== snapIds.join('\n')) {
       throw new Error(`correlation restore: the snapshot is for rules [${snapIds.join(', ')}], this engine runs [${ids.join(', ')}]`);
     }
-    const copy = JSON.parse(JSON.stringify(s)) as CorrelationSnapshot;
-    if (copy.format === SNAPSHOT_FORMAT_V1) ownedByDefault(copy, this.tenancy.defaultOrganization);
+    const saved = JSON.parse(JSON.stringify(s)) as unknown;
+    // `/2` and `/1` are the running state as is
+    const copy = s.format === SNAPSHOT_FORMAT ? fromSnapshot(saved as Parameters<typeof fromSnapshot>[0]) : (saved as EngineState);
+    if (s.format === SNAPSHOT_FORMAT_V1) ownedByDefault(copy, this.tenancy.defaultOrganization);
     // index in the snapshot -> index here, or -1 when that rule's state is dropped
     const here = new Map(ids.map((id, i) => [id, i]));
     const target = copy.rules.map((saved, i) => (keep ? (keep(saved.id) ? here.get(saved.id) ?? -1 : -1) : i));
@@ -560,7 +555,7 @@ export class CorrelationEngine {
 }
 
 /** A snapshot written before organisations: every group, window end and buffered match is the default one's. */
-function ownedByDefault(s: CorrelationSnapshot, org: string): void {
+function ownedByDefault(s: EngineState, org: string): void {
   const owned = (key: string): string => JSON.stringify([org, ...(JSON.parse(key) as unknown[])]);
   for (const m of s.buffer) {
     m.o ??= org;

@@ -15,7 +15,7 @@ export interface WindowGroup {
   o?: Contributors[];
   /** closing mode: when the window opened. */
   s?: number;
-  /** value_count over a large window: how many window events carry each value. Derived, never serialised. */
+  /** value_count over a large window: how many window events carry each value. Derived, never saved. */
   c?: Map<string, number>;
 }
 
@@ -99,10 +99,4 @@ export function windowValue(g: WindowGroup, corr: CompiledCorrelation): number |
     default:
       return undefined;
   }
-}
-
-/** The JSON-serialisable form (drops the derived value counts). */
-export function windowGroupToJson(g: WindowGroup): WindowGroup {
-  const { c: _counts, ...rest } = g;
-  return rest;
 }

@@ -32,7 +32,7 @@ export async function startServeApi(options: ServeApiOptions): Promise<RunningSe
     ...(options.triage ? { triage: options.triage } : {}),
     admin: { reloadRules: options.reload, ...(options.sharingPolicies ? { sharingPolicies: options.sharingPolicies } : {}), ...(options.writeSharingPolicy ? { writeSharingPolicy: options.writeSharingPolicy } : {}) },
     health: options.health,
-    log: (line) => logger.warn(line),
+    logger,
     ...(options.now ? { now: options.now } : {}),
     consoleAssetsDir: CONSOLE_ASSETS_DIR,
   });

@@ -132,7 +132,7 @@ export class EmbeddedService {
           ...(c.sharing ? { sharingPolicies: () => sharingPoliciesOf(c.sharing!.policies), writeSharingPolicy: (org, policy, by) => writeSharingPolicy(c.sharing!.policies, org, policy, by) } : {}),
         },
         health: () => this.health(),
-        log: this.log,
+        logger: this.logger,
         consoleAssetsDir: CONSOLE_ASSETS_DIR,
       },
     );
@@ -142,13 +142,13 @@ export class EmbeddedService {
         config: c.sharing,
         store: new JournalAlertStore(this.journal),
         sink: this.journal,
-        log: (message, fields) => this.logger.info(message, fields),
+        logger: this.logger,
         ...(c.taxii ? { publish: (bundle, destination) => this.taxii?.server.publish(bundle, destination) } : {}),
       });
     }
-    if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], (m) => this.log(`taxii: ${m}`));
+    if (c.taxii) this.taxii = await startTaxiiService(c.taxii, this.sharing?.policies ?? [], this.logger);
     this.sharing?.start();
-    this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, log: this.log, stateDir: join(c.dataDir, 'inputs') });
+    this.inputs = createInputs(c.inputs, this.sink, { stdin: this.deps.stdin, logger: this.logger, stateDir: join(c.dataDir, 'inputs') });
     for (const [i, input] of this.inputs.entries()) {
       const spec = c.inputs[i];
       try {

@@ -99,7 +99,7 @@ async function startCollect(input: InputConfig, stdin: PassThrough): Promise<Run
   let text = '';
   stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const config = validateConfig({ inputs: [input], output: { type: 'stdout' }, buffer: { capacity: 100, batchSize: 10, lingerMs: 1 } }, 'test');
-  const collector = new Collector(config, { stdin, stdout, stderr: new PassThrough(), log: () => {} });
+  const collector = new Collector(config, { stdin, stdout, stderr: new PassThrough(), logger: silentLogger });
   await collector.start();
   return {
     input: (name) => collector.inputs.find((i) => i.name === name),

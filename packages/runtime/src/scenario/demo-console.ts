@@ -2,6 +2,7 @@
  * `socle demo --console`: the demo's alert journal served in the console, behind a token of its own (layer 2 over
  * the scenario's organisations, valid 12 hours, held in memory only), so the sign-in is the real one.
  */
+import { silentLogger } from '@socle/core';
 import { join } from 'node:path';
 import { AlertJournal, JournalAlertStore, JournalTriageStore, MemoryAccessAuditLog, MemoryTokenStore, startAlertApi } from '@socle/api';
 import { CONSOLE_ASSETS_DIR, consoleIsBuilt } from '@socle/console';
@@ -26,7 +27,7 @@ export async function startDemoConsole(options: { journalDir: string; organizati
   );
   try {
     const api = await startAlertApi(
-      { store: new JournalAlertStore(journal), triage, tokens, audit: new MemoryAccessAuditLog(), console: { assetsDir: CONSOLE_ASSETS_DIR }, log: () => {} },
+      { store: new JournalAlertStore(journal), triage, tokens, audit: new MemoryAccessAuditLog(), console: { assetsDir: CONSOLE_ASSETS_DIR }, logger: silentLogger },
       options.host ?? '127.0.0.1',
       options.port ?? 9280,
     );

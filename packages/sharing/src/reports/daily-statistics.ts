@@ -1,7 +1,7 @@
 /** Alert statistics of one UTC day per organisation: totals by level and by rule, for the periodic upward reports. */
 import type { Alert } from '@socle/core';
 import { alertPages, SEVERITY_LEVELS, type AlertStore } from '@socle/api';
-import { organizationOf } from '../shared-alert.ts';
+import { organizationOf } from '../sharing-decision.ts';
 
 export interface OrganizationDayStatistics {
   organization: string;

@@ -1,6 +1,6 @@
 /** Runs a sharing policy over the alerts of a store: what would go upward, as shared views and signed-ready bundles. */
 import { alertPages, type AlertQuery, type AlertStore } from '@socle/api';
-import type { AlertSharing, SharedAlert } from './shared-alert.ts';
+import type { AlertSharing, SharedAlert } from './sharing-decision.ts';
 import { destinationOf } from './sharing-policy.ts';
 import { makeBundle, type Destination, type StixBundle } from './signed-bundle.ts';
 import { alertToStix } from './stix-objects.ts';

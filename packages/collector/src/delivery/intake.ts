@@ -10,7 +10,7 @@ import type { RecordBuffer } from './record-buffer.ts';
 export type ParseRecordFn = (format: string, raw: string, ctx: ParseContext) => ParseResult;
 export type DeadLetterFn = (raw: string, ctx: ParseContext, error: string, format?: string, reason?: RejectionReason) => DeadLetterRecord;
 
-/** What inputs see of the pipeline: hand over raw records, and watch `full` to apply backpressure. */
+/** What inputs see of the delivery path: hand over raw records, and watch `full` to apply backpressure. */
 export interface RecordSink {
   /** Parses and buffers one raw record; returns the parse error when it went to the dead-letter queue. */
   push(format: string, raw: string, ctx: ParseContext, ack?: Acknowledgement): string | undefined;

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createLogger, silentLogger } from '@socle/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { makeScopedAlert } from '@socle/api/testing';
 import { sharingConfigSchema } from './sharing-config.ts';
 import { generateSigningKey } from './signed-bundle.ts';
 import { nationalTaxiiServer } from './taxii-principals.test-helper.ts';
-import { UpwardSharing } from './upward-sharing.ts';
+import { UpwardSharing } from './scheduled-sharing.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -59,13 +60,13 @@ describe('sharing upward in a running service', () => {
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const logs: string[] = [];
-    const sharing = await UpwardSharing.open({ config, store, sink: journal, log: (m, f) => logs.push(`${m} ${JSON.stringify(f ?? {})}`), env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
+    const sharing = await UpwardSharing.open({ config, store, sink: journal, logger: createLogger({ format: 'text', write: (line) => logs.push(line) }), env: { SOCLE_UPSTREAM_TOKEN: 'soc' } });
     cleanup.push(() => sharing.stop());
 
     const tokens = new MemoryTokenStore();
     const national = tokens.create({ layer: 4, organizations: [], role: 'national', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
     const soc = tokens.create({ layer: 2, organizations: ['acme', 'globex'], role: 'analyst', expiresAt: '2099-01-01T00:00:00Z', createdBy: 'test' }).token;
-    const api = await startAlertApi({ store, tokens, audit: new MemoryAccessAuditLog(), log: () => {} }, '127.0.0.1', 0);
+    const api = await startAlertApi({ store, tokens, audit: new MemoryAccessAuditLog(), logger: silentLogger }, '127.0.0.1', 0);
     cleanup.push(() => api.close());
     const visible = async (token: string) => {
       const res = await fetch(`${api.url}/alerts`, { headers: { authorization: `Bearer ${token}` } });
@@ -115,7 +116,7 @@ describe('sharing upward in a running service', () => {
       signingKey: { file: join(dir, 'soc.pem'), keyId: 'soc-hanoi' },
     });
     const open = async (published: string[]) =>
-      UpwardSharing.open({ config, store, sink: journal, log: () => {}, publish: (bundle, d) => published.push(`${d.collection}/${d.organization}/${bundle.id}`) });
+      UpwardSharing.open({ config, store, sink: journal, logger: silentLogger, publish: (bundle, d) => published.push(`${d.collection}/${d.organization}/${bundle.id}`) });
 
     const first: string[] = [];
     const sharing = await open(first);

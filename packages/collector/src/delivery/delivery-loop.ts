@@ -1,4 +1,4 @@
-import { errorMessage } from '@socle/core';
+import { errorMessage, type Logger } from '@socle/core';
 import type { Output } from '../outputs/output.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import { deadLetter } from '../parsers/dead-letter.ts';
@@ -19,7 +19,7 @@ export interface DeliveryOptions {
   maxRetryDelayMs?: number;
   /** Builds the dead letter of a record the output cannot write (default: the parsers' `deadLetter`). */
   deadLetter?: DeadLetterFn;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 /**
@@ -90,7 +90,7 @@ export class DeliveryLoop {
       } catch (error) {
         if (this.abandoned) return false;
         if (this.setAsideUnwritable(batch)) continue;
-        this.options.log?.(`output ${this.output.name}: batch of ${batch.length} not delivered, retrying in ${delay} ms: ${errorMessage(error)}`);
+        this.options.logger?.warn('batch not delivered, retrying', { output: this.output.name, records: batch.length, retryInMs: delay, error: errorMessage(error) });
         await new Promise((resolve) => setTimeout(resolve, delay));
         if (this.abandoned) return false;
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5000);
@@ -118,7 +118,7 @@ export class DeliveryLoop {
       batch[i] = { kind: 'dead', input: record.input, letter, ack: record.ack };
       this.metrics.deadLetters.labels(record.input).inc();
       this.metrics.deadLettersByReason.labels(record.input, 'output', 'unserialisable').inc();
-      this.options.log?.(`${error} (input ${record.input}); sent to the dead-letter queue`);
+      this.options.logger?.warn('record sent to the dead-letter queue', { input: record.input, error });
     }
     return found;
   }

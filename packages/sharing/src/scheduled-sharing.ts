@@ -5,7 +5,7 @@
  * upsert by id); the view is what layer-4 principals are allowed to see. The ForwardingLoop delivers the outbox; the
  * scheduled reports run beside it.
  */
-import { errorMessage } from '@socle/core';
+import { errorMessage, type Logger } from '@socle/core';
 import { readFile } from 'node:fs/promises';
 import type { Alert } from '@socle/core';
 import { alertFields, alertPages, type AlertSink, type AlertStore } from '@socle/api';
@@ -15,7 +15,7 @@ import { Forwarder, type DeliveryReport } from './forwarder.ts';
 import { ForwardingLoop } from './forwarding-loop.ts';
 import { Outbox } from './outbox.ts';
 import { Pseudonymizer } from './pseudonymizer.ts';
-import { AlertSharing, type SharedAlert } from './shared-alert.ts';
+import { AlertSharing, type SharedAlert } from './sharing-decision.ts';
 import type { SharingConfig } from './sharing-config.ts';
 import { destinationOf, loadPseudonymKey, loadSharingPolicy, type SharingPolicy } from './sharing-policy.ts';
 import { makeBundle, signingKeyFromPem, type Destination, type StixBundle } from './signed-bundle.ts';
@@ -27,7 +27,7 @@ export interface UpwardSharingOptions {
   store: AlertStore;
   /** Where marked alerts are written back (the sink behind `store`). */
   sink: AlertSink;
-  log: (message: string, fields?: Record<string, unknown>) => void;
+  logger: Logger;
   env?: Record<string, string | undefined>;
   now?: () => number;
   /** Also told each shared bundle and its destination (the product's own TAXII server publishes them). */
@@ -59,11 +59,11 @@ export class UpwardSharing {
   ) {
     this.loop = new ForwardingLoop(forwarder, {
       onReport: (report) => {
-        for (const f of report.failed) options.log('sharing: bundle not delivered', { bundle: f.id, error: f.error, retryAt: f.retryAt, permanent: f.permanent });
-        if (report.delivered.length) options.log('sharing: bundles delivered', { delivered: report.delivered.length, pending: report.pending });
+        for (const f of report.failed) options.logger.warn('sharing: bundle not delivered', { bundle: f.id, error: f.error, retryAt: f.retryAt, permanent: f.permanent });
+        if (report.delivered.length) options.logger.info('sharing: bundles delivered', { delivered: report.delivered.length, pending: report.pending });
         onDelivery(report);
       },
-      onError: (err) => options.log('sharing: delivery pass failed', { error: errorMessage(err) }),
+      onError: (err) => options.logger.warn('sharing: delivery pass failed', { error: errorMessage(err) }),
     });
   }
 
@@ -87,9 +87,9 @@ export class UpwardSharing {
 
   /** Starts the sharing passes, the forwarding loop and the report jobs. */
   start(): void {
-    const { config, log, store } = this.options;
+    const { config, logger, store } = this.options;
     this.loop.start();
-    const tick = () => void this.shareDue().catch((err: unknown) => log('sharing: pass failed', { error: errorMessage(err) }));
+    const tick = () => void this.shareDue().catch((err: unknown) => logger.warn('sharing: pass failed', { error: errorMessage(err) }));
     this.timer = setInterval(tick, config.intervalMs);
     this.timer.unref();
     tick();
@@ -101,8 +101,8 @@ export class UpwardSharing {
         loadIncidents: async () => (reports.incidents ? loadIncidentRegister(reports.incidents) : []),
         statisticsCron: reports.statisticsCron,
         incidentsCron: reports.incidentsCron,
-        onError: (job, err) => log(`reports: ${job} failed`, { error: errorMessage(err) }),
-        onOverdue: (overdue) => log('reports: incidents overdue', { incidents: overdue.map((d) => d.incident.id) }),
+        onError: (job, err) => logger.warn(`reports: ${job} failed`, { error: errorMessage(err) }),
+        onOverdue: (overdue) => logger.warn('reports: incidents overdue', { incidents: overdue.map((d) => d.incident.id) }),
       });
     }
   }
@@ -153,7 +153,7 @@ export class UpwardSharing {
     }
     if (marked.length) await this.options.sink.write(marked);
     if (result.queued) this.loop.wake();
-    if (result.shared.length) this.options.log('sharing: alerts shared upward', { alerts: result.shared.length, queued: result.queued });
+    if (result.shared.length) this.options.logger.info('sharing: alerts shared upward', { alerts: result.shared.length, queued: result.queued });
     return result;
   }
 
@@ -165,7 +165,7 @@ export class UpwardSharing {
     try {
       this.sharings = await loadSharings(this.options.config.policies, this.options.env ?? process.env);
     } catch (err) {
-      this.options.log('sharing: policies not reloaded, the previous ones stay', { error: errorMessage(err) });
+      this.options.logger.warn('sharing: policies not reloaded, the previous ones stay', { error: errorMessage(err) });
     }
   }
 
@@ -178,7 +178,7 @@ export class UpwardSharing {
     try {
       this.options.publish?.(bundle, destination);
     } catch (err) {
-      this.options.log('sharing: bundle not published on the TAXII server', { bundle: bundle.id, error: err instanceof Error ? err.message : String(err) });
+      this.options.logger.warn('sharing: bundle not published on the TAXII server', { bundle: bundle.id, error: err instanceof Error ? err.message : String(err) });
     }
   }
 

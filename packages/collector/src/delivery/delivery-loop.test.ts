@@ -1,3 +1,4 @@
+import type { LogFields, LogLevel, Logger } from '@socle/core';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CollectorMetrics } from '../metrics/collector-metrics.ts';
@@ -24,6 +25,12 @@ class FlakyOutput implements Output {
   async close(): Promise<void> {}
 }
 
+/** A logger that keeps what it is told, as `[level, message, fields]`. */
+function recordingLogger(into: Array<[LogLevel, string, LogFields | undefined]>): Logger {
+  const at = (level: LogLevel) => (message: string, fields?: LogFields) => void into.push([level, message, fields]);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 const record = (n: number, ack?: Acknowledgement): OutboundRecord => ({ kind: 'event', input: 'in', event: { n }, ack });
 
 describe('DeliveryLoop', () => {
@@ -31,8 +38,8 @@ describe('DeliveryLoop', () => {
     const buffer = new RecordBuffer<OutboundRecord>(100);
     const output = new FlakyOutput(3);
     const metrics = new CollectorMetrics();
-    const logged: string[] = [];
-    const loop = new DeliveryLoop(buffer, output, metrics, { batchSize: 2, lingerMs: 0, retryDelayMs: 1, log: (m) => logged.push(m) });
+    const logged: Array<[LogLevel, string, LogFields | undefined]> = [];
+    const loop = new DeliveryLoop(buffer, output, metrics, { batchSize: 2, lingerMs: 0, retryDelayMs: 1, logger: recordingLogger(logged) });
     const ack = new Acknowledgement();
     for (let n = 0; n < 5; n++) {
       ack.add();
@@ -46,7 +53,7 @@ describe('DeliveryLoop', () => {
     await ack.settled;
     expect(output.batches.flat()).toEqual([0, 1, 2, 3, 4]);
     expect(logged).toHaveLength(3);
-    expect(logged[0]).toMatch(/^output flaky: batch of 2 not delivered, retrying in 1 ms: broker unavailable$/);
+    expect(logged[0]).toEqual(['warn', 'batch not delivered, retrying', { output: 'flaky', records: 2, retryInMs: 1, error: 'broker unavailable' }]);
     expect(await metrics.count(metrics.eventsOut, 'in')).toBe(5);
   });
 
@@ -113,8 +120,8 @@ describe('DeliveryLoop', () => {
     events.on('data', (c: Buffer) => (eventText += c.toString()));
     letters.on('data', (c: Buffer) => (letterText += c.toString()));
     const metrics = new CollectorMetrics();
-    const logged: string[] = [];
-    const loop = new DeliveryLoop(buffer, new StdoutOutput({ events, deadLetters: letters }), metrics, { batchSize: 10, lingerMs: 0, retryDelayMs: 1, log: (m) => logged.push(m) });
+    const logged: Array<[LogLevel, string, LogFields | undefined]> = [];
+    const loop = new DeliveryLoop(buffer, new StdoutOutput({ events, deadLetters: letters }), metrics, { batchSize: 10, lingerMs: 0, retryDelayMs: 1, logger: recordingLogger(logged) });
     // Records that reached the buffer without the intake's checks (a custom parser, say).
     let deep: unknown = [];
     for (let i = 0; i < 30_000; i++) deep = [deep];
@@ -144,5 +151,6 @@ describe('DeliveryLoop', () => {
     expect(await metrics.count(metrics.eventsOut, 'in')).toBe(3);
     expect(await metrics.count(metrics.deadLetters, 'in')).toBe(2);
     expect(logged).toHaveLength(2);
+    expect(logged[0]).toMatchObject(['warn', 'record sent to the dead-letter queue', { input: 'in' }]);
   });
 });
