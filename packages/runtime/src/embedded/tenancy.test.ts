@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@socle/core';
@@ -30,8 +30,9 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'socle-tenancy-'));
   await writeFile(join(dir, 'rules.yml'), `${FAILURE_RULE}\n---\n${bruteForceRule(3)}\n---\n${SOC_WIDE_RULE}`);
   // Two failures from one address at each organisation: three or more at one organisation would be a brute force.
+  // org-b's lines come later in event time, so its file is filled once org-a's are in (see the test).
   await writeFile(join(dir, 'a.log'), failureLine(1) + failureLine(2));
-  await writeFile(join(dir, 'b.log'), failureLine(3) + failureLine(4));
+  await writeFile(join(dir, 'b.log'), '');
   logs.length = 0;
 });
 afterEach(async () => {
@@ -62,14 +63,19 @@ describe('socle run keeps organisations apart (tenancy:)', () => {
     await service.start();
     type StoredAlert = { rule: { id: string }; organization: { id: string }; socle: { organizations: string[] } };
     const alerts = async () => ((await (await fetch(`${service!.apiUrl}/alerts?size=100`)).json()) as { alerts: StoredAlert[] }).alerts;
-    await vi.waitFor(async () => expect((await alerts()).filter((a) => a.rule.id === SOC_WIDE_ID)).toHaveLength(1), { timeout: 20_000, interval: 100 });
+    const events = async () => ((await (await fetch(`${service!.apiUrl}/healthz`)).json()) as { events: number }).events;
+    // Correlation runs on event time: had the two files been read the other way round, org-a's earlier lines would
+    // arrive after the SOC's window moved past them (late, not counted). One file after the other, as time goes.
+    await vi.waitFor(async () => expect(await events()).toBe(2), { timeout: 60_000, interval: 100 });
+    await appendFile(join(dir, 'b.log'), failureLine(3) + failureLine(4));
+    await vi.waitFor(async () => expect((await alerts()).filter((a) => a.rule.id === SOC_WIDE_ID)).toHaveLength(1), { timeout: 60_000, interval: 100 });
     const all = await alerts();
     expect(all.filter((a) => a.rule.id === BRUTE_FORCE_ID)).toEqual([]);
     const socWide = all.find((a) => a.rule.id === SOC_WIDE_ID)!;
     expect(socWide.organization.id).toBe('soc-1');
     expect(socWide.socle.organizations).toEqual(['org-a', 'org-b']);
     expect(new Set(all.filter((a) => a.rule.id !== SOC_WIDE_ID).map((a) => a.organization.id))).toEqual(new Set(['org-a', 'org-b']));
-  }, 60_000);
+  }, 120_000);
 
   it('refuses to start when an organisation is in two SOCs', async () => {
     service = new EmbeddedService(config({ socs: { 'soc-1': ['org-a'], 'soc-2': ['org-a', 'org-b'] } }), { logger });
