@@ -37,7 +37,8 @@ function exchange(port: number, raw: Buffer): Promise<Buffer> {
 }
 
 function statusOf(response: Buffer): { status: number; headers: Record<string, string>; body: string } {
-  const text = response.toString('latin1');
+  // An `Expect: 100-continue` request first gets the interim `100 Continue` (RFC 9110 15.2), then its answer.
+  const text = response.toString('latin1').replace(/^(HTTP\/1\.[01] 1\d\d [^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+/, '');
   const end = text.indexOf('\r\n\r\n');
   expect(end, `no header block in ${JSON.stringify(text.slice(0, 200))}`).toBeGreaterThan(0);
   const [line, ...headerLines] = text.slice(0, end).split('\r\n');
