@@ -112,6 +112,13 @@ kafka_start() {
     die "kafka: storage format failed"
   fi
 
+  kafka_launch
+}
+
+# Starts the broker on the run dir as it is (formatted storage, server.properties), and waits until it serves.
+kafka_launch() {
+  local java
+  java="$(java_home)/bin/java"
   log "kafka: starting on $KAFKA_BOOTSTRAP (controller 127.0.0.1:$SOCLE_KAFKA_CONTROLLER_PORT, heap $SOCLE_KAFKA_HEAP)"
   # setsid: the broker outlives the shell that started it and ignores its terminal's Ctrl-C.
   setsid "$java" -Xms"$SOCLE_KAFKA_HEAP" -Xmx"$SOCLE_KAFKA_HEAP" -XX:+UseG1GC \
@@ -130,6 +137,13 @@ kafka_start() {
     kafka_stop
     die "kafka: broker started but the metadata request failed"
   fi
+}
+
+# Stops the broker and starts it again on the same data, as an operator's restart would (fault tests).
+kafka_restart() {
+  pid_alive "$KAFKA_PID" || die "kafka: not running; nothing to restart"
+  kafka_stop
+  kafka_launch
 }
 
 # True when ready, or when the process died (so the wait ends at once; the caller checks which).
@@ -153,6 +167,7 @@ case "${1:-}" in
   install) kafka_install ;;
   start) kafka_start ;;
   stop) kafka_stop ;;
+  restart) kafka_restart ;;
   status) kafka_status ;;
-  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|restart|status" >&2; exit 2 ;;
 esac

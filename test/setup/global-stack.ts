@@ -61,6 +61,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     );
   }
   exportConnection(project, connectionFromEnvironment(env));
+  // Fault tests restart a service of this stack (deploy/local/kafka.sh restart needs the run dir); an external
+  // stack is not ours to restart, so they skip without it.
+  project.provide('socleStackRunDir', runDir);
 
   return async () => {
     if (stopped) return;

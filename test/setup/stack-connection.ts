@@ -12,6 +12,8 @@ export interface StackConnection {
 declare module 'vitest' {
   export interface ProvidedContext {
     socleStack: StackConnection;
+    /** The run dir of the stack this test run started; absent with SOCLE_TEST_STACK=external. */
+    socleStackRunDir?: string;
   }
 }
 
